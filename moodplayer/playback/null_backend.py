@@ -1,0 +1,125 @@
+"""A complete backend that makes no sound: every rule of the real one, timed by a QTimer.
+
+Used when libvlc is missing (the app still runs and says why) and by tests of logic
+that need no audio. Tracks "play" for their tagged length (or ``default_track_s``).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QElapsedTimer, QObject, QTimer
+
+from moodplayer.core.playlist import Playlist
+from moodplayer.playback.backend import PAUSED, PLAYING, STOPPED, PlayerBackend
+
+
+class NullBackend(PlayerBackend):
+    name = "null"
+
+    def __init__(self, parent: QObject | None = None, default_track_s: float = 3.0) -> None:
+        super().__init__(parent)
+        self.default_track_s = default_track_s
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._on_track_end)
+        self._clock = QElapsedTimer()
+        self._elapsed_before_pause = 0
+        self._length_ms = 0
+
+    def load(self, playlist: Playlist, index: int = 0, autoplay: bool = True) -> None:
+        self._timer.stop()
+        self.playlist, self.broken, self.current_index = playlist, set(), -1
+        if not playlist.tracks:
+            self._set_state(STOPPED)
+            return
+        if autoplay:
+            self._start(index % len(playlist.tracks), 1)
+        else:
+            self._set_index(index % len(playlist.tracks))
+
+    def play(self) -> None:
+        if self.playlist is None or not self.playlist.tracks:
+            return
+        if self.state == PAUSED:
+            self._clock.restart()
+            self._timer.start(max(0, self._length_ms - self._elapsed_before_pause))
+            self._set_state(PLAYING)
+        elif self.state == STOPPED:
+            self._start(max(self.current_index, 0), 1)
+
+    def pause(self) -> None:
+        if self.state == PLAYING:
+            self._elapsed_before_pause += self._clock.elapsed()
+            self._timer.stop()
+            self._set_state(PAUSED)
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self._set_state(STOPPED)
+
+    def next(self) -> None:
+        if self.playlist and self.playlist.tracks:
+            self._start(self.current_index + 1, 1)
+
+    def previous(self) -> None:
+        if self.playlist and self.playlist.tracks:
+            self._start(self.current_index - 1, -1)
+
+    def set_volume(self, volume: int) -> None:
+        self.volume = max(0, min(100, int(volume)))
+
+    def position(self) -> tuple[int, int]:
+        if self.state == STOPPED:
+            return 0, self._length_ms
+        running = self._clock.elapsed() if self.state == PLAYING else 0
+        return min(self._elapsed_before_pause + running, self._length_ms), self._length_ms
+
+    def close(self) -> None:
+        self._timer.stop()
+        self._set_state(STOPPED)
+
+    def _start(self, index: int, delta: int) -> None:
+        assert self.playlist is not None
+        n = len(self.playlist.tracks)
+        index %= n
+        # The null backend cannot decode, so "broken" means missing or empty here.
+        for _ in range(n):
+            track = self.playlist.tracks[index]
+            if index not in self.broken and not _unplayable(track.path):
+                break
+            if self._mark_broken(index, f"cannot play {track.path.name}: file missing or empty"):
+                self.stop()
+                return
+            index = self._step(index, delta)
+            if index < 0:
+                self.stop()
+                return
+        self._length_ms = int(1000 * _length_s(self.playlist.tracks[index].path, self.default_track_s))
+        self._elapsed_before_pause = 0
+        self._clock.restart()
+        self._timer.start(self._length_ms)
+        self._set_index(index)
+        self._set_state(PLAYING)
+
+    def _on_track_end(self) -> None:
+        self.track_finished.emit()
+        if self.state == PLAYING:
+            self._start(self.current_index + 1, 1)
+
+
+def _unplayable(path) -> bool:
+    try:
+        return path.stat().st_size == 0
+    except OSError:
+        return True
+
+
+def _length_s(path, default: float) -> float:
+    try:
+        import mutagen
+
+        info = mutagen.File(path)
+        if info is not None and info.info.length > 0:
+            return float(info.info.length)
+    except Exception:  # untagged or unknown: fall back to the default length
+        pass
+    return default

