@@ -74,6 +74,7 @@ class VlcBackend(PlayerBackend):
         self._media: list = []  # keeps the Media objects alive while libvlc uses them
         self._index_of: dict[int, int] = {}  # media pointer -> playlist index
         self._closed = False
+        self._ended_index: int | None = None
         self._vlc_event.connect(self._on_vlc_event, Qt.ConnectionType.QueuedConnection)
         self._attach_events()
         self.set_volume(self.volume)
@@ -102,6 +103,7 @@ class VlcBackend(PlayerBackend):
     def load(self, playlist: Playlist, index: int = 0, autoplay: bool = True) -> None:
         self._list_player.stop()
         self.playlist, self.broken, self.current_index = playlist, set(), -1
+        self._ended_index = None
         media_list = self._instance.media_list_new()
         self._media, self._index_of = [], {}
         for i, track in enumerate(playlist.tracks):
@@ -154,7 +156,6 @@ class VlcBackend(PlayerBackend):
         if self._closed:
             return
         self._closed = True
-        self._vlc_event.disconnect(self._on_vlc_event)
         self._list_player.event_manager().event_detach(self.vlc.EventType.MediaListPlayerNextItemSet)
         em = self._player.event_manager()
         for event_type in (
@@ -179,6 +180,7 @@ class VlcBackend(PlayerBackend):
         if index < 0:
             self.stop()
             return
+        self._set_index(index)  # known now; libvlc's item event for it is then a no-op
         self._list_player.play_item_at_index(index)
 
     # --- events, on the Qt thread -------------------------------------------------------
@@ -190,9 +192,12 @@ class VlcBackend(PlayerBackend):
         elif kind == "paused":
             self._set_state(PAUSED)
         elif kind == "item":
-            index = self._index_of.get(payload)
+            # Events can arrive late (after the user already skipped on), so the index
+            # comes from what the player holds now, not from the event.
+            index = self._playing_index()
             if index is None:
                 return  # an event from a playlist that was replaced meanwhile
+            self._judge_ended_track()
             if index in self.broken:  # known broken: do not even try it again
                 self._play_index(self._step(index, 1))
                 return
@@ -200,22 +205,36 @@ class VlcBackend(PlayerBackend):
         elif kind == "end":
             self._on_end()
         elif kind == "error":
-            self._fail_current("libvlc could not open it")
+            S = self.vlc.State
+            if self._player.get_state() in (S.Opening, S.Buffering, S.Playing, S.Paused):
+                return  # a stale error: the player has moved on already
+            index = self._playing_index()
+            if index is not None:
+                self._fail(index, "libvlc could not open it")
+
+    def _playing_index(self) -> int | None:
+        media = self._player.get_media()
+        return self._index_of.get(_pointer(media)) if media is not None else None
 
     def _on_end(self) -> None:
-        index = self.current_index
-        if 0 <= index < len(self._media):
-            stats = self.vlc.MediaStats()
-            self._media[index].get_stats(stats)
-            if stats.decoded_audio == 0:
-                # A corrupt file or a non-audio file with an audio extension "plays"
-                # and ends at once without decoding anything.
-                self._fail_current("no audio could be decoded from it", advance=False)
-                return
-        self.track_finished.emit()
+        # libvlc updates a media's statistics only after its input closes, so whether
+        # the track really decoded anything is judged when the next item starts.
+        self._ended_index = self.current_index
 
-    def _fail_current(self, why: str, advance: bool = True) -> None:
-        index = self.current_index
+    def _judge_ended_track(self) -> None:
+        index, self._ended_index = self._ended_index, None
+        if index is None or not 0 <= index < len(self._media):
+            return
+        stats = self.vlc.MediaStats()
+        self._media[index].get_stats(stats)
+        if stats.decoded_audio == 0:
+            # A corrupt file, or a non-audio file with an audio extension, "plays" and
+            # ends at once without decoding anything.
+            self._fail(index, "no audio could be decoded from it", advance=False)
+        else:
+            self.track_finished.emit()
+
+    def _fail(self, index: int, why: str, advance: bool = True) -> None:
         if self.playlist is None or not 0 <= index < len(self.playlist.tracks):
             return
         name = self.playlist.tracks[index].path.name

@@ -1,0 +1,149 @@
+"""One contract, every backend: the null backend and the real libvlc one behave alike."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import wav_rms, write_tone
+from moodplayer.core.playlist import load_playlist
+from moodplayer.playback.backend import PAUSED, PLAYING, STOPPED
+from moodplayer.playback.null_backend import NullBackend
+from moodplayer.playback.vlc_backend import VlcBackend, audio_out_args
+
+
+@pytest.fixture(params=["null", "vlc"])
+def backend(request, qtbot, tmp_path):
+    if request.param == "null":
+        b = NullBackend(default_track_s=0.6)
+    else:
+        b = VlcBackend(audio_out=f"afile:{tmp_path / 'out.wav'}")
+    yield b
+    b.close()
+
+
+def tracks(tmp_path, n=3, seconds=0.6):
+    folder = tmp_path / "music"
+    for i in range(n):
+        write_tone(folder / f"{i}.wav", seconds, 300 + 100 * i)
+    return folder
+
+
+def test_load_plays_first_track(backend, qtbot, tmp_path):
+    with qtbot.waitSignal(backend.track_changed, timeout=5000) as sig:
+        backend.load(load_playlist("happy", tracks(tmp_path)))
+    assert sig.args == [0]
+    qtbot.waitUntil(lambda: backend.state == PLAYING, timeout=5000)
+
+
+def test_next_previous_and_wrap(backend, qtbot, tmp_path):
+    backend.load(load_playlist("happy", tracks(tmp_path, seconds=5)))
+    qtbot.waitUntil(lambda: backend.current_index == 0, timeout=5000)
+    backend.next()
+    qtbot.waitUntil(lambda: backend.current_index == 1, timeout=5000)
+    backend.previous()
+    qtbot.waitUntil(lambda: backend.current_index == 0, timeout=5000)
+    backend.previous()  # wraps to the last track
+    qtbot.waitUntil(lambda: backend.current_index == 2, timeout=5000)
+
+
+def test_loops_continuously_and_reports_track_ends(backend, qtbot, tmp_path):
+    backend.load(load_playlist("happy", tracks(tmp_path, n=2, seconds=0.5)))
+    seen = []
+    backend.track_changed.connect(seen.append)
+    finished = []
+    backend.track_finished.connect(lambda: finished.append(1))
+    qtbot.waitUntil(lambda: len(finished) >= 3, timeout=15000)
+    assert 0 in seen and 1 in seen  # went round the playlist and back to the start
+    assert backend.state == PLAYING
+
+
+def test_pause_and_resume(backend, qtbot, tmp_path):
+    backend.load(load_playlist("happy", tracks(tmp_path, seconds=5)))
+    qtbot.waitUntil(lambda: backend.state == PLAYING, timeout=5000)
+    backend.toggle()
+    qtbot.waitUntil(lambda: backend.state == PAUSED, timeout=5000)
+    backend.toggle()
+    qtbot.waitUntil(lambda: backend.state == PLAYING, timeout=5000)
+    backend.stop()
+    assert backend.state == STOPPED
+
+
+def test_volume_is_clamped(backend):
+    backend.set_volume(150)
+    assert backend.volume == 100
+    backend.set_volume(-3)
+    assert backend.volume == 0
+
+
+def test_missing_and_empty_tracks_are_skipped_with_a_message(backend, qtbot, tmp_path):
+    folder = tracks(tmp_path, n=2, seconds=5)
+    (folder / "0b_empty.wav").write_bytes(b"")
+    playlist = load_playlist("sad", folder)
+    (folder / "1.wav").unlink()  # vanished after the folder was scanned
+    failures = []
+    backend.track_failed.connect(lambda i, why: failures.append((i, why)))
+    backend.load(playlist)
+    qtbot.waitUntil(lambda: backend.current_index == 0 and backend.state == PLAYING, timeout=5000)
+    backend.next()
+    qtbot.waitUntil(lambda: len(failures) == 2, timeout=5000)
+    names = " ".join(why for _, why in failures)
+    assert "0b_empty.wav" in names and "1.wav" in names
+    qtbot.waitUntil(lambda: backend.current_index == 0 and backend.state == PLAYING, timeout=5000)
+
+
+def test_a_playlist_of_broken_tracks_stops_and_says_so(backend, qtbot, tmp_path):
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    for name in ("a.wav", "b.mp3"):
+        (folder / name).write_bytes(b"")
+    attempts = []
+    backend.track_failed.connect(lambda i, why: attempts.append(i))
+    with qtbot.waitSignal(backend.playlist_failed, timeout=5000) as sig:
+        backend.load(load_playlist("angry", folder))
+    assert "no track" in sig.args[0]
+    qtbot.wait(500)  # no busy loop: nothing more is tried
+    assert sorted(attempts) == [0, 1]
+    assert backend.state == STOPPED
+
+
+def test_position_is_reported(backend, qtbot, tmp_path):
+    backend.load(load_playlist("happy", tracks(tmp_path, n=1, seconds=5)))
+    qtbot.waitUntil(lambda: backend.position()[1] > 0, timeout=5000)
+    elapsed, length = backend.position()
+    assert 0 <= elapsed <= length
+
+
+# --- what only the real player can show ---------------------------------------------------
+
+
+def test_vlc_writes_real_audio(qtbot, tmp_path):
+    out = tmp_path / "out.wav"
+    b = VlcBackend(audio_out=f"afile:{out}")
+    finished = []
+    b.track_finished.connect(lambda: finished.append(1))
+    b.load(load_playlist("happy", tracks(tmp_path, n=2, seconds=0.6)))
+    qtbot.waitUntil(lambda: len(finished) >= 2, timeout=10000)
+    b.close()
+    seconds, rms = wav_rms(out)
+    assert seconds >= 0.5 and rms > 0.05  # afile keeps the last track it played
+
+
+def test_vlc_skips_corrupt_and_non_audio_files(qtbot, tmp_path):
+    folder = tracks(tmp_path, n=1, seconds=5)
+    (folder / "1_corrupt.mp3").write_bytes(bytes(range(256)) * 40)
+    (folder / "2_text.wav").write_text("this is not audio")
+    b = VlcBackend(audio_out="dummy")
+    failed = []
+    b.track_failed.connect(lambda i, why: failed.append(why))
+    b.load(load_playlist("fear", folder), index=1)
+    qtbot.waitUntil(lambda: len(failed) == 2, timeout=10000)
+    qtbot.waitUntil(lambda: b.current_index == 0 and b.state == PLAYING, timeout=5000)
+    assert any("1_corrupt.mp3" in w for w in failed) and any("2_text.wav" in w for w in failed)
+    b.close()
+
+
+def test_audio_out_option_is_validated():
+    assert audio_out_args("dummy") == ["--aout=dummy"]
+    assert audio_out_args("afile:/x.wav")[1] == "--audiofile-file=/x.wav"
+    with pytest.raises(ValueError):
+        audio_out_args("speakers")
