@@ -47,6 +47,7 @@ class AppOptions:
     allow_download: bool = False
     backend: str = "vlc"  # vlc | null
     quit_after: float | None = None
+    screenshot: str | None = None  # saved just before quit_after closes the app
 
 
 def make_backend(kind: str, audio_out: str) -> tuple[PlayerBackend, str | None]:
@@ -191,7 +192,14 @@ class MoodPlayerApp(QObject):
         self._preview_timer.start(1000 // PREVIEW_HZ)
         self._position_timer.start(250)
         if self.options.quit_after:
-            QTimer.singleShot(int(self.options.quit_after * 1000), QApplication.quit)
+            QTimer.singleShot(int(self.options.quit_after * 1000), self._finish)
+
+    def _finish(self) -> None:
+        if self.options.screenshot:
+            # The screen as the display server shows it (under Xvfb: a real X screenshot).
+            screen = self.window.screen()
+            screen.grabWindow(0).save(self.options.screenshot)
+        QApplication.quit()
 
     # --- analysis results -----------------------------------------------------------------
     def _start_capture(self) -> None:

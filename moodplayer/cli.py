@@ -22,6 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--backend", choices=("vlc", "null"), default="vlc",
                      help="null plays nothing (for machines without sound)")
     run.add_argument("--quit-after", type=float, metavar="SECONDS", help="close by itself")
+    run.add_argument("--screenshot", metavar="PNG",
+                     help="with --quit-after: save a screenshot of the screen before closing")
     _add_model_options(run)
     run.add_argument("--config", help="settings file (default: the platform's config folder)")
 
@@ -95,6 +97,7 @@ def cmd_run(args) -> int:
             allow_download=args.allow_download,
             backend=args.backend,
             quit_after=args.quit_after,
+            screenshot=args.screenshot,
         )
     )
 
