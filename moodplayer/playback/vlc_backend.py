@@ -55,7 +55,7 @@ def _pointer(obj) -> int | None:
 
 class VlcBackend(PlayerBackend):
     name = "vlc"
-    _vlc_event = Signal(str, object)
+    _vlc_event = Signal(str)
 
     def __init__(self, parent: QObject | None = None, audio_out: str = "default") -> None:
         super().__init__(parent)
@@ -96,8 +96,7 @@ class VlcBackend(PlayerBackend):
 
     def _forward(self, event, kind: str) -> None:
         # On a libvlc thread: no libvlc calls here, only hand the event to Qt.
-        payload = event.u.media if kind == "item" else None
-        self._vlc_event.emit(kind, payload)
+        self._vlc_event.emit(kind)
 
     # --- intents ----------------------------------------------------------------------
     def load(self, playlist: Playlist, index: int = 0, autoplay: bool = True) -> None:
@@ -184,7 +183,7 @@ class VlcBackend(PlayerBackend):
         self._list_player.play_item_at_index(index)
 
     # --- events, on the Qt thread -------------------------------------------------------
-    def _on_vlc_event(self, kind: str, payload) -> None:
+    def _on_vlc_event(self, kind: str) -> None:
         if self._closed:
             return
         if kind == "playing":
