@@ -22,8 +22,13 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from moodplayer import netguard  # noqa: E402
-from moodplayer.vision.models import package_data, prepare_deepface_home  # noqa: E402
+from moodplayer.vision.models import (  # noqa: E402
+    package_data,
+    prepare_deepface_home,
+    quiet_tensorflow,
+)
 
+quiet_tensorflow()  # before anything imports TensorFlow: the same Keras as the app
 prepare_deepface_home()
 netguard.block_network()  # a test that opens a socket fails loudly
 

@@ -95,3 +95,26 @@ def test_bad_sources_say_why(tmp_path):
     junk.write_bytes(b"not a video at all")
     with pytest.raises(SourceError, match="cannot open video"):
         VideoFileSource(junk)
+
+
+def test_deepface_emotion_model_is_used_when_its_weights_are_present(tmp_path, monkeypatch):
+    """No real DeepFace weights can be downloaded here, so the test writes a weights file
+    of DeepFace's own network (random values) and checks the whole path: the engine is
+    chosen, DeepFace loads the file from DEEPFACE_HOME, and it returns 7 probabilities."""
+    from deepface.models.demography.tf import Emotion
+
+    from moodplayer.vision.engines import DeepFaceEmotionEngine, build_engine
+
+    monkeypatch.setenv("DEEPFACE_HOME", str(tmp_path))
+    weights = tmp_path / ".deepface" / "weights" / "facial_expression_model_weights.h5"
+    weights.parent.mkdir(parents=True)
+    with monkeypatch.context() as m:
+        m.setattr(Emotion.weight_utils, "download_weights_if_necessary", lambda **kw: "unused")
+        m.setattr(Emotion.weight_utils, "load_model_weights", lambda model, weight_file: model)
+        Emotion.load_model().save_weights(str(weights))
+    choice = choose_engine("auto")
+    assert choice.name == "deepface" and choice.weights == weights
+    engine = build_engine(choice)
+    assert isinstance(engine, DeepFaceEmotionEngine)
+    probs = engine.predict([cv2.imread(str(ASTRONAUT))[180:290, 150:260]])
+    assert probs.shape == (1, 7) and abs(float(probs.sum()) - 1) < 1e-3

