@@ -40,7 +40,3 @@ class Reading:
         if not self.has_face:
             return {}
         return {name: float(s) for name, s in zip(EMOTIONS, self.scores)}
-
-
-def no_face(t: float) -> Reading:
-    return Reading(t=t)
