@@ -134,15 +134,15 @@ class MoodPlayerApp(QObject):
 
     def _make_analyzer(self):
         # Runs on the analysis thread: TensorFlow objects are born where they are used.
-        from moodplayer.vision.analyzer import Analyzer
+        from dataclasses import replace
 
-        return Analyzer.create(
-            engine=self.options.engine or self.settings.engine,
-            detector=self.options.detector or self.settings.detector,
-            align=self.settings.align,
-            expand_percentage=self.settings.expand_percentage,
-            allow_download=self.options.allow_download,
-        )
+        from moodplayer.vision.analyzer import Analyzer, AnalyzerConfig
+
+        cfg = AnalyzerConfig(engine=self.settings.engine, allow_download=self.options.allow_download)
+        cfg = replace(cfg, detector=replace(cfg.detector, backend=self.settings.detector,
+                                            align=self.settings.align,
+                                            expand_percentage=self.settings.expand_percentage))
+        return Analyzer.create(cfg.with_options(self.options.engine, self.options.detector))
 
     def _wire(self) -> None:
         w = self.window

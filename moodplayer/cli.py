@@ -7,7 +7,7 @@ import json
 import logging
 import sys
 
-COMMANDS = ("run", "analyze", "doctor")
+COMMANDS = ("run", "analyze", "eval", "bench", "doctor")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,12 +34,40 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--window", type=float, default=5.0, help="mood window in seconds")
     _add_model_options(analyze)
 
+    ev = sub.add_parser("eval", help="score the emotion analyzer on labelled pictures")
+    ev.add_argument("dir", help="<label>/<image> folders, or a folder with labels.csv")
+    ev.add_argument("--labels", metavar="CSV", help="path,label[,group] (paths relative to the CSV)")
+    ev.add_argument("--json", action="store_true", help="print one JSON object")
+    ev.add_argument("--no-detect", action="store_true", help="the pictures are face crops already")
+    ev.add_argument("--baseline", action="store_true",
+                    help="score DeepFace.extract_faces defaults + the bare mini-Xception instead")
+    ev.add_argument("--align", action=argparse.BooleanOptionalAction, default=None,
+                    help="level the eyes before reading")
+    ev.add_argument("--expand", type=int, metavar="PERCENT", help="crop margin (DeepFace's expand_percentage)")
+    ev.add_argument("--detect-width", type=int, metavar="PX", help="shrink pictures to this width to detect")
+    ev.add_argument("--border", type=float, metavar="FRACTION",
+                    help="pad pictures by this fraction before detecting")
+    ev.add_argument("--flip", action=argparse.BooleanOptionalAction, default=None,
+                    help="average with the mirrored crop")
+    ev.add_argument("--rebalance", type=float, metavar="STRENGTH",
+                    help="undo FER-2013's class prior: 0 off .. 1 fully")
+    ev.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_model_options(ev)
+
+    bench = sub.add_parser("bench", help="measure speed, memory and reaction time")
+    bench.add_argument("--video", help="640x480 video (default: one generated from package faces)")
+    bench.add_argument("--frames", type=int, default=300, help="frames per contender")
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.add_argument("--skip-baseline", action="store_true", help=argparse.SUPPRESS)
+
     sub.add_parser("doctor", help="check cameras, libvlc, models and Qt; say how to fix")
     return parser
 
 
 def _add_model_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--engine", choices=("auto", "deepface", "fer"))
+    from moodplayer.vision.models import ENGINES
+
+    p.add_argument("--engine", choices=ENGINES)
     p.add_argument("--detector", help="DeepFace detector backend (default opencv)")
     p.add_argument("--allow-download", action="store_true",
                    help="let DeepFace download missing model weights (off: nothing is downloaded)")
@@ -58,6 +86,12 @@ def main(argv: list[str] | None = None) -> int:
         netguard.block_network()
     if args.command == "analyze":
         return cmd_analyze(args)
+    if args.command == "eval":
+        return cmd_eval(args)
+    if args.command == "bench":
+        from moodplayer.bench import cmd_bench
+
+        return cmd_bench(args)
     if args.command == "doctor":
         from moodplayer.doctor import run_doctor
 
@@ -110,14 +144,7 @@ def cmd_analyze(args) -> int:
     if args.stride < 1:
         return fail("--stride must be >= 1")
     try:
-        result = analyze_video(
-            args.video,
-            engine=args.engine or "auto",
-            detector=args.detector or "opencv",
-            stride=args.stride,
-            window_s=args.window,
-            allow_download=args.allow_download,
-        )
+        result = analyze_video(args.video, model_config(args), stride=args.stride, window_s=args.window)
     except SourceError as err:
         return fail(str(err))
     except ModelUnavailable as err:
@@ -129,4 +156,61 @@ def cmd_analyze(args) -> int:
               f"({result['engine']} + {result['detector']})")
         for change in result["moods"]:
             print(f"{change['t']:7.2f} s  {change['mood']}")
+    return 0
+
+
+def model_config(args):
+    """The analyzer config with this command line's model options applied."""
+    from dataclasses import replace
+
+    from moodplayer.vision.analyzer import AnalyzerConfig
+
+    cfg = AnalyzerConfig(allow_download=args.allow_download).with_options(args.engine, args.detector)
+    det = cfg.detector
+    if getattr(args, "align", None) is not None:
+        det = replace(det, align=args.align)
+    if getattr(args, "expand", None) is not None:
+        det = replace(det, expand_percentage=args.expand)
+    if getattr(args, "detect_width", None) is not None:
+        det = replace(det, detect_width=args.detect_width)
+    if getattr(args, "border", None) is not None:
+        det = replace(det, border=args.border)
+    cfg = replace(cfg, detector=det)
+    if getattr(args, "flip", None) is not None:
+        cfg = replace(cfg, flip=args.flip)
+    if getattr(args, "rebalance", None) is not None:
+        cfg = replace(cfg, rebalance=args.rebalance)
+    return cfg
+
+
+def cmd_eval(args) -> int:
+    from moodplayer.vision.evaluate import DatasetError, format_table, load_dataset, run_eval
+    from moodplayer.vision.models import ModelUnavailable
+
+    try:
+        data = load_dataset(args.dir, args.labels)
+    except DatasetError as err:
+        return fail(str(err))
+    cfg = model_config(args)
+    try:
+        if args.baseline:
+            from moodplayer.vision.baseline import extract_faces_reader
+
+            read, engine, detector = extract_faces_reader(), "fer-keras (bare crop)", "extract_faces defaults"
+        else:
+            from moodplayer.vision.analyzer import Analyzer
+
+            analyzer = Analyzer.create(cfg)
+            read = analyzer.read_crop if args.no_detect else analyzer.analyze_still
+            engine = analyzer.engine.name + (" + flip" if cfg.flip else "") + (
+                f" + rebalance {cfg.rebalance:g}" if cfg.rebalance else "")
+            d = cfg.detector
+            detector = "none" if args.no_detect else (
+                f"{d.backend}, align {'on' if d.align else 'off'}, expand {d.expand_percentage} %, "
+                f"width {d.detect_width or 'full'}, border {d.border:g}")
+    except ModelUnavailable as err:
+        return fail(str(err), code=3)
+    result = run_eval(data, read, show_progress=not args.quiet)
+    result.update(engine=engine, detector=detector)
+    print(json.dumps(result) if args.json else format_table(result))
     return 0

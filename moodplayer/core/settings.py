@@ -18,7 +18,7 @@ from moodplayer.core.mapping import SWITCH_POLICIES
 
 SCHEMA_VERSION = 1
 NO_FACE_POLICIES = ("hold", "pause")
-ENGINES = ("auto", "deepface", "fer")
+ENGINES = ("auto", "deepface", "fer", "fer-keras")
 
 
 @dataclass

@@ -1,46 +1,92 @@
-"""One frame in, one Reading out: detect faces, keep the largest, read its emotion."""
+"""One frame in, one Reading out: find the face, read its emotion.
+
+``analyze`` is for a stream of frames (camera, video): it follows the face between
+detections and reuses the reading of a frame identical to the last one. ``analyze_still``
+searches the whole image every time: for photographs (``moodplayer eval``).
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from moodplayer.core.emotions import Reading
-from moodplayer.vision.detect import FaceDetector
-from moodplayer.vision.engines import EmotionEngine, build_engine
-from moodplayer.vision.models import EngineChoice, choose_engine
+from moodplayer.vision.detect import DetectorConfig, Face, FaceDetector
+from moodplayer.vision.engines import EmotionEngine, build_engine, rebalance
+from moodplayer.vision.models import choose_engine
+from moodplayer.vision.tracking import DuplicateFrames, FaceTracker, TrackerConfig
+
+MIN_SIDE = 16  # smaller frames cannot hold a face the detector can find
+
+
+@dataclass(frozen=True)
+class AnalyzerConfig:
+    """The defaults were chosen by ``moodplayer eval`` on faces-dev (docs/accuracy.md)."""
+
+    engine: str = "auto"
+    detector: DetectorConfig = field(default_factory=DetectorConfig)
+    tracker: TrackerConfig = field(default_factory=TrackerConfig)
+    flip: bool = True  # average the reading of the crop and of its mirror image
+    rebalance: float = 0.0  # undo the training set's class prior (engines.rebalance)
+    allow_download: bool = False
+
+    def with_options(self, engine: str | None = None, detector: str | None = None) -> "AnalyzerConfig":
+        """This config with the command line's --engine / --detector, where given."""
+        cfg = self
+        if engine:
+            cfg = replace(cfg, engine=engine)
+        if detector:
+            cfg = replace(cfg, detector=replace(cfg.detector, backend=detector))
+        return cfg
 
 
 class Analyzer:
-    def __init__(self, detector: FaceDetector, engine: EmotionEngine) -> None:
+    def __init__(self, detector: FaceDetector, engine: EmotionEngine,
+                 config: AnalyzerConfig = AnalyzerConfig()) -> None:
         self.detector = detector
         self.engine = engine
+        self.config = config
+        self.tracker = FaceTracker(detector, config.tracker)
+        self.duplicates = DuplicateFrames()
+        self._last: Reading | None = None
 
     @classmethod
-    def create(
-        cls,
-        engine: str = "auto",
-        detector: str = "opencv",
-        align: bool = False,
-        expand_percentage: int = 10,
-        allow_download: bool = False,
-    ) -> "Analyzer":
-        """Build on the calling thread (TensorFlow objects stay where they were made)."""
-        choice: EngineChoice = choose_engine(engine, allow_download)
-        face_detector = FaceDetector(detector, align=align, expand_percentage=expand_percentage)
-        return cls(face_detector, build_engine(choice))
+    def create(cls, config: AnalyzerConfig = AnalyzerConfig()) -> "Analyzer":
+        """Build on the calling thread (model objects stay where they were made)."""
+        choice = choose_engine(config.engine, config.allow_download)
+        return cls(FaceDetector(config.detector), build_engine(choice), config)
 
     def analyze(self, frame_bgr: np.ndarray, t: float) -> Reading:
-        if frame_bgr is None or frame_bgr.ndim != 3 or min(frame_bgr.shape[:2]) < 16:
+        if not _usable(frame_bgr):
             return Reading(t=t)
-        faces = self.detector.detect(frame_bgr)
-        if not faces:
+        if self.duplicates.is_duplicate(frame_bgr) and self._last is not None:
+            return replace(self._last, t=t)
+        face, count = self.tracker.track(frame_bgr)
+        self._last = self._read(face, count, t)
+        return self._last
+
+    def analyze_still(self, image_bgr: np.ndarray, t: float = 0.0) -> Reading:
+        if not _usable(image_bgr):
             return Reading(t=t)
-        face = faces[0]  # the largest face decides
-        scores = self.engine.predict([face.crop])[0]
-        return Reading(
-            t=t,
-            box=face.box,
-            face_confidence=face.confidence,
-            scores=tuple(float(s) for s in scores),
-            faces=len(faces),
-        )
+        faces = self.detector.detect(image_bgr)
+        return self._read(faces[0] if faces else None, len(faces), t)
+
+    def read_crop(self, face_bgr: np.ndarray, t: float = 0.0) -> Reading:
+        """A picture that is already a face crop (``eval --no-detect``)."""
+        if not _usable(face_bgr):
+            return Reading(t=t)
+        h, w = face_bgr.shape[:2]
+        return self._read(Face(box=(0, 0, w, h), confidence=1.0, crop=face_bgr), 1, t)
+
+    def _read(self, face: Face | None, count: int, t: float) -> Reading:
+        if face is None:
+            return Reading(t=t)
+        crops = [face.crop, face.crop[:, ::-1]] if self.config.flip else [face.crop]
+        scores = rebalance(self.engine.predict(crops).mean(axis=0), self.config.rebalance)
+        return Reading(t=t, box=face.box, face_confidence=face.confidence,
+                       scores=tuple(float(s) for s in scores), faces=count)
+
+
+def _usable(image: np.ndarray | None) -> bool:
+    return image is not None and image.ndim == 3 and min(image.shape[:2]) >= MIN_SIDE

@@ -1,20 +1,43 @@
-"""Face detection through DeepFace's detector backends."""
+"""Face detection through DeepFace's detector API, on a downscaled copy of the frame.
+
+We ask DeepFace for the detector client (``deepface.modules.modeling.build_model``) and
+call its ``detect_faces``. That imports no TensorFlow for the OpenCV backend, and lets us
+run detection on a small copy of the frame while the emotion crop is cut from the
+full-resolution frame: Haar cascades cost grows with the pixel count, the emotion net
+wants the detail.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from moodplayer.core.emotions import Box
 from moodplayer.vision.models import ModelUnavailable, prepare_deepface_home, quiet_tensorflow
 
+Region = tuple[int, int, int, int]  # x0, y0, x1, y1 in frame pixels
+
+
+@dataclass(frozen=True)
+class DetectorConfig:
+    backend: str = "opencv"
+    align: bool = False  # rotate the crop so the eyes are level (needs both eyes found)
+    expand_percentage: int = 10  # DeepFace's meaning: the box grows by this % of its size
+    detect_width: int = 320  # frames wider than this are shrunk before detection (0: never)
+    # Haar cascades miss a face that touches the picture's edge (a close-up, a tight crop):
+    # the searched image gets a border of repeated edge pixels, this fraction of its size
+    border: float = 0.15
+
 
 @dataclass(frozen=True)
 class Face:
-    box: Box
+    box: Box  # x, y, w, h in frame pixels, before expansion
     confidence: float
-    crop: np.ndarray  # uint8 BGR, aligned when alignment is on
+    crop: np.ndarray  # uint8 BGR from the full-resolution frame, expanded (and aligned)
+    eyes: tuple | None = None  # ((x, y), (x, y)) in frame pixels, when the detector found both
 
     @property
     def area(self) -> int:
@@ -22,44 +45,100 @@ class Face:
 
 
 class FaceDetector:
-    def __init__(self, backend: str = "opencv", align: bool = False, expand_percentage: int = 10):
+    def __init__(self, config: DetectorConfig = DetectorConfig()) -> None:
         quiet_tensorflow()
         prepare_deepface_home()
-        from deepface import DeepFace
+        self.config = config
+        try:  # build now, so that a missing detector file fails here with its name
+            from deepface.modules import modeling
 
-        self.backend = backend
-        self.align = align
-        self.expand_percentage = expand_percentage
-        self._extract = DeepFace.extract_faces
-        try:  # build once now, so a missing detector file fails here with its name
-            DeepFace.build_model(task="face_detector", model_name=backend)
+            self._client = modeling.build_model(task="face_detector", model_name=config.backend)
         except Exception as err:
-            raise ModelUnavailable(f"face detector {backend!r} cannot start: {err}") from err
+            raise ModelUnavailable(f"face detector {config.backend!r} cannot start: {err}") from err
 
-    def detect(self, frame_bgr: np.ndarray) -> list[Face]:
-        """All faces in the frame, largest first. Never the whole frame: with
-        enforce_detection=False DeepFace returns the full image with confidence 0 when it
-        found nothing, and that is filtered out here."""
+    @property
+    def backend(self) -> str:
+        return self.config.backend
+
+    def detect(self, frame_bgr: np.ndarray, region: Region | None = None,
+               width: int | None = None) -> list[Face]:
+        """All faces in the frame (or in ``region`` of it), largest first.
+
+        ``width``: shrink the searched image to this width first (default: the config's
+        detect_width). Boxes come back in frame pixels.
+        """
         h, w = frame_bgr.shape[:2]
-        results = self._extract(
-            frame_bgr,
-            detector_backend=self.backend,
-            enforce_detection=False,
-            align=self.align,
-            expand_percentage=self.expand_percentage,
-            color_face="bgr",
-            normalize_face=False,
-        )
+        x0, y0, x1, y1 = region or (0, 0, w, h)
+        image = frame_bgr[y0:y1, x0:x1]
+        if image.size == 0:
+            return []
+        target = self.config.detect_width if width is None else width
+        scale = min(1.0, target / image.shape[1]) if target else 1.0
+        if scale < 1.0:
+            image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        pad = int(self.config.border * max(image.shape[:2]))
+        if pad:
+            image = cv2.copyMakeBorder(image, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+        try:
+            regions = self._client.detect_faces(image)
+        except cv2.error:  # a degenerate image (e.g. 1 px high after shrinking)
+            return []
+        fh, fw = frame_bgr.shape[:2]
         faces = []
-        for r in results:
-            area = r["facial_area"]
-            box = (int(area["x"]), int(area["y"]), int(area["w"]), int(area["h"]))
-            whole_frame = box[0] == 0 and box[1] == 0 and box[2] >= w - 2 and box[3] >= h - 2
-            if r["confidence"] <= 0 and whole_frame:
+        for r in regions:
+            # back to frame pixels, clipped to the frame (the border is not the frame)
+            fx0, fy0 = x0 + (r.x - pad) / scale, y0 + (r.y - pad) / scale
+            fx1, fy1 = fx0 + r.w / scale, fy0 + r.h / scale
+            fx0, fy0, fx1, fy1 = max(0, fx0), max(0, fy0), min(fw, fx1), min(fh, fy1)
+            box = (int(round(fx0)), int(round(fy0)), int(round(fx1 - fx0)), int(round(fy1 - fy0)))
+            if box[2] < 8 or box[3] < 8:
                 continue
-            crop = np.ascontiguousarray(r["face"]).astype(np.uint8)
-            if crop.size == 0:
-                continue
-            faces.append(Face(box=box, confidence=float(max(0.0, min(1.0, r["confidence"]))), crop=crop))
+            eyes = None
+            if r.left_eye is not None and r.right_eye is not None:
+                eyes = tuple((x0 + (e[0] - pad) / scale, y0 + (e[1] - pad) / scale)
+                             for e in (r.left_eye, r.right_eye))
+            face = self.face_at(frame_bgr, box, float(r.confidence or 0.0), eyes)
+            if face is not None:
+                faces.append(face)
         faces.sort(key=lambda f: f.area, reverse=True)
         return faces
+
+    def face_at(self, frame_bgr: np.ndarray, box: Box, confidence: float,
+                eyes: tuple | None = None) -> Face | None:
+        """Cut the emotion crop for ``box`` from the full-resolution frame."""
+        crop = cut_crop(frame_bgr, box, self.config.expand_percentage,
+                        eyes if self.config.align else None)
+        if crop is None:
+            return None
+        return Face(box=box, confidence=max(0.0, min(1.0, confidence)), crop=crop, eyes=eyes)
+
+
+def expand(box: Box, expand_percentage: int, frame_w: int, frame_h: int) -> Region:
+    x, y, w, h = box
+    grow_w, grow_h = w * expand_percentage // 100, h * expand_percentage // 100
+    return (max(0, x - grow_w // 2), max(0, y - grow_h // 2),
+            min(frame_w, x + w + grow_w - grow_w // 2), min(frame_h, y + h + grow_h - grow_h // 2))
+
+
+def cut_crop(frame_bgr: np.ndarray, box: Box, expand_percentage: int,
+             eyes: tuple | None = None) -> np.ndarray | None:
+    fh, fw = frame_bgr.shape[:2]
+    if eyes is not None:
+        frame_bgr = _level_eyes(frame_bgr, box, eyes)
+    x0, y0, x1, y1 = expand(box, expand_percentage, fw, fh)
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return None
+    return np.ascontiguousarray(frame_bgr[y0:y1, x0:x1])
+
+
+def _level_eyes(frame_bgr: np.ndarray, box: Box, eyes: tuple) -> np.ndarray:
+    """Rotate the frame about the face centre so the line between the eyes is level."""
+    (ax, ay), (bx, by) = sorted(eyes)  # left to right in the image
+    angle = math.degrees(math.atan2(by - ay, bx - ax))
+    if abs(angle) < 1.0 or abs(angle) > 45.0:  # level already, or an implausible pair
+        return frame_bgr
+    x, y, w, h = box
+    matrix = cv2.getRotationMatrix2D((x + w / 2, y + h / 2), angle, 1.0)
+    fh, fw = frame_bgr.shape[:2]
+    return cv2.warpAffine(frame_bgr, matrix, (fw, fh), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_REPLICATE)

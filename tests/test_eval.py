@@ -1,0 +1,110 @@
+"""``moodplayer eval`` on a tiny labelled set built here from package-shipped faces."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ASTRONAUT, feat_file, moodplayer
+from moodplayer.core.metrics import score
+from moodplayer.tools.face_clips import ANGRY_STILL, HAPPY_STILL, SURPRISE_STILL
+
+DISGUST_STILL = "45-m7-di-ph.jpg"
+
+
+def build_set(root: Path) -> Path:
+    pictures = {
+        "happy": [ASTRONAUT, feat_file(HAPPY_STILL)],
+        "surprise": [feat_file(SURPRISE_STILL)],
+        "angry": [feat_file(ANGRY_STILL)],
+        "disgust": [feat_file(DISGUST_STILL)],
+        "neutral": [feat_file("no_face.mp4")],  # not a picture: counted, skipped
+        "contempt": [feat_file(HAPPY_STILL)],  # not one of the seven: counted, skipped
+    }
+    for label, files in pictures.items():
+        (root / label).mkdir(parents=True)
+        for f in files:
+            shutil.copy(f, root / label / f.name)
+    (root / "sad").mkdir()
+    (root / "sad" / "broken.jpg").write_bytes(b"\xff\xd8\xff not really a jpeg")  # unreadable
+    return root
+
+
+def check_adds_up(out: dict, n: int) -> None:
+    assert out["n"] == n
+    assert sum(map(sum, out["confusion"])) == n
+    assert sum(row["n"] for row in out["per_class"].values()) == n
+    diagonal = sum(out["confusion"][i][i] for i in range(len(out["labels"])))
+    assert out["accuracy"] == pytest.approx(diagonal / n, abs=1e-4)
+    assert out["no_face"] == sum(row[-1] for row in out["confusion"])
+    assert out["confusion_columns"][-1] == "no_face" and out["labels"] == out["confusion_columns"][:-1]
+
+
+def test_eval_json_fields_exist_and_add_up(tmp_path):
+    root = build_set(tmp_path / "set")
+    result = moodplayer("eval", str(root), "--json")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    for key in ("n", "no_face", "accuracy", "accuracy_on_faces", "macro_f1", "per_class",
+                "confusion", "labels", "images_per_s", "engine", "detector", "skipped"):
+        assert key in out, key
+    check_adds_up(out, 5)
+    assert out["skipped"] == {"not an image": 1, "unknown label": 1, "unreadable image": 1}
+    assert set(out["per_class"]["happy"]) == {"n", "recall", "precision"}
+    assert out["per_class"]["happy"]["n"] == 2 and out["per_class"]["happy"]["recall"] == 1.0
+    assert out["confusion"][out["labels"].index("surprise")][out["labels"].index("surprise")] == 1
+    assert "groups" not in out  # no group column in a folder layout
+    assert out["engine"].startswith("fer") and out["detector"].startswith("opencv")
+
+
+def test_eval_csv_with_groups_and_readable_table(tmp_path):
+    root = build_set(tmp_path / "set")
+    csv = tmp_path / "labels.csv"
+    csv.write_text("path,label,group\n"
+                   f"set/happy/{ASTRONAUT.name},happy,photo\n"
+                   f"set/happy/{HAPPY_STILL},happy,posed\n"
+                   f"set/surprise/{SURPRISE_STILL},surprise,posed\n"
+                   "set/angry/missing.jpg,angry,posed\n"
+                   "a line without a label\n")
+    out = json.loads(moodplayer("eval", str(root), "--labels", str(csv), "--json").stdout)
+    check_adds_up(out, 3)
+    assert out["skipped"] == {"unreadable image": 1, "bad CSV line": 1}
+    assert out["groups"]["accuracy"] == {"photo": {"n": 1, "accuracy": 1.0},
+                                         "posed": {"n": 2, "accuracy": 1.0}}
+    table = moodplayer("eval", str(root), "--labels", str(csv))
+    assert table.returncode == 0
+    assert "accuracy" in table.stdout and "confusion" in table.stdout and "posed" in table.stdout
+
+
+def test_eval_no_detect_reads_crops(tmp_path):
+    """--no-detect: the pictures are face crops already; the network reads the whole picture."""
+    import cv2
+
+    image = cv2.imread(str(feat_file(HAPPY_STILL)))
+    (tmp_path / "happy").mkdir()
+    cv2.imwrite(str(tmp_path / "happy" / "crop.png"), cv2.resize(image[90:430, 90:430], (60, 60)))
+    out = json.loads(moodplayer("eval", str(tmp_path), "--no-detect", "--json").stdout)
+    assert out["n"] == 1 and out["no_face"] == 0 and out["detector"] == "none"
+
+
+@pytest.mark.parametrize("args,message", [(("/no/such/folder",), "not a folder"),
+                                          (("{tmp}", "--labels", "{tmp}/x.csv"), "cannot read")])
+def test_eval_bad_dataset_is_a_message(tmp_path, args, message):
+    args = [a.format(tmp=tmp_path) for a in args]
+    result = moodplayer("eval", *args)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_scores_by_hand():
+    out = score(["happy", "happy", "sad", "angry"], ["happy", None, "happy", "angry"],
+                groups=["a", "a", "b", "b"])
+    assert out["accuracy"] == 0.5 and out["no_face"] == 1 and out["accuracy_on_faces"] == pytest.approx(2 / 3, abs=1e-4)
+    assert out["per_class"]["happy"] == {"n": 2, "recall": 0.5, "precision": 0.5}
+    assert out["per_class"]["sad"] == {"n": 1, "recall": 0.0, "precision": None}
+    assert out["per_class"]["fear"]["n"] == 0
+    assert out["groups"]["accuracy"]["a"] == {"n": 2, "accuracy": 0.5}
+    # macro F1 over the classes present: happy 0.5, sad 0, angry 1
+    assert out["macro_f1"] == pytest.approx(0.5, abs=1e-4)
