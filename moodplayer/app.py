@@ -111,7 +111,8 @@ class MoodPlayerApp(QObject):
 
         self.slot = FrameSlot()
         self.source_spec, source = self._open_source()
-        self.capture = CaptureThread(source, self.slot, reopen=self._reopen_source)
+        self.capture = self._new_capture(source)
+        self.camera_paused = False
         self.analysis = AnalysisThread(self.slot, self._make_analyzer)
         self._preview_timer = QTimer(self)
         self._position_timer = QTimer(self)
@@ -131,6 +132,12 @@ class MoodPlayerApp(QObject):
 
     def _reopen_source(self) -> FrameSource:
         return open_source(self.source_spec)
+
+    def _new_capture(self, source: FrameSource) -> CaptureThread:
+        capture = CaptureThread(source, self.slot, reopen=self._reopen_source)
+        capture.problem.connect(self._on_capture_problem)
+        capture.recovered.connect(self._on_capture_recovered)
+        return capture
 
     def _make_analyzer(self):
         # Runs on the analysis thread: TensorFlow objects are born where they are used.
@@ -171,8 +178,7 @@ class MoodPlayerApp(QObject):
         self.analysis.failed.connect(self._on_model_failed)
         self.analysis.readings.connect(self._on_readings)
         self.analysis.rate.connect(w.show_fps)
-        self.capture.problem.connect(self._on_capture_problem)
-        self.capture.recovered.connect(lambda text: w.statusBar().showMessage(text, 5000))
+        w.preview.camera_pause_requested.connect(self.pause_camera)
 
         self._preview_timer.timeout.connect(self._show_latest_frame)
         self._position_timer.timeout.connect(
@@ -203,8 +209,38 @@ class MoodPlayerApp(QObject):
 
     # --- analysis results -----------------------------------------------------------------
     def _start_capture(self) -> None:
-        if not self.capture.isRunning() and not self._shut_down:
+        if not self.capture.isRunning() and not self._shut_down and not self.camera_paused:
             self.capture.start()
+
+    def pause_camera(self, paused: bool) -> None:
+        """Paused: the capture thread ends and releases the device (the camera light goes
+        off), so no frame reaches the analysis, which waits. Resumed: the source is opened
+        again on a new capture thread."""
+        if paused == self.camera_paused or self._shut_down:
+            return
+        self.camera_paused = paused
+        if paused:
+            self.capture.stop()
+            if not self.capture.wait(2000):
+                log.warning("the capture thread did not stop within 2 s")
+            if not self.capture.isRunning():
+                self.capture.source.close()  # also when it never started
+            self.slot.clear()
+            self.window.preview.set_camera_active(False, "○ camera paused")
+            self.window.preview.show_paused()
+            self.window.statusBar().showMessage("Camera paused: the device is released", 5000)
+            return
+        try:
+            source = self._reopen_source()
+        except SourceError as err:
+            self.camera_paused = True
+            self.window.preview.pause_button.setChecked(True)
+            self.window.show_message(f"Camera: {err}")
+            return
+        self.capture = self._new_capture(source)
+        self.window.preview.set_camera_active(self.source_spec.kind == "camera",
+                                              "" if self.source_spec.kind == "camera" else "○ no camera in use")
+        self.capture.start()
 
     def _on_model_ready(self, engine: str) -> None:
         self._start_capture()
@@ -229,6 +265,7 @@ class MoodPlayerApp(QObject):
         latest = self.last_reading
         if latest is not None and latest.has_face:
             self.window.mood.show_scores(latest.score_dict())
+        self.window.mood.show_faces(latest.faces if latest is not None else 0)
         note = "(no face: holding)" if state.face_lost else ""
         self.window.mood.show_mood(state.mood, state.confidence, note)
         self._on_face_presence(state.face_lost)
@@ -310,6 +347,10 @@ class MoodPlayerApp(QObject):
     def _on_capture_problem(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 5000)
         self.window.preview.set_camera_active(False, f"○ {text}")
+
+    def _on_capture_recovered(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 5000)
+        self.window.preview.set_camera_active(self.source_spec.kind == "camera")
 
     # --- shutdown -------------------------------------------------------------------------------
     def shutdown(self) -> None:

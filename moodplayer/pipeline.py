@@ -35,16 +35,22 @@ class FrameSlot:
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._frame: Frame | None = None
+        self._seq = 0  # frames ever put: a sequence number that never goes back
         self._taken = 0  # seq of the last frame handed to the analyzer
         self.dropped = 0  # frames replaced before anyone analysed them
 
     def put(self, image: np.ndarray, t: float) -> None:
         with self._cond:
-            seq = self._frame.seq + 1 if self._frame else 1
+            self._seq += 1
             if self._frame is not None and self._frame.seq != self._taken:
                 self.dropped += 1
-            self._frame = Frame(image, t, seq)
+            self._frame = Frame(image, t, self._seq)
             self._cond.notify_all()
+
+    def clear(self) -> None:
+        """Forget the frame held (camera paused: keep no picture of anyone)."""
+        with self._cond:
+            self._frame = None
 
     def latest(self) -> Frame | None:
         with self._cond:

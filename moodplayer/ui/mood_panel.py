@@ -18,6 +18,9 @@ class MoodPanel(QWidget):
         self.mood_label = QLabel("Mood: waiting for a face…")
         self.mood_label.setObjectName("moodLabel")
         self.mood_label.setStyleSheet("font-size:20px;font-weight:bold;")
+        self.faces_label = QLabel("")
+        self.faces_label.setObjectName("facesLabel")
+        self.faces_label.setStyleSheet("color:#555;")
         self.bars: dict[str, QProgressBar] = {}
         form = QFormLayout()
         for name in EMOTIONS:
@@ -28,7 +31,12 @@ class MoodPanel(QWidget):
             form.addRow(f"{EMOJI[name]} {name}", bar)
         layout = QVBoxLayout(self)
         layout.addWidget(self.mood_label)
+        layout.addWidget(self.faces_label)
         layout.addLayout(form)
+
+    def show_faces(self, count: int) -> None:
+        self.faces_label.setText(
+            f"{count} faces in view: the largest one decides" if count > 1 else "")
 
     def show_scores(self, scores: dict[str, float]) -> None:
         for name, bar in self.bars.items():

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QKeySequence, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+PAUSE_SHORTCUT = "Ctrl+K"
 
 
 class PreviewView(QWidget):
+    camera_pause_requested = Signal(bool)  # True: let go of the camera; False: take it back
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.banner = QLabel(self)
@@ -24,12 +35,29 @@ class PreviewView(QWidget):
         self.image.setMinimumSize(320, 240)
         self.image.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.image.setStyleSheet("background:#111;color:#ddd;")
+        self.pause_button = QPushButton("Pause camera")
+        self.pause_button.setObjectName("pauseCamera")
+        self.pause_button.setCheckable(True)
+        self.pause_button.setShortcut(QKeySequence(PAUSE_SHORTCUT))
+        self.pause_button.setToolTip(f"Stop looking: the camera is released ({PAUSE_SHORTCUT})")
+        self.pause_button.toggled.connect(self._on_pause_toggled)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.camera_indicator, 1)
+        bottom.addWidget(self.pause_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.banner)
         layout.addWidget(self.image, 1)
-        layout.addWidget(self.camera_indicator)
+        layout.addLayout(bottom)
         self.frames_shown = 0
+
+    def _on_pause_toggled(self, paused: bool) -> None:
+        self.pause_button.setText("Resume camera" if paused else "Pause camera")
+        self.camera_pause_requested.emit(paused)
+
+    def show_paused(self) -> None:
+        self.image.clear()
+        self.image.setText("Camera paused: nothing is being watched.")
 
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)

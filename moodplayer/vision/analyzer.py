@@ -64,6 +64,8 @@ class Analyzer:
             return replace(self._last, t=t)
         face, count = self.tracker.track(frame_bgr)
         self._last = self._read(face, count, t)
+        if not self.tracker.looked:
+            self.duplicates.forget()
         return self._last
 
     def analyze_still(self, image_bgr: np.ndarray, t: float = 0.0) -> Reading:

@@ -27,6 +27,7 @@ class DetectorConfig:
     align: bool = False  # rotate the crop so the eyes are level (needs both eyes found)
     expand_percentage: int = 10  # DeepFace's meaning: the box grows by this % of its size
     detect_width: int = 320  # frames wider than this are shrunk before detection (0: never)
+    max_shrink: float = 6.0  # ... but never by more than this: a face in a 4K frame stays findable
     # Haar cascades miss a face that touches the picture's edge (a close-up, a tight crop):
     # the searched image gets a border of repeated edge pixels, this fraction of its size
     border: float = 0.15
@@ -73,7 +74,7 @@ class FaceDetector:
         if image.size == 0:
             return []
         target = self.config.detect_width if width is None else width
-        scale = min(1.0, target / image.shape[1]) if target else 1.0
+        scale = min(1.0, max(target / image.shape[1], 1 / self.config.max_shrink)) if target else 1.0
         if scale < 1.0:
             image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         pad = int(self.config.border * max(image.shape[:2]))

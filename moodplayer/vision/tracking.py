@@ -42,6 +42,7 @@ class FaceTracker:
         self._since_detect = 0
         self._since_full = 0
         self._never_searched = True
+        self.looked = False
         self._seen: np.ndarray | None = None  # thumbnail of the face when last detected
         self.searches = {"full": 0, "region": 0, "reused": 0}
 
@@ -55,9 +56,12 @@ class FaceTracker:
         cfg = self.config
         self._since_detect += 1
         self._since_full += 1
+        self.looked = True  # False: this frame was not searched (nobody in view lately)
         if self._face is None:
             if self._never_searched or self._since_full >= cfg.redetect_every:
                 self._full_search(frame_bgr)
+            else:
+                self.looked = False
             return self._face, self._faces_seen
         if self._since_full >= cfg.full_every:
             self._full_search(frame_bgr)
@@ -120,6 +124,10 @@ class DuplicateFrames:
         self.max_diff = max_diff
         self._last: np.ndarray | None = None
         self.skipped = 0
+
+    def forget(self) -> None:
+        """The last frame was not fully analysed: do not reuse its reading."""
+        self._last = None
 
     def is_duplicate(self, frame_bgr: np.ndarray) -> bool:
         grey = cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2GRAY) if frame_bgr.ndim == 3 else frame_bgr
