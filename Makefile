@@ -5,7 +5,9 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.setup-stamp
 ARGS   ?=
 
-.PHONY: setup run test lint clean-venv screenshot
+.PHONY: setup run test bench soak clean-venv
+
+SOAK_MIN ?= 30
 
 setup: $(STAMP)
 
@@ -27,6 +29,14 @@ run: setup
 test: setup
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/lint-imports
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -rs $(ARGS)
+
+# Figures for docs/performance.md (a benchmark, not a test).
+bench: setup
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/moodplayer bench $(ARGS)
+
+# Hours-of-use check for docs/reliability.md (not part of `make test`): SOAK_MIN=5 make soak
+soak: setup
+	QT_QPA_PLATFORM=offscreen $(PY) -m moodplayer.tools.soak --minutes $(SOAK_MIN) $(ARGS)
 
 clean-venv:
 	rm -rf $(VENV)

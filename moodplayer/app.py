@@ -50,6 +50,21 @@ class AppOptions:
     screenshot: str | None = None  # saved just before quit_after closes the app
 
 
+def fit(image, width: int, height: int):
+    """The frame shrunk to fit (width, height), and the scale used: cheaper on the numpy
+    array than a smooth QPixmap scale on the GUI thread. Bilinear is enough down to half
+    size; below that, area averaging avoids aliasing."""
+    import cv2
+
+    h, w = image.shape[:2]
+    scale = min(width / w, height / h, 1.0)
+    if scale >= 1.0:
+        return image, 1.0
+    size = (max(1, int(w * scale)), max(1, int(h * scale)))
+    method = cv2.INTER_LINEAR if scale >= 0.5 else cv2.INTER_AREA
+    return cv2.resize(image, size, interpolation=method), scale
+
+
 def make_backend(kind: str, audio_out: str) -> tuple[PlayerBackend, str | None]:
     """The requested backend, or the null backend and the reason music is off."""
     if kind == "null":
@@ -342,7 +357,10 @@ class MoodPlayerApp(QObject):
         box = label = None
         if reading is not None and reading.has_face and frame.t - reading.t < BOX_FRESH_S:
             box, label = reading.box, reading.emotion
-        self.window.preview.show_frame(frame.image, box, label or "")
+        image, scale = fit(frame.image, *self.window.preview.display_size())
+        if box is not None:
+            box = tuple(int(round(v * scale)) for v in box)
+        self.window.preview.show_frame(image, box, label or "")
 
     def _on_capture_problem(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 5000)

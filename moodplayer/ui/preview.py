@@ -69,11 +69,19 @@ class PreviewView(QWidget):
             "color:#c62828;font-weight:bold;" if active else "color:#666;"
         )
 
+    def display_size(self) -> tuple[int, int]:
+        """Where frames go, in pixels: the caller shrinks frames to fit it (cheaper off
+        the GUI's paint path than a smooth QPixmap scale)."""
+        size = self.image.size()
+        return max(1, size.width()), max(1, size.height())
+
     def show_frame(self, bgr: np.ndarray, box=None, label: str = "") -> None:
+        """``bgr`` is shown as it is (already fitted to ``display_size``); ``box`` is in
+        its pixels."""
         h, w = bgr.shape[:2]
-        rgb = np.ascontiguousarray(bgr[:, :, ::-1])
-        qimage = QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888)
-        pixmap = QPixmap.fromImage(qimage)  # copies the pixels: rgb may be freed after
+        bgr = np.ascontiguousarray(bgr)
+        qimage = QImage(bgr.data, w, h, bgr.strides[0], QImage.Format.Format_BGR888)
+        pixmap = QPixmap.fromImage(qimage)  # copies the pixels: bgr may be freed after
         if box is not None:
             painter = QPainter(pixmap)
             pen = QPen(QColor("#00e676"))
@@ -88,9 +96,5 @@ class PreviewView(QWidget):
                 painter.setFont(font)
                 painter.drawText(x, max(font.pixelSize(), y - 6), label)
             painter.end()
-        target = self.image.size()
-        self.image.setPixmap(
-            pixmap.scaled(target, Qt.AspectRatioMode.KeepAspectRatio,
-                          Qt.TransformationMode.SmoothTransformation)
-        )
+        self.image.setPixmap(pixmap)
         self.frames_shown += 1
