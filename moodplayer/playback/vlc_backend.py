@@ -8,6 +8,7 @@ Qt main thread and is free to ask libvlc anything.
 from __future__ import annotations
 
 import ctypes
+import sys
 
 from PySide6.QtCore import QObject, Qt, Signal
 
@@ -30,7 +31,10 @@ def load_vlc():
 
         vlc.libvlc_get_version()
         return vlc
-    except Exception as err:  # python-vlc raises several kinds when libvlc is absent
+    except (Exception, SystemExit) as err:
+        # python-vlc raises several kinds when libvlc is absent, and calls sys.exit(1)
+        # when PYTHON_VLC_LIB_PATH names a library that does not load
+        sys.modules.pop("vlc", None)
         raise PlaybackUnavailable(
             f"libvlc was not found ({type(err).__name__}: {err}). Music needs VLC's library: "
             f"on Debian/Ubuntu run 'sudo apt-get install {DEBIAN_PACKAGES}'; elsewhere "
