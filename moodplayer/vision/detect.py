@@ -30,7 +30,7 @@ class DetectorConfig:
     max_shrink: float = 6.0  # ... but never by more than this: a face in a 4K frame stays findable
     # Haar cascades miss a face that touches the picture's edge (a close-up, a tight crop):
     # the searched image gets a border of repeated edge pixels, this fraction of its size
-    border: float = 0.15
+    border: float = 0.3
 
 
 @dataclass(frozen=True)
