@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from moodplayer.core.emotions import EMOTIONS, Reading
+from moodplayer.core.lift import lift_order
 from moodplayer.core.mapping import PlaylistSelector
 from moodplayer.core.mood_window import MoodWindow, WindowConfig
 from moodplayer.core.playlist import Playlist, load_playlist
@@ -104,15 +105,15 @@ class MoodPlayerApp(QObject):
 
         self.mood_window = MoodWindow(
             WindowConfig(
-                window_s=self.settings.window_s,
-                margin=self.settings.margin,
-                min_dwell_s=self.settings.min_dwell_s,
-                no_face_timeout_s=self.settings.no_face_timeout_s,
+                window_s=self.settings.profile.window_s,
+                margin=self.settings.profile.margin,
+                min_dwell_s=self.settings.profile.min_dwell_s,
+                no_face_timeout_s=self.settings.profile.no_face_timeout_s,
             )
         )
-        self.selector = PlaylistSelector(self.settings.switch_policy)
+        self.selector = PlaylistSelector(self.settings.profile.switch_policy)
         self.playlists: dict[str, Playlist] = {
-            e: load_playlist(e, self.settings.playlists.get(e) or default_playlist_path(e))
+            e: load_playlist(e, self.settings.profile.playlists.get(e) or default_playlist_path(e))
             for e in EMOTIONS
         }
         for playlist in self.playlists.values():
@@ -128,6 +129,8 @@ class MoodPlayerApp(QObject):
         self.source_spec, source = self._open_source()
         self.capture = self._new_capture(source)
         self.camera_paused = False
+        self._lift_then: Playlist | None = None  # a lift is playing; then this, in a loop
+        self._lift_at_end = False
         self.analysis = AnalysisThread(self.slot, self._make_analyzer)
         self._preview_timer = QTimer(self)
         self._position_timer = QTimer(self)
@@ -289,7 +292,7 @@ class MoodPlayerApp(QObject):
         if lost == self._face_lost:
             return
         self._face_lost = lost
-        if self.settings.no_face_policy != "pause":
+        if self.settings.profile.no_face_policy != "pause":
             return
         if lost and self.backend.state == PLAYING:
             self.backend.pause()
@@ -310,23 +313,57 @@ class MoodPlayerApp(QObject):
         if not playlist.playable:
             self.window.show_message(f"Cannot play the {name} playlist: {playlist.problem}")
             return
+        self._lift_then, self._lift_at_end = None, False
+        if self.settings.profile.strategy(name) == "lift" and self.selector.override is None:
+            playlist = self._lift_playlist(name, playlist)
+        self._load(name, playlist)
+
+    def _lift_playlist(self, name: str, own: Playlist) -> Playlist:
+        """Iso-principle: the mood's own music first, the target's more and more over N
+        tracks, then only the target's (core/lift.py)."""
+        lift = self.settings.profile.lift[name]
+        if lift.target in EMOTIONS:
+            target = self.playlists[lift.target]
+        else:
+            target = load_playlist(Path(lift.target).name, Path(lift.target).expanduser())
+        if not target.playable:
+            self.window.show_message(f"Cannot lift {name} towards {lift.target}: {target.problem}; "
+                                     f"playing the {name} playlist")
+            return own
+        order, _ = lift_order(own.tracks, target.tracks, lift.tracks)
+        self._lift_then = target
+        return Playlist(name=f"{name} → {target.name}", source=own.source, tracks=order)
+
+    def _load(self, name: str, playlist: Playlist) -> None:
         self.window.player.tracks.show_tracks(
             [t.title for t in playlist.tracks],
             {i for i, t in enumerate(playlist.tracks) if t.missing},
         )
-        self.window.player.now_playing.setText(f"{EMOJI[name]} {name} playlist")
+        self.window.player.now_playing.setText(f"{EMOJI.get(name, '')} {playlist.name} playlist")
         self.backend.load(playlist)
         self.playlist_started.emit(name)
 
     def _on_override(self, name: str | None) -> None:
-        self._switch_to(self.selector.on_override(name))
+        target = self.selector.on_override(name)
+        playing = self.backend.playlist.name if self.backend.playlist else None
+        if target is None and name is not None and playing != name:
+            target = name  # picked the mood's own playlist while its lift plays: play it as is
+        self._switch_to(target)
 
     def _on_track_finished(self) -> None:
         self._switch_to(self.selector.on_track_finished())
 
     def _on_track_changed(self, index: int) -> None:
-        self.window.player.tracks.mark_current(index)
         playlist = self.backend.playlist
+        if self._lift_then is not None and playlist is not None:
+            if index == len(playlist.tracks) - 1:
+                self._lift_at_end = True
+            elif index == 0 and self._lift_at_end:
+                # the lift has played through: from now on only the target, in a loop
+                target, self._lift_then = self._lift_then, None
+                self._load(target.name, target)
+                return
+        self.window.player.tracks.mark_current(index)
         if playlist and 0 <= index < len(playlist.tracks):
             self.window.player.now_playing.setText(
                 f"{EMOJI.get(playlist.name, '')} {playlist.name}: {playlist.tracks[index].title}"

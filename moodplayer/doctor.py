@@ -72,7 +72,7 @@ def run_doctor() -> int:
            "; ".join(loaded.problems) if loaded else "")
     settings = loaded.settings if loaded else None
     for e in EMOTIONS:
-        src = (settings.playlists.get(e) if settings else None) or demo_playlists_dir() / e
+        src = (settings.profile.playlists.get(e) if settings else None) or demo_playlists_dir() / e
         pl = load_playlist(e, src)
         report(pl.playable, f"{e} playlist: {len(pl.tracks)} tracks in {src}",
                pl.problem + (" (make setup generates the demo tracks)" if pl.problem else "")

@@ -15,7 +15,7 @@ from conftest import feat_file, wav_rms, write_tone
 from media import HAPPY_STILL, SURPRISE_STILL, expression_video
 from moodplayer.app import AppOptions, MoodPlayerApp
 from moodplayer.core.emotions import EMOTIONS
-from moodplayer.core.settings import Settings, save_settings
+from moodplayer.core.settings import Profile, Settings, save_settings
 from moodplayer.playback.backend import PLAYING
 
 pytestmark = pytest.mark.e2e
@@ -36,7 +36,7 @@ def setup_dirs(tmp_path, session_tmp):
             write_tone(music / emotion / f"{emotion}_{k}.wav", 20.0, 220 + 60 * i + 20 * k)
         mapping[emotion] = str(music / emotion)
     config = tmp_path / "config" / "settings.toml"
-    save_settings(config, Settings(playlists=mapping, window_s=5.0))
+    save_settings(config, Settings(profiles={"Default": Profile(playlists=mapping, window_s=5.0)}))
     return tmp_path, config
 
 
@@ -93,7 +93,7 @@ def test_missing_playlist_folder_is_reported_and_others_still_play(qtbot, tmp_pa
     write_tone(music / "happy" / "a.wav", 1.0)
     mapping = {e: str(music / e) for e in EMOTIONS}  # only happy exists
     config = tmp_path / "settings.toml"
-    save_settings(config, Settings(playlists=mapping))
+    save_settings(config, Settings(profiles={"Default": Profile(playlists=mapping)}))
     app = MoodPlayerApp(AppOptions(source="demo", backend="null", config=str(config)))
     try:
         messages = " ".join(app.window.messages)

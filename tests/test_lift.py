@@ -29,3 +29,15 @@ def test_after_the_lift_only_the_target_plays():
                                                          "target", "target", "target"]
     with pytest.raises(ValueError):
         lift_sources(0)
+
+
+def test_lift_order_takes_each_side_in_turn_then_the_whole_target():
+    from moodplayer.core.lift import lift_order
+
+    sad, happy = ["s1", "s2", "s3"], ["h1", "h2"]
+    order, n = lift_order(sad, happy, 4)  # mood, mood, target, target
+    assert n == 4 and order == ["s1", "s2", "h1", "h2", "h1", "h2"]
+    order, _ = lift_order(sad, happy, 6)  # mood, mood, target, mood, target, target
+    assert order[:6] == ["s1", "s2", "h1", "s3", "h2", "h1"] and order[6:] == ["h2", "h1"]
+    with pytest.raises(ValueError):
+        lift_order([], happy, 3)

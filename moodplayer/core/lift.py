@@ -32,3 +32,21 @@ def lift_sources(n: int) -> list[str]:
 def source_of_track(k: int, n: int) -> str:
     """Track ``k`` (0-based) after the switch: from the mood's playlist or the target's."""
     return lift_sources(n)[k] if k < n else "target"
+
+
+def lift_order(mood_tracks: list, target_tracks: list, n: int) -> tuple[list, int]:
+    """The tracks to play for a lift, and how many of them form the lift itself.
+
+    The first ``n`` follow ``lift_sources(n)``, each source taken in its own order; the
+    target's whole playlist follows, starting where the lift left it. (The player loops
+    the list; the app loads the plain target playlist once the list has played through.)
+    """
+    if not mood_tracks or not target_tracks:
+        raise ValueError("a lift needs tracks on both sides")
+    order, used = [], {"mood": 0, "target": 0}
+    for source in lift_sources(n):
+        tracks = mood_tracks if source == "mood" else target_tracks
+        order.append(tracks[used[source] % len(tracks)])
+        used[source] += 1
+    k = used["target"] % len(target_tracks)
+    return order + target_tracks[k:] + target_tracks[:k], n

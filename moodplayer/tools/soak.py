@@ -41,14 +41,14 @@ def soak(minutes: float, workdir: Path) -> dict:
     from moodplayer import netguard
     from moodplayer.app import AppOptions, MoodPlayerApp
     from moodplayer.core.emotions import EMOTIONS
-    from moodplayer.core.settings import Settings, save_settings
+    from moodplayer.core.settings import Profile, Settings, save_settings
     from moodplayer.tools.demo_tracks import generate
 
     netguard.block_network()
     music = workdir / "music"
     generate(music, seconds=5.0, per_mood=2)
     config = workdir / "settings.toml"
-    save_settings(config, Settings(playlists={e: str(music / e) for e in EMOTIONS}))
+    save_settings(config, Settings(profiles={"Default": Profile(playlists={e: str(music / e) for e in EMOTIONS})}))
 
     app = QApplication.instance() or QApplication([])
     player = MoodPlayerApp(AppOptions(source="demo", audio_out="dummy", config=str(config)))
