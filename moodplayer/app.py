@@ -4,6 +4,7 @@ threads of ``pipeline``."""
 
 from __future__ import annotations
 
+import copy
 import logging
 import time
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ class AppOptions:
     backend: str = "vlc"  # vlc | null
     quit_after: float | None = None
     screenshot: str | None = None  # saved just before quit_after closes the app
+    open_settings: bool = False  # the settings dialog opens at start
 
 
 def fit(image, width: int, height: int):
@@ -96,6 +98,7 @@ class MoodPlayerApp(QObject):
         self._face_lost = False
         self._shut_down = False
         self._settings_dirty = False  # written back on exit only when the user changed one
+        self._started = False
 
         self.settings_path = config_file(options.config)
         loaded = load_settings(self.settings_path)
@@ -103,22 +106,10 @@ class MoodPlayerApp(QObject):
         for problem in loaded.problems:
             self.window.show_message(f"Settings: {problem}")
 
-        self.mood_window = MoodWindow(
-            WindowConfig(
-                window_s=self.settings.profile.window_s,
-                margin=self.settings.profile.margin,
-                min_dwell_s=self.settings.profile.min_dwell_s,
-                no_face_timeout_s=self.settings.profile.no_face_timeout_s,
-            )
-        )
+        self.mood_window = MoodWindow(self._window_config())
         self.selector = PlaylistSelector(self.settings.profile.switch_policy)
-        self.playlists: dict[str, Playlist] = {
-            e: load_playlist(e, self.settings.profile.playlists.get(e) or default_playlist_path(e))
-            for e in EMOTIONS
-        }
-        for playlist in self.playlists.values():
-            if playlist.problem:
-                self.window.show_message(f"{playlist.name} playlist: {playlist.problem}")
+        self.playlists: dict[str, Playlist] = {}
+        self._load_playlists()
 
         self.backend, why = make_backend(options.backend, options.audio_out)
         if why:
@@ -135,6 +126,125 @@ class MoodPlayerApp(QObject):
         self._preview_timer = QTimer(self)
         self._position_timer = QTimer(self)
         self._wire()
+
+    # --- settings and profiles --------------------------------------------------------------
+    def _window_config(self) -> WindowConfig:
+        p = self.settings.profile
+        return WindowConfig(window_s=p.window_s, margin=p.margin, min_dwell_s=p.min_dwell_s,
+                            no_face_timeout_s=p.no_face_timeout_s)
+
+    def _load_playlists(self) -> None:
+        p = self.settings.profile
+        self.playlists = {e: load_playlist(e, p.playlists.get(e) or default_playlist_path(e))
+                          for e in EMOTIONS}
+        for playlist in self.playlists.values():
+            if playlist.problem:
+                self.window.show_message(f"{playlist.name} playlist: {playlist.problem}")
+
+    def apply_settings(self, new: Settings) -> None:
+        """Live: reaction, mapping and strategy take effect at once; the music changes
+        only if what the current mood plays changed. Camera and model apply at next start."""
+        old, self.settings = self.settings, new
+        self._settings_dirty = True
+        self.mood_window.config = self._window_config()
+        self.selector.switch_policy = new.profile.switch_policy
+        op, np_ = old.profile, new.profile
+        if old.active_profile != new.active_profile or op.playlists != np_.playlists or op.lift != np_.lift:
+            self._load_playlists()
+            current = self.selector.current
+            if current and (old.active_profile != new.active_profile
+                            or op.playlists.get(current) != np_.playlists.get(current)
+                            or op.lift.get(current) != np_.lift.get(current)):
+                self._switch_to(current)
+        self.window.profile_bar.show_profiles(list(new.profiles), new.active_profile)
+
+    def save_now(self) -> None:
+        try:
+            save_settings(self.settings_path, self.settings)
+            self._settings_dirty = False
+        except OSError as err:
+            self.window.show_message(f"Settings could not be saved to {self.settings_path}: {err}")
+
+    def open_settings(self):
+        """The settings dialog, non-modal; edits apply live, OK saves, Cancel restores."""
+        from moodplayer.ui.settings_dialog import SettingsDialog
+        from moodplayer.vision.sources import list_cameras
+
+        dialog = SettingsDialog(self.settings, list_cameras(), self.window)
+        dialog.changed.connect(self.apply_settings)
+        dialog.accepted.connect(self.save_now)
+        dialog.open()
+        self.settings_dialog = dialog
+        return dialog
+
+    def switch_profile(self, name: str) -> None:
+        if name == self.settings.active_profile or name not in self.settings.profiles:
+            return
+        new = copy.deepcopy(self.settings)
+        new.active_profile = name
+        self.apply_settings(new)
+        self.window.statusBar().showMessage(f"Profile: {name}", 5000)
+        self.save_now()
+
+    def profile_command(self, command: str, name: str | None = None, path: str | None = None) -> None:
+        """New / rename / duplicate / delete / export / import. ``name`` and ``path`` are
+        asked for with a dialog when not given (tests give them)."""
+        from moodplayer.core import profiles
+
+        new = copy.deepcopy(self.settings)
+        active = new.active_profile
+        try:
+            if command in ("new", "rename", "duplicate"):
+                name = name or self._ask_name(command, active)
+                if not name:
+                    return
+                if command == "new":
+                    new.active_profile = profiles.add_profile(new, name)
+                elif command == "rename":
+                    profiles.rename_profile(new, active, name)
+                else:
+                    new.active_profile = profiles.duplicate_profile(new, active, name)
+            elif command == "delete":
+                profiles.delete_profile(new, active)
+            elif command == "export":
+                path = path or self._ask_path(save=True, suggested=f"{active}.toml")
+                if path:
+                    profiles.export_profile(new, active, Path(path))
+                    self.window.statusBar().showMessage(f"Profile {active} exported to {path}", 5000)
+                return
+            elif command == "import":
+                path = path or self._ask_path(save=False)
+                if not path:
+                    return
+                imported = profiles.import_profile(Path(path))
+                new.active_profile = profiles.unique_name(new, imported.name)
+                new.profiles[new.active_profile] = imported.profile
+                for problem in imported.problems:
+                    self.window.show_message(f"Imported profile: {problem}")
+                for missing in imported.missing_paths:
+                    self.window.show_message(f"Imported profile {new.active_profile}: "
+                                             f"{missing} does not exist on this machine")
+        except profiles.ProfileError as err:
+            self.window.show_message(f"Profile: {err}")
+            return
+        self.apply_settings(new)
+        self.save_now()
+
+    def _ask_name(self, command: str, active: str) -> str | None:
+        from PySide6.QtWidgets import QInputDialog
+
+        default = {"rename": active, "duplicate": f"{active} (copy)"}.get(command, "")
+        text, ok = QInputDialog.getText(self.window, "Client profile", "Name:", text=default)
+        return text.strip() if ok and text.strip() else None
+
+    def _ask_path(self, save: bool, suggested: str = "") -> str | None:
+        from PySide6.QtWidgets import QFileDialog
+
+        if save:
+            path, _ = QFileDialog.getSaveFileName(self.window, "Export profile", suggested, "TOML (*.toml)")
+        else:
+            path, _ = QFileDialog.getOpenFileName(self.window, "Import profile", "", "TOML (*.toml)")
+        return path or None
 
     # --- start-up -----------------------------------------------------------------------
     def _open_source(self) -> tuple[SourceSpec, FrameSource]:
@@ -197,6 +307,10 @@ class MoodPlayerApp(QObject):
         self.analysis.readings.connect(self._on_readings)
         self.analysis.rate.connect(w.show_fps)
         w.preview.camera_pause_requested.connect(self.pause_camera)
+        w.profile_bar.show_profiles(list(self.settings.profiles), self.settings.active_profile)
+        w.profile_bar.profile_selected.connect(self.switch_profile)
+        w.profile_bar.profile_command.connect(self.profile_command)
+        w.profile_bar.settings_requested.connect(self.open_settings)
 
         self._preview_timer.timeout.connect(self._show_latest_frame)
         self._position_timer.timeout.connect(
@@ -207,7 +321,14 @@ class MoodPlayerApp(QObject):
             app.aboutToQuit.connect(self.shutdown)
 
     def start(self) -> None:
+        self._started = True
+        geometry = self.settings.window_geometry
+        if geometry:
+            self.window.setGeometry(*geometry)
         self.window.show()
+        if self.settings.last_playlist in EMOTIONS:  # the dropdown as it was left
+            picker = self.window.player.picker
+            picker.setCurrentIndex(picker.findData(self.settings.last_playlist))
         self.window.show_loading(True)
         if self.source_spec.kind == "camera":
             self.capture.start()  # a live preview while the model warms up
@@ -215,6 +336,8 @@ class MoodPlayerApp(QObject):
         self.analysis.start()
         self._preview_timer.start(1000 // PREVIEW_HZ)
         self._position_timer.start(250)
+        if self.options.open_settings:
+            self.open_settings()
         if self.options.quit_after:
             QTimer.singleShot(int(self.options.quit_after * 1000), self._finish)
 
@@ -336,7 +459,7 @@ class MoodPlayerApp(QObject):
 
     def _load(self, name: str, playlist: Playlist) -> None:
         self.window.player.tracks.show_tracks(
-            [t.title for t in playlist.tracks],
+            [t.label for t in playlist.tracks],
             {i for i, t in enumerate(playlist.tracks) if t.missing},
         )
         self.window.player.now_playing.setText(f"{EMOJI.get(name, '')} {playlist.name} playlist")
@@ -344,6 +467,9 @@ class MoodPlayerApp(QObject):
         self.playlist_started.emit(name)
 
     def _on_override(self, name: str | None) -> None:
+        if (name or "") != self.settings.last_playlist:
+            self.settings.last_playlist = name or ""
+            self._settings_dirty = True
         target = self.selector.on_override(name)
         playing = self.backend.playlist.name if self.backend.playlist else None
         if target is None and name is not None and playing != name:
@@ -421,6 +547,11 @@ class MoodPlayerApp(QObject):
         if not self.capture.isFinished():  # never started (the model never came up)
             self.capture.source.close()
         self.backend.close()
+        g = self.window.geometry()
+        geometry = [g.x(), g.y(), g.width(), g.height()]
+        if self._started and geometry != self.settings.window_geometry:
+            self.settings.window_geometry = geometry
+            self._settings_dirty = True
         if not self._settings_dirty:
             return
         try:

@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quit-after", type=float, metavar="SECONDS", help="close by itself")
     run.add_argument("--screenshot", metavar="PNG",
                      help="with --quit-after: save a screenshot of the screen before closing")
+    run.add_argument("--settings", action="store_true", help="open the settings dialog at start")
     _add_model_options(run)
     run.add_argument("--config", help="settings file (default: the platform's config folder)")
 
@@ -132,6 +133,7 @@ def cmd_run(args) -> int:
             backend=args.backend,
             quit_after=args.quit_after,
             screenshot=args.screenshot,
+            open_settings=args.settings,
         )
     )
 

@@ -15,7 +15,7 @@ from conftest import feat_file, wav_rms, write_tone
 from media import HAPPY_STILL, SURPRISE_STILL, expression_video
 from moodplayer.app import AppOptions, MoodPlayerApp
 from moodplayer.core.emotions import EMOTIONS
-from moodplayer.core.settings import Profile, Settings, save_settings
+from moodplayer.core.settings import Lift, Profile, Settings, save_settings
 from moodplayer.playback.backend import PLAYING
 
 pytestmark = pytest.mark.e2e
@@ -144,22 +144,44 @@ def test_controls_emit_intents_that_drive_the_player(qtbot, tmp_path):
     assert (tmp_path / "s.toml").read_text().count("volume = 12") == 1  # remembered
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="Xvfb is installed by make setup")
-def test_screenshot_of_the_main_window_under_xvfb(tmp_path):
+def screenshot_under_xvfb(name: str, config: Path, seconds: int, *extra: str):
+    """Run the app under Xvfb (a real X server, xcb) and keep a screenshot of the screen in
+    artifacts/NAME (gitignored). Returns it as a QImage."""
     artifacts = REPO / "artifacts"
     artifacts.mkdir(exist_ok=True)
-    shot = artifacts / "main-window.png"
+    shot = artifacts / name
     shot.unlink(missing_ok=True)
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
     env["QT_QPA_PLATFORM"] = "xcb"
     cmd = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", sys.executable, "-m", "moodplayer",
-           "--source", "demo", "--backend", "null", "--config", str(tmp_path / "s.toml"),
-           "--quit-after", "18", "--screenshot", str(shot)]
+           "--source", "demo", "--backend", "null", "--config", str(config), *extra,
+           "--quit-after", str(seconds), "--screenshot", str(shot)]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
     assert result.returncode == 0, result.stderr[-2000:]
     from PySide6.QtGui import QImage
 
     image = QImage(str(shot))
     assert image.width() == 1280 and image.height() == 800
+    return image
+
+
+needs_xvfb = pytest.mark.skipif(shutil.which("xvfb-run") is None,
+                                reason="Xvfb is installed by make setup")
+
+
+@needs_xvfb
+def test_screenshot_of_the_main_window_under_xvfb(tmp_path):
+    image = screenshot_under_xvfb("main-window.png", tmp_path / "s.toml", 18)
     colours = {image.pixel(x, y) for x in range(0, 1280, 37) for y in range(0, 800, 37)}
     assert len(colours) > 50  # a real window with a video frame, not a blank screen
+
+
+@needs_xvfb
+def test_screenshot_of_the_settings_dialog_under_xvfb(tmp_path):
+    calm = tmp_path / "calm"
+    write_tone(calm / "calm.wav", 2.0, 300)
+    config = tmp_path / "s.toml"
+    save_settings(config, Settings(profiles={"Default": Profile(), "Anna": Profile(
+        playlists={"sad": str(calm)}, lift={"sad": Lift(target="happy", tracks=4)})},
+        active_profile="Anna"))
+    screenshot_under_xvfb("settings-dialog.png", config, 6, "--settings")

@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import pytest
+
 from conftest import write_tone
 from moodplayer.core.playlist import load_playlist, read_m3u, write_m3u
 from moodplayer.tools.demo_tracks import generate
@@ -42,8 +44,14 @@ def test_titles_come_from_tags_then_file_names(tmp_path):
     generate(tmp_path, seconds=1.0, per_mood=1)
     pl = load_playlist("happy", tmp_path / "happy")
     assert pl.tracks[0].title == "MoodPlayer demo – Happy 1"
-    write_tone(tmp_path / "plain" / "my_song.wav")
-    assert load_playlist("x", tmp_path / "plain").tracks[0].title == "my song"
+    assert pl.tracks[0].duration_s == pytest.approx(1.0, abs=0.05)
+    assert pl.tracks[0].label == "MoodPlayer demo – Happy 1  (0:01)"
+    write_tone(tmp_path / "plain" / "my_song.wav", seconds=75.0)
+    plain = load_playlist("x", tmp_path / "plain").tracks[0]
+    assert plain.title == "my song" and plain.label == "my song  (1:15)"
+    (tmp_path / "plain" / "broken.mp3").write_bytes(b"not audio")  # no tags, no length
+    broken = load_playlist("x", tmp_path / "plain").tracks[0]
+    assert broken.title == "broken" and broken.duration_s is None and broken.label == "broken"
 
 
 def test_demo_generator_makes_distinct_moods(tmp_path):

@@ -20,10 +20,19 @@ PLAYLIST_EXTENSIONS = frozenset({".m3u", ".m3u8"})
 class Track:
     path: Path
     title: str
+    duration_s: float | None = None  # from the file's header, when mutagen can read it
 
     @property
     def missing(self) -> bool:
         return not self.path.is_file()
+
+    @property
+    def label(self) -> str:
+        """What the track list shows: the title and the length (m:ss) when known."""
+        if self.duration_s is None:
+            return self.title
+        minutes, seconds = divmod(int(round(self.duration_s)), 60)
+        return f"{self.title}  ({minutes}:{seconds:02d})"
 
 
 @dataclass
@@ -40,18 +49,27 @@ class Playlist:
 
 def track_title(path: Path) -> str:
     """The title tag when the file has one, else the file name without extension."""
+    return read_track(path).title
+
+
+def read_track(path: Path) -> Track:
+    """Title ("artist – title") and length from the tags, falling back to the file name."""
+    title, duration = None, None
     try:
         import mutagen  # optional at run time: titles are a nicety, not a requirement
 
         audio = mutagen.File(path)
-        tags = audio.tags if audio is not None else None
-        if tags:
-            title, artist = _tag(tags, "title", "TIT2"), _tag(tags, "artist", "TPE1")
-            if title:
-                return f"{artist} – {title}" if artist else title
+        if audio is not None:
+            length = getattr(audio.info, "length", None)
+            duration = float(length) if length else None
+            tags = audio.tags
+            if tags:
+                name, artist = _tag(tags, "title", "TIT2"), _tag(tags, "artist", "TPE1")
+                if name:
+                    title = f"{artist} – {name}" if artist else name
     except Exception:  # a broken tag must never stop a playlist from loading
         pass
-    return path.stem.replace("_", " ")
+    return Track(path=path, title=title or path.stem.replace("_", " "), duration_s=duration)
 
 
 def _tag(tags, vorbis_key: str, id3_frame: str) -> str | None:
@@ -85,7 +103,7 @@ def load_playlist(name: str, source: str | os.PathLike[str]) -> Playlist:
     else:
         playlist.problem = f"folder not found: {src}"
         return playlist
-    playlist.tracks = [Track(path=p, title=track_title(p)) for p in paths]
+    playlist.tracks = [read_track(p) for p in paths]
     if not playlist.tracks:
         playlist.problem = f"no audio files in {src}"
     return playlist

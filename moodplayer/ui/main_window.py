@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from moodplayer.ui.mood_panel import MoodPanel
 from moodplayer.ui.player_controls import PlayerPanel
 from moodplayer.ui.preview import PreviewView
+from moodplayer.ui.profile_bar import ProfileBar
 
 
 class MainWindow(QMainWindow):
@@ -23,6 +24,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle("MoodPlayer")
         self.resize(1100, 640)
+        self.profile_bar = ProfileBar()
+        self.addToolBar(self.profile_bar)
         self.preview = PreviewView()
         self.mood = MoodPanel()
         self.player = PlayerPanel()

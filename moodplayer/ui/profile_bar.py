@@ -1,0 +1,56 @@
+"""The toolbar: the active client profile, its management menu, and the settings button.
+Only intents leave it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QToolBar, QToolButton, QWidget
+
+PROFILE_COMMANDS = ("new", "rename", "duplicate", "delete", "export", "import")
+_LABELS = {"new": "New…", "rename": "Rename…", "duplicate": "Duplicate…", "delete": "Delete",
+           "export": "Export to a file…", "import": "Import from a file…"}
+
+
+class ProfileBar(QToolBar):
+    profile_selected = Signal(str)
+    profile_command = Signal(str)  # one of PROFILE_COMMANDS
+    settings_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Profile", parent)
+        self.setObjectName("profileBar")
+        self.setMovable(False)
+        self.profiles = QComboBox()
+        self.profiles.setObjectName("profileCombo")
+        self.profiles.setMinimumContentsLength(14)
+        self.profiles.currentTextChanged.connect(self._on_selected)
+        menu = QMenu(self)
+        self.actions_by_command = {}
+        for command in PROFILE_COMMANDS:
+            action = menu.addAction(_LABELS[command])
+            action.triggered.connect(lambda _=False, c=command: self.profile_command.emit(c))
+            self.actions_by_command[command] = action
+        manage = QToolButton()
+        manage.setText("Profiles")
+        manage.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        manage.setMenu(menu)
+        self.addWidget(QLabel(" Client profile: "))
+        self.addWidget(self.profiles)
+        self.addWidget(manage)
+        self.addSeparator()
+        self.settings_action = self.addAction("Settings…")
+        self.settings_action.setObjectName("openSettings")
+        self.settings_action.triggered.connect(self.settings_requested.emit)
+        self._quiet = False
+
+    def show_profiles(self, names: list[str], active: str) -> None:
+        self._quiet = True
+        self.profiles.clear()
+        self.profiles.addItems(names)
+        self.profiles.setCurrentText(active)
+        self.actions_by_command["delete"].setEnabled(len(names) > 1)
+        self._quiet = False
+
+    def _on_selected(self, name: str) -> None:
+        if not self._quiet and name:
+            self.profile_selected.emit(name)
