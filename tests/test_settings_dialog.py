@@ -192,3 +192,26 @@ def test_missing_files_of_an_m3u_are_flagged_in_the_track_list(qtbot, tmp_path):
         assert items == ["sad0  (1:05)", "gone  (missing)"]
     finally:
         close(app)
+
+
+def test_window_geometry_volume_and_last_playlist_are_remembered(qtbot, tmp_path):
+    config = tmp_path / "settings.toml"
+    app = make_app(config)
+    try:
+        app.start()
+        app.window.setGeometry(40, 50, 900, 600)
+        app.window.player.controls.volume.setValue(25)
+        picker = app.window.player.picker
+        picker.setCurrentIndex(picker.findData("neutral"))
+    finally:
+        close(app)
+    again = make_app(config)
+    try:
+        again.start()
+        g = again.window.geometry()
+        assert (g.width(), g.height()) == (900, 600)
+        assert again.backend.volume == 25
+        assert again.window.player.picker.currentData() == "neutral"
+        assert again.backend.playlist.name == "neutral"  # the override is in effect again
+    finally:
+        close(again)

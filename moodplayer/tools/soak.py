@@ -85,13 +85,17 @@ def soak(minutes: float, workdir: Path) -> dict:
     sampler.setInterval(int(SAMPLE_S * 1000))
     sampler.timeout.connect(sample)
     heartbeat.timeout.connect(beat)
+    def finish():
+        # stop measuring first: a sample taken while the app shuts down is not the app
+        sampler.stop()
+        heartbeat.stop()
+        app.quit()
+
     player.start()
     heartbeat.start()
     sampler.start()
-    QTimer.singleShot(int(minutes * 60 * 1000), app.quit)
+    QTimer.singleShot(int(minutes * 60 * 1000), finish)
     app.exec()
-    sampler.stop()
-    heartbeat.stop()
     player.shutdown()
     player.window.close()
     return verdict(samples, failures, errors, minutes)
