@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.setup-stamp
 ARGS   ?=
 
-.PHONY: setup run test bench soak clean-venv
+.PHONY: setup run test bench soak package package-test clean-venv
 
 SOAK_MIN ?= 30
 
@@ -37,6 +37,16 @@ bench: setup
 # Hours-of-use check for docs/reliability.md (not part of `make test`): SOAK_MIN=5 make soak
 soak: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m moodplayer.tools.soak --minutes $(SOAK_MIN) $(ARGS)
+
+# The desktop bundle: dist/moodplayer/ (one folder, offline, its own libvlc). See packaging/.
+package: setup
+	$(PY) -m pip install --quiet pyinstaller==6.22.3 'pyinstaller-hooks-contrib>=2026.9'
+	$(PY) -m moodplayer.tools.icons
+	$(PY) -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist \
+		--workpath build/pyinstaller packaging/moodplayer.spec
+
+package-test: package
+	$(PY) packaging/smoke_test.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -19,7 +19,7 @@ from moodplayer.core.mapping import PlaylistSelector
 from moodplayer.core.mood_window import MoodWindow, WindowConfig
 from moodplayer.core.playlist import Playlist, load_playlist
 from moodplayer.core.settings import Settings, load_settings, save_settings
-from moodplayer.paths import config_file, demo_playlists_dir
+from moodplayer.paths import config_file, demo_playlists_dir, resource_root
 from moodplayer.pipeline import AnalysisThread, CaptureThread, FrameSlot
 from moodplayer.playback.backend import PLAYING, PlaybackUnavailable, PlayerBackend
 from moodplayer.playback.null_backend import NullBackend
@@ -563,6 +563,11 @@ class MoodPlayerApp(QObject):
 def run_app(options: AppOptions) -> int:
     app = QApplication.instance() or QApplication([])
     app.setApplicationName("MoodPlayer")
+    icon = resource_root() / "resources" / "icons" / "moodplayer-256.png"
+    if icon.is_file():
+        from PySide6.QtGui import QIcon
+
+        app.setWindowIcon(QIcon(str(icon)))
     player = MoodPlayerApp(options)
     player.start()
     code = app.exec()

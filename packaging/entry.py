@@ -1,0 +1,8 @@
+"""The bundled executable's entry point (PyInstaller runs this file)."""
+
+import sys
+
+from moodplayer.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,129 @@
+"""`make package-test`: the bundle on its own, as an end user would run it.
+
+- the system's libvlc is hidden and there is no network (a private mount and network
+  namespace, where allowed);
+- plays a face video offscreen with libvlc writing the decoded audio to a WAV: the mood is
+  detected and the audio is not silent; the libvlc it loaded is the bundle's own (checked in
+  /proc/PID/maps);
+- `moodplayer analyze VIDEO --json` works;
+- a bundle missing a file it needs (libvlc, the emotion model) stops at start with a message
+  naming the file, not a traceback.
+Prints bundle size and start-up time to the first mood. Exit 0 when all holds.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import wave
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+DIST = ROOT / "dist" / "moodplayer"
+EXE = DIST / "moodplayer"
+
+
+def env_for(tmp: Path) -> dict:
+    """A bare environment: no Python paths, no VLC hints, fresh config/data/cache folders."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp / "home"), "QT_QPA_PLATFORM": "offscreen",
+           "XDG_CONFIG_HOME": str(tmp / "config"), "XDG_DATA_HOME": str(tmp / "data"),
+           "XDG_CACHE_HOME": str(tmp / "cache"), "LANG": "C.UTF-8"}
+    (tmp / "home").mkdir(exist_ok=True)
+    return env
+
+
+def isolated(cmd: list[str]) -> list[str]:
+    """The command with no network and the system's libvlc hidden (each library file
+    bind-mounted over with /dev/null in a private mount namespace), where this machine
+    allows it (root, unshare); otherwise as it is, and /proc/PID/maps still shows which
+    libvlc was loaded."""
+    unshare = shutil.which("unshare")
+    system_vlc = sorted({os.path.realpath(p) for p in glob.glob("/usr/lib/*/libvlc*.so*")
+                         + glob.glob("/usr/lib/libvlc*.so*")})
+    script = "".join(f"mount --bind /dev/null {shlex.quote(p)} && " for p in system_vlc)
+    wrapped = [unshare or "unshare", "-mn", "sh", "-c", script + 'exec "$@"', "sh"]
+    if unshare and subprocess.run([*wrapped, "true"], capture_output=True).returncode == 0:
+        return [*wrapped, *cmd]
+    print("note: cannot hide the system libvlc or the network here (needs root and unshare)")
+    return cmd
+
+
+def wav_rms(path: Path) -> float:
+    with wave.open(str(path), "rb") as wf:
+        x = np.frombuffer(wf.readframes(wf.getnframes()), dtype="<i2").astype(np.float64) / 32768
+    return float(np.sqrt(np.mean(x**2))) if x.size else 0.0
+
+
+def check(condition: bool, what: str) -> None:
+    print(("ok    " if condition else "FAIL  ") + what)
+    if not condition:
+        raise SystemExit(1)
+
+
+def main() -> int:
+    check(EXE.is_file(), f"bundle built: {EXE}")
+    size_mb = sum(f.lstat().st_size for f in DIST.rglob("*") if f.is_file() and not f.is_symlink()) / 2**20
+    print(f"bundle size: {size_mb:.0f} MB")
+    from moodplayer.tools.face_clips import HAPPY_STILL, write_clip
+
+    with tempfile.TemporaryDirectory(prefix="moodplayer-package-test-") as t:
+        tmp = Path(t)
+        video = write_clip(tmp / "happy.mp4", [(HAPPY_STILL, 12.0)], fps=15)
+        wav = tmp / "out.wav"
+        env = env_for(tmp)
+
+        start = time.monotonic()
+        proc = subprocess.Popen(isolated([str(EXE), "--source", str(video), "--audio-out",
+                                            f"afile:{wav}", "--quit-after", "25"]),
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        maps, first_mood, lines = "", None, []
+        for line in proc.stdout:
+            lines.append(line.rstrip())
+            if first_mood is None and "mood:" in line:
+                first_mood = time.monotonic() - start
+                try:
+                    maps = Path(f"/proc/{proc.pid}/maps").read_text()
+                except OSError:
+                    pass
+        code = proc.wait(timeout=120)
+        print("\n".join("  | " + x for x in lines[-12:]))
+        check(code == 0, "the app ran and closed by itself")
+        check(any("mood: happy" in x for x in lines), "the mood is detected (happy)")
+        if first_mood is not None:
+            print(f"start-up to the first mood: {first_mood:.1f} s")
+        vlc_maps = {x.split()[-1] for x in maps.splitlines() if "libvlc" in x}
+        if vlc_maps:
+            check(all(p.startswith(str(DIST)) for p in vlc_maps),
+                  f"the bundle's own libvlc is loaded: {sorted(vlc_maps)}")
+        check(wav.is_file() and wav_rms(wav) > 0.05, "libvlc wrote non-silent audio")
+
+        result = subprocess.run(isolated([str(EXE), "analyze", str(video), "--json"]),
+                                capture_output=True, text=True, env=env, timeout=300)
+        check(result.returncode == 0, "analyze --json runs")
+        moods = [m["mood"] for m in json.loads(result.stdout)["moods"]]
+        check(moods[:1] == ["happy"], f"analyze finds the mood: {moods}")
+
+        for rel in ("libvlc.so.5", "fer/data/emotion_model_quantized.tflite"):
+            broken = tmp / "broken"
+            shutil.rmtree(broken, ignore_errors=True)
+            subprocess.run(["cp", "-al", str(DIST), str(broken)], check=True)  # hard links: fast
+            (broken / "_internal" / rel).unlink()
+            result = subprocess.run([str(broken / "moodplayer"), "doctor"], capture_output=True,
+                                    text=True, env=env, timeout=120)
+            out = result.stdout + result.stderr
+            check(result.returncode == 3 and Path(rel).name in out and "Traceback" not in out,
+                  f"a bundle without {rel} stops with a message naming it")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
