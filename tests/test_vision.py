@@ -179,5 +179,18 @@ def test_deepface_emotion_model_is_used_when_its_weights_are_present(tmp_path, m
     assert choice.name == "deepface" and choice.weights == weights
     engine = build_engine(choice)
     assert isinstance(engine, DeepFaceEmotionEngine)
-    probs = engine.predict([cv2.imread(str(ASTRONAUT))[180:290, 150:260]])
+    face = cv2.imread(str(ASTRONAUT))[180:290, 150:260]
+    probs = engine.predict([face])
     assert probs.shape == (1, 7) and abs(float(probs.sum()) - 1) < 1e-3
+
+    # make setup converts it to TensorFlow Lite; from then on the app runs that (no TensorFlow)
+    from moodplayer.tools.convert_deepface import convert
+    from moodplayer.vision.engines import LiteDeepFaceEmotionEngine
+
+    lite = convert()
+    assert lite == weights.parent / "facial_expression_model.tflite" and lite.is_file()
+    choice = choose_engine("auto")
+    assert choice.name == "deepface" and choice.weights == lite
+    lite_engine = build_engine(choice)
+    assert isinstance(lite_engine, LiteDeepFaceEmotionEngine)
+    assert np.allclose(lite_engine.predict([face]), probs, atol=1e-3)  # the same network

@@ -16,6 +16,9 @@ from moodplayer.vision.models import ModelUnavailable, choose_engine, prepare_de
 def main() -> int:
     weights = prepare_deepface_home()
     print(f"DeepFace weights folder: {weights}")
+    from moodplayer.tools.convert_deepface import main as convert_deepface
+
+    convert_deepface()  # DeepFace's Emotion weights, if the user has them, to TFLite
     try:
         choice = choose_engine("auto")
         print(f"emotion engine: {choice.name} ({choice.weights})")

