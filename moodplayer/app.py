@@ -543,7 +543,9 @@ class MoodPlayerApp(QObject):
         self.capture.stop()
         self.analysis.stop()
         for thread in (self.capture, self.analysis):
-            thread.wait(2000)
+            if not thread.wait(2000):  # e.g. the model still loading on a starved machine
+                log.warning("%s still busy after 2 s; waiting for it", type(thread).__name__)
+                thread.wait(10000)  # never leave a thread running behind the app
         if not self.capture.isFinished():  # never started (the model never came up)
             self.capture.source.close()
         self.backend.close()
