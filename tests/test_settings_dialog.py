@@ -4,6 +4,7 @@ and bad settings files, all in the running app."""
 from __future__ import annotations
 
 import tomllib
+from contextlib import contextmanager
 
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox
@@ -13,13 +14,16 @@ from moodplayer.app import AppOptions, MoodPlayerApp
 from moodplayer.core.settings import Profile, Settings, save_settings
 
 
-def make_app(config):
-    return MoodPlayerApp(AppOptions(source="demo", backend="null", config=str(config)))
-
-
-def close(app):
-    app.shutdown()
-    app.window.close()
+@contextmanager
+def running(config):
+    """The app on the demo clip with the null backend and this settings file; shut down
+    (settings written back as on exit) when the block ends."""
+    app = MoodPlayerApp(AppOptions(source="demo", backend="null", config=str(config)))
+    try:
+        yield app
+    finally:
+        app.shutdown()
+        app.window.close()
 
 
 def music(root, name, n=2, seconds=0.6):
@@ -31,8 +35,7 @@ def music(root, name, n=2, seconds=0.6):
 def test_map_sad_to_a_new_folder_with_lift_save_and_restart(qtbot, tmp_path):
     config = tmp_path / "settings.toml"
     calm = music(tmp_path, "calm", n=3)
-    app = make_app(config)
-    try:
+    with running(config) as app:
         dialog = app.open_settings()
         qtbot.addWidget(dialog)
         row = dialog.rows["sad"]
@@ -43,24 +46,18 @@ def test_map_sad_to_a_new_folder_with_lift_save_and_restart(qtbot, tmp_path):
         assert app.settings.profile.playlists["sad"] == str(calm)  # applied live
         dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
         assert not dialog.isVisible()
-    finally:
-        close(app)
     saved = tomllib.loads(config.read_text())
     assert saved["profiles"]["Default"]["playlists"]["sad"] == str(calm)
     assert saved["profiles"]["Default"]["lift"]["sad"] == {"target": "happy", "tracks": 3}
-    again = make_app(config)  # a restart from the same file
-    try:
+    with running(config) as again:  # a restart from the same file
         again._on_mood("sad")
         tracks = again.backend.playlist.tracks
         assert again.backend.playlist.name == "sad → happy"
         assert tracks[0].path.parent == calm and tracks[1].path.parent != calm  # lift started
-    finally:
-        close(again)
 
 
 def test_invalid_values_are_refused_in_the_field_with_the_reason(qtbot, tmp_path):
-    app = make_app(tmp_path / "settings.toml")
-    try:
+    with running(tmp_path / "settings.toml") as app:
         dialog = app.open_settings()
         qtbot.addWidget(dialog)
         row = dialog.rows["angry"]
@@ -83,14 +80,11 @@ def test_invalid_values_are_refused_in_the_field_with_the_reason(qtbot, tmp_path
         dialog.source.setCurrentText(str(tmp_path / "missing.mp4"))
         assert "not a camera, demo or an existing video file" in dialog.source_problem.text()
         dialog.reject()
-    finally:
-        close(app)
 
 
 def test_changes_apply_live_and_cancel_restores(qtbot, tmp_path):
     config = tmp_path / "settings.toml"
-    app = make_app(config)
-    try:
+    with running(config) as app:
         dialog = app.open_settings()
         qtbot.addWidget(dialog)
         dialog.window_s.setValue(9.0)
@@ -99,16 +93,13 @@ def test_changes_apply_live_and_cancel_restores(qtbot, tmp_path):
         dialog.reject()  # Cancel
         assert app.mood_window.config.window_s == 5.0 and app.selector.switch_policy == "now"
         assert app.settings.profile == Profile()
-    finally:
-        close(app)
 
 
 def test_profiles_from_the_toolbar_and_the_app_starts_on_the_last_one(qtbot, tmp_path):
     config = tmp_path / "settings.toml"
     sad = music(tmp_path, "sad")
-    app = make_app(config)
-    bar = app.window.profile_bar
-    try:
+    with running(config) as app:
+        bar = app.window.profile_bar
         app.profile_command("new", name="Anna")
         assert app.settings.active_profile == "Anna" and bar.profiles.currentText() == "Anna"
         settings = app.settings
@@ -126,14 +117,9 @@ def test_profiles_from_the_toolbar_and_the_app_starts_on_the_last_one(qtbot, tmp
         assert app.playlists["sad"].source == sad  # its mapping is in effect
         app.profile_command("new", name="Anna")  # a name that exists: refused, said
         assert "already a profile called 'Anna'" in app.window.messages[-1]
-    finally:
-        close(app)
-    again = make_app(config)
-    try:
+    with running(config) as again:
         assert again.settings.active_profile == "Anna"
         assert again.window.profile_bar.profiles.currentText() == "Anna"
-    finally:
-        close(again)
 
 
 def test_export_then_import_flags_paths_missing_here(qtbot, tmp_path):
@@ -141,9 +127,8 @@ def test_export_then_import_flags_paths_missing_here(qtbot, tmp_path):
     config = tmp_path / "settings.toml"
     save_settings(config, Settings(active_profile="Anna", profiles={
         "Anna": Profile(playlists={"sad": str(sad), "angry": str(tmp_path / "elsewhere")})}))
-    app = make_app(config)
     exported = tmp_path / "anna.toml"
-    try:
+    with running(config) as app:
         app.profile_command("export", path=str(exported))
         app.profile_command("import", path=str(exported))
         assert app.settings.active_profile == "Anna (2)"  # a second copy, not overwritten
@@ -152,8 +137,6 @@ def test_export_then_import_flags_paths_missing_here(qtbot, tmp_path):
                    for m in app.window.messages)
         app.profile_command("import", path=str(tmp_path / "missing.toml"))
         assert "cannot read the profile file" in app.window.messages[-1]
-    finally:
-        close(app)
 
 
 @pytest.mark.parametrize("content,expected", [
@@ -167,14 +150,11 @@ def test_export_then_import_flags_paths_missing_here(qtbot, tmp_path):
 def test_bad_settings_files_give_a_message_and_the_app_runs(qtbot, tmp_path, content, expected):
     config = tmp_path / "settings.toml"
     config.write_text(content)
-    app = make_app(config)
-    try:
+    with running(config) as app:
         app.start()
         assert any(expected in m for m in app.window.messages), app.window.messages
         app._on_mood("happy")
         assert app.backend.playlist is not None  # and the music still plays
-    finally:
-        close(app)
 
 
 def test_missing_files_of_an_m3u_are_flagged_in_the_track_list(qtbot, tmp_path):
@@ -185,33 +165,24 @@ def test_missing_files_of_an_m3u_are_flagged_in_the_track_list(qtbot, tmp_path):
     write_m3u(m3u, [folder / "sad0.wav", tmp_path / "gone.wav"])
     config = tmp_path / "settings.toml"
     save_settings(config, Settings(profiles={"Default": Profile(playlists={"sad": str(m3u)})}))
-    app = make_app(config)
-    try:
+    with running(config) as app:
         app._on_mood("sad")
         items = [app.window.player.tracks.item(i).text() for i in range(app.window.player.tracks.count())]
         assert items == ["sad0  (1:05)", "gone  (missing)"]
-    finally:
-        close(app)
 
 
 def test_window_geometry_volume_and_last_playlist_are_remembered(qtbot, tmp_path):
     config = tmp_path / "settings.toml"
-    app = make_app(config)
-    try:
+    with running(config) as app:
         app.start()
         app.window.setGeometry(40, 50, 900, 600)
         app.window.player.controls.volume.setValue(25)
         picker = app.window.player.picker
         picker.setCurrentIndex(picker.findData("neutral"))
-    finally:
-        close(app)
-    again = make_app(config)
-    try:
+    with running(config) as again:
         again.start()
         g = again.window.geometry()
         assert (g.width(), g.height()) == (900, 600)
         assert again.backend.volume == 25
         assert again.window.player.picker.currentData() == "neutral"
         assert again.backend.playlist.name == "neutral"  # the override is in effect again
-    finally:
-        close(again)

@@ -47,11 +47,6 @@ class Playlist:
         return self.problem is None and bool(self.tracks)
 
 
-def track_title(path: Path) -> str:
-    """The title tag when the file has one, else the file name without extension."""
-    return read_track(path).title
-
-
 def read_track(path: Path) -> Track:
     """Title ("artist – title") and length from the tags, falling back to the file name."""
     title, duration = None, None
