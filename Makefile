@@ -36,12 +36,12 @@ bench: setup
 
 # Hours-of-use check for docs/reliability.md (not part of `make test`): SOAK_MIN=5 make soak
 soak: setup
-	QT_QPA_PLATFORM=offscreen $(PY) -m moodplayer.tools.soak --minutes $(SOAK_MIN) $(ARGS)
+	QT_QPA_PLATFORM=offscreen $(PY) -m moodplayer.dev.soak --minutes $(SOAK_MIN) $(ARGS)
 
 # The desktop bundle: dist/moodplayer/ (one folder, offline, its own libvlc). See packaging/.
 package: setup
 	$(PY) -m pip install --quiet pyinstaller==6.22.3 'pyinstaller-hooks-contrib>=2026.9'
-	$(PY) -m moodplayer.tools.icons
+	$(PY) packaging/icons.py
 	$(PY) -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist \
 		--workpath build/pyinstaller packaging/moodplayer.spec
 

@@ -1,4 +1,9 @@
-"""Command line: ``moodplayer [run]``, ``analyze``, ``doctor``."""
+"""Command line: ``moodplayer [run]``, ``analyze``, ``eval``, ``bench``, ``doctor``.
+
+The options that change a setting are not written here: each comes from the setting's
+declaration (core/settings.py), and every command turns the settings file, the profile
+and those options into one effective configuration (core/config.py).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,12 @@ import json
 import logging
 import sys
 
+from moodplayer.core.settings import PROFILE_OPTIONS, SETTINGS_OPTIONS
+
 COMMANDS = ("run", "analyze", "eval", "bench", "doctor")
+DEV_COMMANDS = ("eval", "bench")  # need the development install; the bundle leaves them out
+MODEL_SETTINGS = ("engine", "detector", "align", "expand_percentage")
+REACTION_SETTINGS = ("window_s", "margin", "min_dwell_s", "no_face_timeout_s")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -17,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
 
     run = sub.add_parser("run", help="open the player window (the default)")
-    run.add_argument("--source", help="camera:N, demo, or a video file (default: settings, camera:0)")
+    add_setting_options(run, ("source",) + MODEL_SETTINGS)
     run.add_argument("--audio-out", default="default", help="default | dummy | afile:PATH.wav")
     run.add_argument("--backend", choices=("vlc", "null"), default="vlc",
                      help="null plays nothing (for machines without sound)")
@@ -25,16 +35,25 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--screenshot", metavar="PNG",
                      help="with --quit-after: save a screenshot of the screen before closing")
     run.add_argument("--settings", action="store_true", help="open the settings dialog at start")
-    _add_model_options(run)
-    run.add_argument("--config", help="settings file (default: the platform's config folder)")
+    _add_config_options(run, "start on this client profile (default: the last one used)")
+    _add_download_option(run)
 
     analyze = sub.add_parser("analyze", help="read the moods in a video, without a window")
     analyze.add_argument("video")
     analyze.add_argument("--json", action="store_true", help="print one JSON object")
     analyze.add_argument("--stride", type=int, default=1, help="analyse every Nth frame")
-    analyze.add_argument("--window", type=float, default=5.0, help="mood window in seconds")
-    _add_model_options(analyze)
+    add_setting_options(analyze, MODEL_SETTINGS + REACTION_SETTINGS)
+    _add_config_options(analyze, "use this profile's mood window (default: the active one)")
+    _add_download_option(analyze)
 
+    if not _frozen():
+        _add_dev_parsers(sub)
+
+    sub.add_parser("doctor", help="check cameras, libvlc, models and Qt; say how to fix")
+    return parser
+
+
+def _add_dev_parsers(sub) -> None:
     ev = sub.add_parser("eval", help="score the emotion analyzer on labelled pictures")
     ev.add_argument("dir", help="<label>/<image> folders, or a folder with labels.csv")
     ev.add_argument("--labels", metavar="CSV", help="path,label[,group] (paths relative to the CSV)")
@@ -42,9 +61,6 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--no-detect", action="store_true", help="the pictures are face crops already")
     ev.add_argument("--baseline", action="store_true",
                     help="score DeepFace.extract_faces defaults + the bare mini-Xception instead")
-    ev.add_argument("--align", action=argparse.BooleanOptionalAction, default=None,
-                    help="level the eyes before reading")
-    ev.add_argument("--expand", type=int, metavar="PERCENT", help="crop margin (DeepFace's expand_percentage)")
     ev.add_argument("--detect-width", type=int, metavar="PX", help="shrink pictures to this width to detect")
     ev.add_argument("--border", type=float, metavar="FRACTION",
                     help="pad pictures by this fraction before detecting")
@@ -53,31 +69,58 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--rebalance", type=float, metavar="STRENGTH",
                     help="undo FER-2013's class prior: 0 off .. 1 fully")
     ev.add_argument("--quiet", action="store_true", help="no progress bar")
-    _add_model_options(ev)
+    add_setting_options(ev, MODEL_SETTINGS)
+    _add_config_options(ev, "use this profile (default: the built-in defaults)", default_file=False)
+    _add_download_option(ev)
 
     bench = sub.add_parser("bench", help="measure speed, memory and reaction time")
     bench.add_argument("--video", help="640x480 video (default: one generated from package faces)")
     bench.add_argument("--frames", type=int, default=300, help="frames per contender")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument("--skip-baseline", action="store_true", help=argparse.SUPPRESS)
+    add_setting_options(bench, MODEL_SETTINGS + REACTION_SETTINGS)
+    _add_config_options(bench, "measure this profile (default: the built-in defaults)", default_file=False)
 
-    sub.add_parser("doctor", help="check cameras, libvlc, models and Qt; say how to fix")
-    return parser
+
+def add_setting_options(p: argparse.ArgumentParser, names: tuple[str, ...]) -> None:
+    """One option per setting, derived from its declaration; not given = the file's value."""
+    for name in names:
+        option = SETTINGS_OPTIONS.get(name) or PROFILE_OPTIONS[name]
+        flag = option.cli or f"--{name.replace('_', '-')}"
+        default = f"settings file; built in: {option.default}"
+        if option.kind is bool:
+            p.add_argument(flag, dest=name, action=argparse.BooleanOptionalAction, default=None,
+                           help=f"{option.help} ({default})")
+            continue
+        unit = f" {option.unit}" if option.unit else ""
+        p.add_argument(flag, dest=name, type=option.kind, choices=option.choices, default=None,
+                       metavar=None if option.choices else name.upper(),
+                       help=f"{option.title}{unit}: {option.help} ({default})")
 
 
-def _add_model_options(p: argparse.ArgumentParser) -> None:
-    from moodplayer.vision.models import ENGINES
+def _add_config_options(p: argparse.ArgumentParser, profile_help: str, default_file: bool = True) -> None:
+    where = "the platform's config folder" if default_file else "none: the built-in defaults"
+    p.add_argument("--config", metavar="FILE", help=f"settings file (default: {where})")
+    p.add_argument("--profile", metavar="NAME", help=profile_help)
+    p.set_defaults(user_settings=default_file)
 
-    p.add_argument("--engine", choices=ENGINES)
-    p.add_argument("--detector", help="DeepFace detector backend (default opencv)")
+
+def _add_download_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--allow-download", action="store_true",
                    help="let DeepFace download missing model weights (off: nothing is downloaded)")
+
+
+def _frozen() -> bool:
+    return bool(getattr(sys, "frozen", False))
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in COMMANDS + ("-h", "--help"):
         argv.insert(0, "run")
+    if argv[0] in DEV_COMMANDS and _frozen():
+        return fail(f"the packaged app has no '{argv[0]}' command; it comes with a development "
+                    f"install (make setup, then moodplayer {argv[0]})")
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     from moodplayer import bundle
@@ -95,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "eval":
         return cmd_eval(args)
     if args.command == "bench":
-        from moodplayer.bench import cmd_bench
+        from moodplayer.dev.bench import cmd_bench
 
         return cmd_bench(args)
     if args.command == "doctor":
@@ -110,7 +153,26 @@ def fail(message: str, code: int = 2) -> int:
     return code
 
 
+def effective_from_args(args):
+    """The settings file (``--config``; for eval and bench none unless given), the
+    ``--profile`` and the setting options given: core/config.py's effective configuration.
+    Raises ConfigError; problems of a damaged file are printed, never fatal."""
+    from pathlib import Path
+
+    from moodplayer.core.config import load_effective
+    from moodplayer.paths import config_file
+
+    path = config_file(args.config) if (args.config or args.user_settings) else None
+    overrides = {name: getattr(args, name) for name in (*SETTINGS_OPTIONS, *PROFILE_OPTIONS)
+                 if hasattr(args, name)}
+    effective = load_effective(Path(path) if path else None, args.profile, overrides)
+    for problem in effective.problems:
+        print(f"moodplayer: settings: {problem}", file=sys.stderr)
+    return effective
+
+
 def cmd_run(args) -> int:
+    from moodplayer.core.config import ConfigError
     from moodplayer.vision.sources import SourceError, parse_source
 
     if args.source:
@@ -120,10 +182,11 @@ def cmd_run(args) -> int:
             if not args.source.startswith("camera"):
                 return fail(str(err))  # a camera that fails falls back to the demo clip
     try:
+        effective_from_args(args)  # an unknown profile or a bad value stops here, not in the window
         from moodplayer.playback.vlc_backend import audio_out_args
 
         audio_out_args(args.audio_out)
-    except ValueError as err:
+    except (ConfigError, ValueError) as err:
         return fail(str(err))
     from moodplayer.app import AppOptions, run_app
 
@@ -133,6 +196,7 @@ def cmd_run(args) -> int:
             audio_out=args.audio_out,
             engine=args.engine,
             detector=args.detector,
+            profile=args.profile,
             config=args.config,
             allow_download=args.allow_download,
             backend=args.backend,
@@ -144,6 +208,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_analyze(args) -> int:
+    from moodplayer.core.config import ConfigError
     from moodplayer.headless import analyze_video
     from moodplayer.vision.models import ModelUnavailable
     from moodplayer.vision.sources import SourceError
@@ -151,33 +216,33 @@ def cmd_analyze(args) -> int:
     if args.stride < 1:
         return fail("--stride must be >= 1")
     try:
-        result = analyze_video(args.video, model_config(args), stride=args.stride, window_s=args.window)
-    except SourceError as err:
+        effective = effective_from_args(args)
+        result = analyze_video(args.video, effective, stride=args.stride,
+                               allow_download=args.allow_download)
+    except (SourceError, ConfigError) as err:
         return fail(str(err))
     except ModelUnavailable as err:
         return fail(str(err), code=3)
     if args.json:
         print(json.dumps(result))
     else:
+        s = result["settings"]
         print(f"{result['frames']} frames, {result['analyzed']} analysed "
-              f"({result['engine']} + {result['detector']})")
+              f"({result['engine']} + {result['detector']}; profile {s['profile']}, "
+              f"window {s['window_s']:g} s)")
         for change in result["moods"]:
             print(f"{change['t']:7.2f} s  {change['mood']}")
     return 0
 
 
-def model_config(args):
-    """The analyzer config with this command line's model options applied."""
+def model_config(args, effective):
+    """The analyzer config of ``effective`` with eval's measuring options applied."""
     from dataclasses import replace
 
     from moodplayer.vision.analyzer import AnalyzerConfig
 
-    cfg = AnalyzerConfig(allow_download=args.allow_download).with_options(args.engine, args.detector)
+    cfg = AnalyzerConfig.from_settings(effective.settings, args.allow_download)
     det = cfg.detector
-    if getattr(args, "align", None) is not None:
-        det = replace(det, align=args.align)
-    if getattr(args, "expand", None) is not None:
-        det = replace(det, expand_percentage=args.expand)
     if getattr(args, "detect_width", None) is not None:
         det = replace(det, detect_width=args.detect_width)
     if getattr(args, "border", None) is not None:
@@ -191,14 +256,15 @@ def model_config(args):
 
 
 def cmd_eval(args) -> int:
+    from moodplayer.core.config import ConfigError
     from moodplayer.vision.evaluate import DatasetError, format_table, load_dataset, run_eval
     from moodplayer.vision.models import ModelUnavailable
 
     try:
         data = load_dataset(args.dir, args.labels)
-    except DatasetError as err:
+        cfg = model_config(args, effective_from_args(args))
+    except (DatasetError, ConfigError) as err:
         return fail(str(err))
-    cfg = model_config(args)
     try:
         if args.baseline:
             from moodplayer.vision.baseline import extract_faces_reader

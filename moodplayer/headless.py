@@ -2,52 +2,45 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from moodplayer.core.mood_window import MoodWindow, WindowConfig
+from moodplayer.core.config import Effective
+from moodplayer.core.mood_window import MoodWindow
 from moodplayer.vision.sources import SourceError, VideoFileSource, parse_source
 
-if TYPE_CHECKING:
-    from moodplayer.vision.analyzer import AnalyzerConfig
 
-
-def analyze_video(path: str, config: "AnalyzerConfig | None" = None, stride: int = 1,
-                  window_s: float = 5.0) -> dict:
+def analyze_video(path: str, effective: Effective, stride: int = 1,
+                  allow_download: bool = False) -> dict:
+    """Readings and mood changes of a video, decided as the app would with ``effective``
+    (core/config.py: the settings file, the profile and the command line's overrides)."""
     spec = parse_source(path)
     if spec.kind != "file":
         raise SourceError(f"analyze takes a video file, not {path!r}")
     source = VideoFileSource(spec.path, loop=False)
 
     from moodplayer.vision.analyzer import Analyzer, AnalyzerConfig
+    from moodplayer.vision.timeline import MediaFrames, mood_timeline
 
-    analyzer = Analyzer.create(config or AnalyzerConfig())
-    window = MoodWindow(WindowConfig(window_s=window_s))
+    analyzer = Analyzer.create(AnalyzerConfig.from_settings(effective.settings, allow_download))
+    frames = MediaFrames(source, stride)
     readings, moods = [], []
-    frames = analysed = 0
     try:
-        while (image := source.read()) is not None:
-            frames += 1
-            if (frames - 1) % stride:
-                continue
-            t = round((frames - 1) / source.fps, 3)  # media time, not wall time
-            reading = analyzer.analyze(image, t)
-            analysed += 1
+        for step in mood_timeline(frames, analyzer, MoodWindow(effective.window)):
+            r = step.reading
             readings.append({
-                "t": t,
-                "face": list(reading.box) if reading.box else None,
-                "emotion": reading.emotion,
-                "scores": {k: round(v, 4) for k, v in reading.score_dict().items()},
+                "t": r.t,
+                "face": list(r.box) if r.box else None,
+                "emotion": r.emotion,
+                "scores": {k: round(v, 4) for k, v in r.score_dict().items()},
             })
-            state = window.push(reading)
-            if state.changed:
-                moods.append({"t": t, "mood": state.mood})
+            if step.state.changed:
+                moods.append({"t": r.t, "mood": step.state.mood})
     finally:
         source.close()
     return {
         "engine": analyzer.engine.name,
         "detector": analyzer.detector.backend,
-        "frames": frames,
-        "analyzed": analysed,
+        "settings": effective.summary(),
+        "frames": frames.read,
+        "analyzed": len(readings),
         "readings": readings,
         "moods": moods,
     }

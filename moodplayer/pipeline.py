@@ -18,6 +18,7 @@ import numpy as np
 from PySide6.QtCore import QThread, Signal
 
 from moodplayer.vision.sources import FrameSource, Pacer
+from moodplayer.vision.timeline import read_frames
 
 EMIT_HZ = 20
 
@@ -149,22 +150,33 @@ class AnalysisThread(QThread):
             self.failed.emit(str(err))
             return
         self.ready.emit(analyzer.engine.name)
-        batch: list = []
-        last_emit = rate_start = time.monotonic()
-        rate_count, seq = 0, 0
+        self._batch: list = []
+        self._last_emit = self._rate_start = time.monotonic()
+        self._rate_count = 0
+        for reading in read_frames(self._newest_frames(), analyzer):
+            self._batch.append(reading)
+            self.analysed += 1
+            self._rate_count += 1
+            self._report()
+        if self._batch:
+            self.readings.emit(self._batch)
+
+    def _newest_frames(self):
+        """The slot's newest frame each time the analyzer is free; stale ones are dropped."""
+        seq = 0
         while not self._stop.is_set():
             frame = self.slot.wait_newer(seq, timeout=0.1)
-            if frame is not None:
-                seq = frame.seq
-                batch.append(analyzer.analyze(frame.image, frame.t))
-                self.analysed += 1
-                rate_count += 1
-            now = time.monotonic()
-            if batch and now - last_emit >= 1.0 / EMIT_HZ:
-                self.readings.emit(batch)
-                batch, last_emit = [], now
-            if now - rate_start >= 1.0:
-                self.rate.emit(rate_count / (now - rate_start))
-                rate_count, rate_start = 0, now
-        if batch:
-            self.readings.emit(batch)
+            if frame is None:
+                self._report()  # no frame: still hand over what waits
+                continue
+            seq = frame.seq
+            yield frame.t, frame.image
+
+    def _report(self) -> None:
+        now = time.monotonic()
+        if self._batch and now - self._last_emit >= 1.0 / EMIT_HZ:
+            self.readings.emit(self._batch)
+            self._batch, self._last_emit = [], now
+        if now - self._rate_start >= 1.0:
+            self.rate.emit(self._rate_count / (now - self._rate_start))
+            self._rate_count, self._rate_start = 0, now

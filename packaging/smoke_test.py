@@ -73,7 +73,7 @@ def main() -> int:
     check(EXE.is_file(), f"bundle built: {EXE}")
     size_mb = sum(f.lstat().st_size for f in DIST.rglob("*") if f.is_file() and not f.is_symlink()) / 2**20
     print(f"bundle size: {size_mb:.0f} MB")
-    from moodplayer.tools.face_clips import HAPPY_STILL, write_clip
+    from moodplayer.dev.face_clips import HAPPY_STILL, write_clip
 
     with tempfile.TemporaryDirectory(prefix="moodplayer-package-test-") as t:
         tmp = Path(t)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from moodplayer.tools.face_clips import ANGRY_STILL, HAPPY_STILL, SURPRISE_STILL, write_clip
+from moodplayer.dev.face_clips import ANGRY_STILL, HAPPY_STILL, SURPRISE_STILL, write_clip
 
 __all__ = ["ANGRY_STILL", "HAPPY_STILL", "SURPRISE_STILL", "expression_video"]
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 
-from conftest import moodplayer
+from helpers import moodplayer
 
 CONTENDER_FIELDS = {"fps", "cpu_s_per_frame", "p50_ms", "p95_ms", "speedup_cpu", "rss_mb",
                     "first_reading_s"}
 TOP_FIELDS = {"frames", "machine", "tf_import_s", "rss_mb", "baseline_rss_mb", "first_reading_s",
               "gui_heartbeat_p99_ms", "switch_latency_s", "window_s", "ours", "deepface_analyze",
-              "gui", "errors"}
+              "gui", "errors", "settings"}
 
 
 def test_bench_emits_every_field():

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from conftest import moodplayer
+from helpers import moodplayer
 from media import HAPPY_STILL, SURPRISE_STILL, expression_video
 
 
@@ -16,7 +16,9 @@ def test_analyze_json_on_a_generated_clip(tmp_path):
     result = moodplayer("analyze", str(video), "--json")
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
-    assert {"engine", "detector", "frames", "analyzed", "readings", "moods"} <= set(out)
+    assert {"engine", "detector", "settings", "frames", "analyzed", "readings", "moods"} <= set(out)
+    assert out["settings"] == {"profile": "Default", "window_s": 5.0, "margin": 0.15,
+                               "min_dwell_s": 1.0, "engine": "auto", "detector": "opencv"}
     assert out["engine"] == "fer" and out["detector"] == "opencv"
     assert out["frames"] == out["analyzed"] == len(out["readings"]) == 60
     first = out["readings"][0]
@@ -25,6 +27,39 @@ def test_analyze_json_on_a_generated_clip(tmp_path):
     switch = out["moods"][1]["t"]
     assert 6.0 < switch < 6.0 + 0.6 * 5.0  # within 0.6 x the 5 s window
     assert sorted(os.listdir(tmp_path)) == ["faces.mp4"]  # nothing written besides
+
+
+def test_analyze_honours_the_profile_of_a_settings_file(tmp_path):
+    from moodplayer.core.settings import Profile, Settings, save_settings
+
+    video = expression_video(tmp_path / "faces.mp4", [(HAPPY_STILL, 6), (SURPRISE_STILL, 8)], fps=5)
+    config = tmp_path / "settings.toml"
+    save_settings(config, Settings(engine="fer", profiles={
+        "Default": Profile(), "Slow": Profile(window_s=12.0, margin=0.3, min_dwell_s=2.0)}))
+    runs = {}
+    for profile in ("Default", "Slow"):
+        result = moodplayer("analyze", str(video), "--json", "--config", str(config), "--profile", profile)
+        assert result.returncode == 0, result.stderr
+        runs[profile] = json.loads(result.stdout)
+    assert runs["Slow"]["settings"] == {"profile": "Slow", "window_s": 12.0, "margin": 0.3,
+                                        "min_dwell_s": 2.0, "engine": "fer", "detector": "opencv"}
+    switch = {p: [m["t"] for m in r["moods"] if m["mood"] == "surprise"][0] for p, r in runs.items()}
+    assert switch["Slow"] > switch["Default"] + 1.0  # the slow profile's window decides
+    # a command-line option overrides the profile's value
+    fast = json.loads(moodplayer("analyze", str(video), "--json", "--config", str(config),
+                                 "--profile", "Slow", "--window", "3").stdout)
+    assert fast["settings"]["window_s"] == 3.0 and fast["settings"]["margin"] == 0.3
+
+
+@pytest.mark.parametrize("args,message", [
+    (("--profile", "Nobody"), "no profile named 'Nobody' (profiles: Default)"),
+    (("--window", "500"), "--window 500.0: must be 0.5..120 s"),
+])
+def test_a_bad_profile_or_value_is_one_line_and_exit_2(tmp_path, args, message):
+    video = expression_video(tmp_path / "faces.mp4", [(HAPPY_STILL, 1)], fps=5)
+    result = moodplayer("analyze", str(video), *args, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"moodplayer: error: {message}"
 
 
 @pytest.mark.parametrize("args", [("analyze", "/no/such/video.mp4"),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import feat_file, wav_rms, write_tone
+from helpers import feel, feat_file, wav_rms, write_tone
 from media import HAPPY_STILL, SURPRISE_STILL, expression_video
 from moodplayer.app import AppOptions, MoodPlayerApp
 from moodplayer.core.emotions import EMOTIONS
@@ -88,61 +88,48 @@ def test_generated_clip_happy_then_surprise(qtbot, setup_dirs, tmp_path):
     assert wav_rms(wav)[1] > 0.05
 
 
-def test_missing_playlist_folder_is_reported_and_others_still_play(qtbot, tmp_path):
+def test_missing_playlist_folder_is_reported_and_others_still_play(qtbot, tmp_path, make_app):
     music = tmp_path / "music"
     write_tone(music / "happy" / "a.wav", 1.0)
     mapping = {e: str(music / e) for e in EMOTIONS}  # only happy exists
     config = tmp_path / "settings.toml"
     save_settings(config, Settings(profiles={"Default": Profile(playlists=mapping)}))
-    app = MoodPlayerApp(AppOptions(source="demo", backend="null", config=str(config)))
-    try:
-        messages = " ".join(app.window.messages)
-        assert "sad playlist: folder not found" in messages
-        app._on_mood("sad")
-        assert "Cannot play the sad playlist" in app.window.messages[-1]
-        app._on_mood("happy")
-        qtbot.waitUntil(lambda: app.backend.state == PLAYING, timeout=3000)
-        assert app.backend.playlist.name == "happy"
-    finally:
-        app.shutdown()
-        app.window.close()
+    app = make_app(config=str(config))
+    messages = " ".join(app.window.messages)
+    assert "sad playlist: folder not found" in messages
+    feel(app.session, "sad")
+    assert "Cannot play the sad playlist" in app.window.messages[-1]
+    feel(app.session, "happy")
+    qtbot.waitUntil(lambda: app.backend.state == PLAYING, timeout=3000)
+    assert app.backend.playlist.name == "happy"
 
 
-def test_no_camera_falls_back_to_the_demo_clip(qtbot, tmp_path):
-    app = MoodPlayerApp(AppOptions(source="camera:7", backend="null",
-                                   config=str(tmp_path / "s.toml")))
-    try:
-        assert app.source_spec.kind == "demo"
-        assert "demo clip" in app.window.preview.banner.text()
-        assert any("camera" in m.lower() for m in app.window.messages)
-    finally:
-        app.shutdown()
-        app.window.close()
+def test_no_camera_falls_back_to_the_demo_clip(qtbot, make_app):
+    app = make_app(source="camera:7")
+    assert app.source_spec.kind == "demo"
+    assert "demo clip" in app.window.preview.banner.text()
+    assert any("camera" in m.lower() for m in app.window.messages)
 
 
-def test_controls_emit_intents_that_drive_the_player(qtbot, tmp_path):
-    app = MoodPlayerApp(AppOptions(source="demo", backend="null", config=str(tmp_path / "s.toml")))
-    try:
-        picker = app.window.player.picker
-        picker.setCurrentIndex(picker.findData("neutral"))  # override: neutral
-        qtbot.waitUntil(lambda: app.backend.state == PLAYING, timeout=3000)
-        assert app.backend.playlist.name == "neutral"
-        app._on_mood("angry")
-        assert app.backend.playlist.name == "neutral"  # the override holds
-        picker.setCurrentIndex(0)  # Auto
-        assert app.backend.playlist.name == "angry"
-        index = app.backend.current_index
-        app.window.player.controls.next_button.click()
-        assert app.backend.current_index == (index + 1) % len(app.backend.playlist.tracks)
-        app.window.player.controls.play_button.click()
-        assert app.backend.state == "paused"
-        app.window.player.controls.volume.setValue(12)
-        assert app.backend.volume == 12
-    finally:
-        app.shutdown()
-        app.window.close()
+def test_controls_emit_intents_that_drive_the_player(qtbot, tmp_path, make_app):
+    app = make_app(config=str(tmp_path / "s.toml"))
+    picker = app.window.player.picker
+    picker.setCurrentIndex(picker.findData("neutral"))  # override: neutral
+    qtbot.waitUntil(lambda: app.backend.state == PLAYING, timeout=3000)
+    assert app.backend.playlist.name == "neutral"
+    feel(app.session, "angry")
+    assert app.backend.playlist.name == "neutral"  # the override holds
+    picker.setCurrentIndex(0)  # Auto
+    assert app.backend.playlist.name == "angry"
+    index = app.backend.current_index
+    app.window.player.controls.next_button.click()
+    assert app.backend.current_index == (index + 1) % len(app.backend.playlist.tracks)
+    app.window.player.controls.play_button.click()
+    assert app.backend.state == "paused"
+    app.window.player.controls.volume.setValue(12)
+    assert app.backend.volume == 12
+    app.shutdown()  # as on exit: the settings are written back
     assert (tmp_path / "s.toml").read_text().count("volume = 12") == 1  # remembered
-
 
 def screenshot_under_xvfb(name: str, config: Path, seconds: int, *extra: str):
     """Run the app under Xvfb (a real X server, xcb) and keep a screenshot of the screen in

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ASTRONAUT, feat_file, moodplayer
+from helpers import ASTRONAUT, feat_file, moodplayer
 from moodplayer.core.metrics import score
-from moodplayer.tools.face_clips import ANGRY_STILL, HAPPY_STILL, SURPRISE_STILL
+from moodplayer.dev.face_clips import ANGRY_STILL, HAPPY_STILL, SURPRISE_STILL
 
 DISGUST_STILL = "45-m7-di-ph.jpg"
 

@@ -35,9 +35,10 @@ def test_lift_order_takes_each_side_in_turn_then_the_whole_target():
     from moodplayer.core.lift import lift_order
 
     sad, happy = ["s1", "s2", "s3"], ["h1", "h2"]
-    order, n = lift_order(sad, happy, 4)  # mood, mood, target, target
-    assert n == 4 and order == ["s1", "s2", "h1", "h2", "h1", "h2"]
-    order, _ = lift_order(sad, happy, 6)  # mood, mood, target, mood, target, target
+    order, resume_at = lift_order(sad, happy, 4)  # mood, mood, target, target
+    assert order == ["s1", "s2", "h1", "h2", "h1", "h2"] and resume_at == 0
+    order, resume_at = lift_order(sad, happy, 6)  # mood, mood, target, mood, target, target
     assert order[:6] == ["s1", "s2", "h1", "s3", "h2", "h1"] and order[6:] == ["h2", "h1"]
+    assert resume_at == 1  # the target goes on with h2
     with pytest.raises(ValueError):
         lift_order([], happy, 3)

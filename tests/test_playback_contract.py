@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import wav_rms, write_tone
+from helpers import wav_rms, write_tone
 from moodplayer.core.playlist import load_playlist
 from moodplayer.playback.backend import PAUSED, PLAYING, STOPPED
 from moodplayer.playback.null_backend import NullBackend
@@ -55,6 +55,21 @@ def test_loops_continuously_and_reports_track_ends(backend, qtbot, tmp_path):
     qtbot.waitUntil(lambda: len(finished) >= 3, timeout=15000)
     assert 0 in seen and 1 in seen  # went round the playlist and back to the start
     assert backend.state == PLAYING
+
+
+def test_a_playlist_loaded_when_a_track_finishes_plays_from_the_index_asked(backend, qtbot, tmp_path):
+    """The session switches playlists (after_track, end of a lift) from a track_finished
+    handler; the backend must then play the new list from the index asked, not move on."""
+    first = load_playlist("first", tracks(tmp_path, n=2, seconds=0.5))
+    second_dir = tmp_path / "second"
+    for i in range(3):
+        write_tone(second_dir / f"{i}.wav", 5.0, 500 + 50 * i)
+    second = load_playlist("second", second_dir)
+    backend.track_finished.connect(lambda: backend.playlist is first and backend.load(second, 2))
+    backend.load(first)
+    qtbot.waitUntil(lambda: backend.playlist is second and backend.state == PLAYING, timeout=10000)
+    qtbot.wait(300)  # any late event of the old list would move the index now
+    assert backend.current_index == 2
 
 
 def test_pause_and_resume(backend, qtbot, tmp_path):

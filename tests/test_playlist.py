@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_tone
+from helpers import write_tone
 from moodplayer.core.playlist import load_playlist, read_m3u, write_m3u
 from moodplayer.tools.demo_tracks import generate
 

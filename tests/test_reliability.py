@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import wav_rms, write_tone
-from moodplayer import app as app_module
+from helpers import wav_rms, write_tone
+import moodplayer.app.wiring as app_module
 from moodplayer.app import AppOptions, MoodPlayerApp
 from moodplayer.core.playlist import load_playlist
 from moodplayer.playback.backend import PLAYING, STOPPED
-from moodplayer.tools.face_clips import HAPPY_STILL, clip_frames
+from moodplayer.dev.face_clips import HAPPY_STILL, clip_frames
 from moodplayer.vision.analyzer import Analyzer, AnalyzerConfig
 from moodplayer.vision.sources import FrameSource, SourceSpec, VideoFileSource, demo_video_path
 
@@ -84,7 +84,7 @@ def test_camera_unplugged_mid_run_is_reported_retried_and_resumed(qtbot, monkeyp
         qtbot.waitUntil(lambda: app.analysis.analysed > analysed + 10, timeout=10000)
         assert len(sources) == 2 and sources[0].closed  # the dead one was let go
         assert "camera on" in app.window.preview.camera_indicator.text()
-        assert app.last_reading is not None and app.last_reading.has_face
+        assert app.session.last_reading is not None and app.session.last_reading.has_face
     finally:
         app.shutdown()
         app.window.close()
@@ -142,16 +142,16 @@ def test_odd_frames_never_crash_or_invent_a_face(kind, face_frames):
 
 
 def test_several_faces_the_largest_decides_and_the_count_is_shown(qtbot, monkeypatch, tmp_path):
-    from conftest import feat_file
+    from helpers import feat_file
     import cv2
 
     group = cv2.imread(str(feat_file("multi_face.jpg")))
     app = camera_app(monkeypatch, tmp_path, lambda: ScriptedCamera([group], range(0)))
     app.start()
     try:
-        qtbot.waitUntil(lambda: app.last_reading is not None and app.last_reading.has_face,
+        qtbot.waitUntil(lambda: app.session.last_reading is not None and app.session.last_reading.has_face,
                         timeout=20000)
-        assert app.last_reading.faces >= 2
+        assert app.session.last_reading.faces >= 2
         qtbot.waitUntil(lambda: "largest one decides" in app.window.mood.faces_label.text(),
                         timeout=3000)
     finally:

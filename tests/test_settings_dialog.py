@@ -9,21 +9,24 @@ from contextlib import contextmanager
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 
-from conftest import write_tone
-from moodplayer.app import AppOptions, MoodPlayerApp
+from helpers import feel, write_tone
 from moodplayer.core.settings import Profile, Settings, save_settings
 
 
-@contextmanager
-def running(config):
-    """The app on the demo clip with the null backend and this settings file; shut down
-    (settings written back as on exit) when the block ends."""
-    app = MoodPlayerApp(AppOptions(source="demo", backend="null", config=str(config)))
-    try:
-        yield app
-    finally:
-        app.shutdown()
-        app.window.close()
+@pytest.fixture
+def running(make_app):
+    """``with running(config) as app``: the app on the demo clip with the null backend and
+    this settings file; shut down (settings written back as on exit) when the block ends,
+    as a restart needs. The factory closes it anyway if the test fails inside the block."""
+    @contextmanager
+    def run(config):
+        app = make_app(config=str(config))
+        try:
+            yield app
+        finally:
+            app.shutdown()
+            app.window.close()
+    return run
 
 
 def music(root, name, n=2, seconds=0.6):
@@ -32,7 +35,7 @@ def music(root, name, n=2, seconds=0.6):
     return root / name
 
 
-def test_map_sad_to_a_new_folder_with_lift_save_and_restart(qtbot, tmp_path):
+def test_map_sad_to_a_new_folder_with_lift_save_and_restart(running, qtbot, tmp_path):
     config = tmp_path / "settings.toml"
     calm = music(tmp_path, "calm", n=3)
     with running(config) as app:
@@ -50,13 +53,13 @@ def test_map_sad_to_a_new_folder_with_lift_save_and_restart(qtbot, tmp_path):
     assert saved["profiles"]["Default"]["playlists"]["sad"] == str(calm)
     assert saved["profiles"]["Default"]["lift"]["sad"] == {"target": "happy", "tracks": 3}
     with running(config) as again:  # a restart from the same file
-        again._on_mood("sad")
+        feel(again.session, "sad")
         tracks = again.backend.playlist.tracks
         assert again.backend.playlist.name == "sad → happy"
         assert tracks[0].path.parent == calm and tracks[1].path.parent != calm  # lift started
 
 
-def test_invalid_values_are_refused_in_the_field_with_the_reason(qtbot, tmp_path):
+def test_invalid_values_are_refused_in_the_field_with_the_reason(running, qtbot, tmp_path):
     with running(tmp_path / "settings.toml") as app:
         dialog = app.open_settings()
         qtbot.addWidget(dialog)
@@ -82,20 +85,20 @@ def test_invalid_values_are_refused_in_the_field_with_the_reason(qtbot, tmp_path
         dialog.reject()
 
 
-def test_changes_apply_live_and_cancel_restores(qtbot, tmp_path):
+def test_changes_apply_live_and_cancel_restores(running, qtbot, tmp_path):
     config = tmp_path / "settings.toml"
     with running(config) as app:
         dialog = app.open_settings()
         qtbot.addWidget(dialog)
         dialog.window_s.setValue(9.0)
         dialog.switch_policy.setCurrentText("after_track")
-        assert app.mood_window.config.window_s == 9.0 and app.selector.switch_policy == "after_track"
+        assert app.session.window.config.window_s == 9.0 and app.session.selector.switch_policy == "after_track"
         dialog.reject()  # Cancel
-        assert app.mood_window.config.window_s == 5.0 and app.selector.switch_policy == "now"
+        assert app.session.window.config.window_s == 5.0 and app.session.selector.switch_policy == "now"
         assert app.settings.profile == Profile()
 
 
-def test_profiles_from_the_toolbar_and_the_app_starts_on_the_last_one(qtbot, tmp_path):
+def test_profiles_from_the_toolbar_and_the_app_starts_on_the_last_one(running, qtbot, tmp_path):
     config = tmp_path / "settings.toml"
     sad = music(tmp_path, "sad")
     with running(config) as app:
@@ -114,7 +117,7 @@ def test_profiles_from_the_toolbar_and_the_app_starts_on_the_last_one(qtbot, tmp
         assert "Anna Q." not in app.settings.profiles
         bar.profiles.setCurrentText("Anna")  # the user picks a profile in the toolbar
         assert app.settings.active_profile == "Anna"
-        assert app.playlists["sad"].source == sad  # its mapping is in effect
+        assert app.session.playlists["sad"].source == sad  # its mapping is in effect
         app.profile_command("new", name="Anna")  # a name that exists: refused, said
         assert "already a profile called 'Anna'" in app.window.messages[-1]
     with running(config) as again:
@@ -122,7 +125,7 @@ def test_profiles_from_the_toolbar_and_the_app_starts_on_the_last_one(qtbot, tmp
         assert again.window.profile_bar.profiles.currentText() == "Anna"
 
 
-def test_export_then_import_flags_paths_missing_here(qtbot, tmp_path):
+def test_export_then_import_flags_paths_missing_here(running, qtbot, tmp_path):
     sad = music(tmp_path, "sad")
     config = tmp_path / "settings.toml"
     save_settings(config, Settings(active_profile="Anna", profiles={
@@ -147,17 +150,17 @@ def test_export_then_import_flags_paths_missing_here(qtbot, tmp_path):
     ('schema_version = 2\n[profiles.Default.playlists]\nsad = "/no/such/folder"\n',
      "sad playlist: folder not found"),
 ])
-def test_bad_settings_files_give_a_message_and_the_app_runs(qtbot, tmp_path, content, expected):
+def test_bad_settings_files_give_a_message_and_the_app_runs(running, qtbot, tmp_path, content, expected):
     config = tmp_path / "settings.toml"
     config.write_text(content)
     with running(config) as app:
         app.start()
         assert any(expected in m for m in app.window.messages), app.window.messages
-        app._on_mood("happy")
+        feel(app.session, "happy")
         assert app.backend.playlist is not None  # and the music still plays
 
 
-def test_missing_files_of_an_m3u_are_flagged_in_the_track_list(qtbot, tmp_path):
+def test_missing_files_of_an_m3u_are_flagged_in_the_track_list(running, qtbot, tmp_path):
     from moodplayer.core.playlist import write_m3u
 
     folder = music(tmp_path, "sad", n=1, seconds=65.0)
@@ -166,12 +169,12 @@ def test_missing_files_of_an_m3u_are_flagged_in_the_track_list(qtbot, tmp_path):
     config = tmp_path / "settings.toml"
     save_settings(config, Settings(profiles={"Default": Profile(playlists={"sad": str(m3u)})}))
     with running(config) as app:
-        app._on_mood("sad")
+        feel(app.session, "sad")
         items = [app.window.player.tracks.item(i).text() for i in range(app.window.player.tracks.count())]
         assert items == ["sad0  (1:05)", "gone  (missing)"]
 
 
-def test_window_geometry_volume_and_last_playlist_are_remembered(qtbot, tmp_path):
+def test_window_geometry_volume_and_last_playlist_are_remembered(running, qtbot, tmp_path):
     config = tmp_path / "settings.toml"
     with running(config) as app:
         app.start()

@@ -6,9 +6,9 @@ import cv2
 import numpy as np
 import pytest
 
-from conftest import ASTRONAUT, feat_file
+from helpers import ASTRONAUT, feat_file
 from moodplayer.core.emotions import EMOTIONS
-from moodplayer.tools.face_clips import HAPPY_STILL, SURPRISE_STILL, clip_frames
+from moodplayer.dev.face_clips import HAPPY_STILL, SURPRISE_STILL, clip_frames
 from moodplayer.vision.analyzer import Analyzer, AnalyzerConfig
 from moodplayer.vision.engines import LiteMiniXceptionEngine, MiniXceptionEngine, rebalance
 from moodplayer.vision.models import (

@@ -35,11 +35,11 @@ def source_of_track(k: int, n: int) -> str:
 
 
 def lift_order(mood_tracks: list, target_tracks: list, n: int) -> tuple[list, int]:
-    """The tracks to play for a lift, and how many of them form the lift itself.
+    """The tracks to play for a lift, and the index of the target's track that follows it.
 
     The first ``n`` follow ``lift_sources(n)``, each source taken in its own order; the
-    target's whole playlist follows, starting where the lift left it. (The player loops
-    the list; the app loads the plain target playlist once the list has played through.)
+    target's whole playlist follows, starting where the lift left it. (The session loads
+    the plain target playlist, from that track, once the lift's n tracks are over.)
     """
     if not mood_tracks or not target_tracks:
         raise ValueError("a lift needs tracks on both sides")
@@ -49,4 +49,4 @@ def lift_order(mood_tracks: list, target_tracks: list, n: int) -> tuple[list, in
         order.append(tracks[used[source] % len(tracks)])
         used[source] += 1
     k = used["target"] % len(target_tracks)
-    return order + target_tracks[k:] + target_tracks[:k], n
+    return order + target_tracks[k:] + target_tracks[:k], k

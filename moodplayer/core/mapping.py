@@ -4,13 +4,16 @@ Every emotion has its own playlist (keyed by the emotion's name). The user may o
 the choice from the dropdown; "Auto" (None) hands it back to the mood. A mood change
 switches now, or, with the "after_track" policy, when the current track ends, so a song
 is never cut in the middle.
+
+The selector only proposes: ``current`` changes when the session reports that the player
+really started a playlist (``started``), so a playlist that cannot play never becomes
+"current" while other music is still playing.
 """
 
 from __future__ import annotations
 
 from moodplayer.core.emotions import EMOTIONS
-
-SWITCH_POLICIES = ("now", "after_track")
+from moodplayer.core.settings import SWITCH_POLICIES
 
 
 class PlaylistSelector:
@@ -42,14 +45,13 @@ class PlaylistSelector:
         return self._switch(immediately=True)
 
     def on_track_finished(self) -> str | None:
-        """The current track ended: a pending switch happens now."""
-        if self.pending is None:
-            return None
+        """The current track ended: a pending switch is due now."""
         target, self.pending = self.pending, None
-        if target == self.current:
-            return None
-        self.current = target
-        return target
+        return None if target == self.current else target
+
+    def started(self, playlist: str) -> None:
+        """The player now plays ``playlist``."""
+        self.current, self.pending = playlist, None
 
     def _switch(self, immediately: bool) -> str | None:
         target = self.wanted
@@ -57,7 +59,7 @@ class PlaylistSelector:
             self.pending = None
             return None
         if immediately or self.current is None:
-            self.current, self.pending = target, None
+            self.pending = None
             return target
         self.pending = target
         return None

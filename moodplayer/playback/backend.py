@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+from moodplayer.core.player import PAUSED, PLAYING, STOPPED
 from moodplayer.core.playlist import Playlist
 
-STOPPED, PLAYING, PAUSED = "stopped", "playing", "paused"
+__all__ = ["PAUSED", "PLAYING", "STOPPED", "PlaybackUnavailable", "PlayerBackend"]
 
 
 class PlaybackUnavailable(RuntimeError):
@@ -20,7 +21,9 @@ class PlaybackUnavailable(RuntimeError):
 class PlayerBackend(QObject):
     state_changed = Signal(str)  # STOPPED | PLAYING | PAUSED
     track_changed = Signal(int)  # index into the loaded playlist
-    track_finished = Signal()  # a track ended by itself (not skipped by the user)
+    # A track ended by itself (not skipped by the user). A handler may load another
+    # playlist; the backend then plays that one and does not move on in the old one.
+    track_finished = Signal()
     track_failed = Signal(int, str)  # index, why: the track is skipped
     playlist_failed = Signal(str)  # nothing in the playlist can play: stopped
     name = "abstract"

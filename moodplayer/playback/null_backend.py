@@ -101,8 +101,9 @@ class NullBackend(PlayerBackend):
         self._set_state(PLAYING)
 
     def _on_track_end(self) -> None:
+        playlist = self.playlist
         self.track_finished.emit()
-        if self.state == PLAYING:
+        if self.playlist is playlist and self.state == PLAYING:  # not replaced by a handler
             self._start(self.current_index + 1, 1)
 
 

@@ -200,7 +200,10 @@ class VlcBackend(PlayerBackend):
             index = self._playing_index()
             if index is None:
                 return  # an event from a playlist that was replaced meanwhile
+            playlist = self.playlist
             self._judge_ended_track()
+            if self.playlist is not playlist:
+                return  # a track_finished handler loaded another playlist
             if index in self.broken:  # known broken: do not even try it again
                 self._play_index(self._step(index, 1))
                 return

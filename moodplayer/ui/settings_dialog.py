@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QGridLayout,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -33,8 +31,10 @@ from PySide6.QtWidgets import (
 
 from moodplayer.core.emotions import EMOTIONS
 from moodplayer.core.lift import STRATEGIES
-from moodplayer.core.mapping import SWITCH_POLICIES
-from moodplayer.core.settings import ENGINES, NO_FACE_POLICIES, Lift, Settings
+from moodplayer.core.settings import LIFT_OPTIONS, PROFILE_OPTIONS, SETTINGS_OPTIONS, Lift, Settings
+from moodplayer.ui.option_fields import editor_for, on_edit, show_value, value_of
+
+REACTION = ("window_s", "margin", "min_dwell_s", "switch_policy", "no_face_timeout_s", "no_face_policy")
 
 PLAYLIST_SUFFIXES = (".m3u", ".m3u8")
 INVALID = "background:#ffd7d7;"
@@ -70,9 +70,8 @@ class MoodRow:
         self.target.setEditable(True)  # another mood, or a folder / .m3u path
         self.target.addItems([e for e in EMOTIONS if e != emotion])
         self.target.setObjectName(f"target_{emotion}")
-        self.tracks = QSpinBox()
-        self.tracks.setRange(1, 50)
-        self.tracks.setSuffix(" tracks")
+        self.tracks = editor_for(LIFT_OPTIONS["tracks"])
+        self.tracks.setObjectName(f"tracks_{emotion}")
         self.problem = QLabel()
         self.problem.setStyleSheet("color:#b00020;")
         self.browse.clicked.connect(lambda: dialog.pick_folder(self))
@@ -141,24 +140,14 @@ class SettingsDialog(QDialog):
     def _reaction_tab(self) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
-        self.window_s = _spin(0.5, 120, 0.5, " s")
-        self.margin = _spin(0.0, 0.95, 0.05, "")
-        self.min_dwell_s = _spin(0.0, 60, 0.5, " s")
-        self.switch_policy = QComboBox()
-        self.switch_policy.addItems(SWITCH_POLICIES)
-        self.no_face_timeout_s = _spin(0, 3600, 1, " s")
-        self.no_face_policy = QComboBox()
-        self.no_face_policy.addItems(NO_FACE_POLICIES)
-        form.addRow("Mood window", self.window_s)
-        form.addRow("Switching margin", self.margin)
-        form.addRow("Minimum dwell", self.min_dwell_s)
-        form.addRow("Switch music", self.switch_policy)
-        form.addRow("No face for", self.no_face_timeout_s)
-        form.addRow("… then", self.no_face_policy)
-        for spin in (self.window_s, self.margin, self.min_dwell_s, self.no_face_timeout_s):
-            spin.valueChanged.connect(self._edit_reaction)
-        for combo in (self.switch_policy, self.no_face_policy):
-            combo.currentTextChanged.connect(self._edit_reaction)
+        self.reaction: dict[str, QWidget] = {}
+        for name in REACTION:  # each field as its setting declares it
+            option = PROFILE_OPTIONS[name]
+            editor = editor_for(option)
+            self.reaction[name] = editor
+            setattr(self, name, editor)
+            form.addRow(option.title, editor)
+            on_edit(editor, self._edit_reaction)
         return page
 
     def _source_tab(self, cameras: list[int]) -> QWidget:
@@ -167,14 +156,13 @@ class SettingsDialog(QDialog):
         self.source = QComboBox()
         self.source.setEditable(True)  # camera:N, demo, or a video path
         self.source.addItems([f"camera:{i}" for i in cameras] + ["demo"])
-        self.engine = QComboBox()
-        self.engine.addItems(ENGINES)
-        self.detector = QLineEdit()
+        self.engine = editor_for(SETTINGS_OPTIONS["engine"])
+        self.detector = editor_for(SETTINGS_OPTIONS["detector"])
         self.source_problem = QLabel()
         self.source_problem.setStyleSheet("color:#b00020;")
-        form.addRow("Camera", self.source)
-        form.addRow("Emotion engine", self.engine)
-        form.addRow("Face detector", self.detector)
+        form.addRow(SETTINGS_OPTIONS["source"].title, self.source)
+        form.addRow(SETTINGS_OPTIONS["engine"].title, self.engine)
+        form.addRow(SETTINGS_OPTIONS["detector"].title, self.detector)
         form.addRow("", self.source_problem)
         form.addRow("", QLabel(f"Cameras found: {', '.join(map(str, cameras)) or 'none'}. "
                                "These three apply at the next start."))
@@ -198,15 +186,11 @@ class SettingsDialog(QDialog):
                 row.target.setCurrentText(lift.target if lift else "happy" if emotion != "happy" else "neutral")
                 row.tracks.setValue(lift.tracks if lift else Lift().tracks)
                 row.show_lift_fields()
-            self.window_s.setValue(p.window_s)
-            self.margin.setValue(p.margin)
-            self.min_dwell_s.setValue(p.min_dwell_s)
-            self.switch_policy.setCurrentText(p.switch_policy)
-            self.no_face_timeout_s.setValue(p.no_face_timeout_s)
-            self.no_face_policy.setCurrentText(p.no_face_policy)
+            for name, editor in self.reaction.items():
+                show_value(editor, getattr(p, name))
             self.source.setCurrentText(self.settings.source)
-            self.engine.setCurrentText(self.settings.engine)
-            self.detector.setText(self.settings.detector)
+            show_value(self.engine, self.settings.engine)
+            show_value(self.detector, self.settings.detector)
         finally:
             self._loading = False
 
@@ -244,18 +228,14 @@ class SettingsDialog(QDialog):
         if self._loading:
             return
         p = self.settings.profile
-        p.window_s = self.window_s.value()
-        p.margin = self.margin.value()
-        p.min_dwell_s = self.min_dwell_s.value()
-        p.switch_policy = self.switch_policy.currentText()
-        p.no_face_timeout_s = self.no_face_timeout_s.value()
-        p.no_face_policy = self.no_face_policy.currentText()
+        for name, editor in self.reaction.items():
+            setattr(p, name, PROFILE_OPTIONS[name].coerce(value_of(editor)))
         self._emit()
 
     def _edit_source(self) -> None:
         if self._loading:
             return
-        source, detector = self.source.currentText().strip(), self.detector.text().strip()
+        source, detector = self.source.currentText().strip(), value_of(self.detector)
         problem = None
         if not source:
             problem = "choose a camera, demo or a video file"
@@ -267,7 +247,7 @@ class SettingsDialog(QDialog):
         if problem:
             return
         self.settings.source = source
-        self.settings.engine = self.engine.currentText()
+        self.settings.engine = value_of(self.engine)
         self.settings.detector = detector
         self._emit()
 
@@ -300,11 +280,3 @@ class SettingsDialog(QDialog):
         self.changed.emit(copy.deepcopy(self.original))  # Cancel restores
         super().reject()
 
-
-def _spin(lo: float, hi: float, step: float, suffix: str) -> QDoubleSpinBox:
-    spin = QDoubleSpinBox()
-    spin.setRange(lo, hi)
-    spin.setSingleStep(step)
-    spin.setDecimals(2)
-    spin.setSuffix(suffix)
-    return spin

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from moodplayer.core.emotions import Reading
+from moodplayer.core.settings import Settings
 from moodplayer.vision.detect import DetectorConfig, Face, FaceDetector
 from moodplayer.vision.engines import EmotionEngine, build_engine, rebalance
 from moodplayer.vision.models import choose_engine
@@ -30,6 +31,14 @@ class AnalyzerConfig:
     flip: bool = True  # average the reading of the crop and of its mirror image
     rebalance: float = 0.0  # undo the training set's class prior (engines.rebalance)
     allow_download: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: "Settings", allow_download: bool = False) -> "AnalyzerConfig":
+        """The analyzer a configuration asks for (core/config.py's effective settings)."""
+        base = cls(engine=settings.engine, allow_download=allow_download)
+        return replace(base, detector=replace(base.detector, backend=settings.detector,
+                                              align=settings.align,
+                                              expand_percentage=settings.expand_percentage))
 
     def with_options(self, engine: str | None = None, detector: str | None = None) -> "AnalyzerConfig":
         """This config with the command line's --engine / --detector, where given."""

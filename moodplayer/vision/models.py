@@ -14,10 +14,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from moodplayer.core.settings import ENGINES  # declared once, with the setting
+
 DEEPFACE_EMOTION_WEIGHTS = "facial_expression_model_weights.h5"
 DEEPFACE_EMOTION_LITE = "facial_expression_model.tflite"  # made from the .h5 by make setup
 FER_LITE_FILE = "emotion_model_quantized.tflite"
-ENGINES = ("auto", "deepface", "fer", "fer-keras")
 HAAR_FILES = ("haarcascade_frontalface_default.xml", "haarcascade_eye.xml")
 
 

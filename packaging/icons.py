@@ -1,6 +1,6 @@
 """Render the app icon (resources/moodplayer.svg) to PNG sizes for desktops and bundles:
 
-    python -m moodplayer.tools.icons [OUTDIR]   (default resources/icons)
+    python packaging/icons.py [OUTDIR]   (default resources/icons)
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def render(svg: Path, outdir: Path) -> list[Path]:
 
 
 def main() -> int:
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[1]
     outdir = Path(sys.argv[1]) if len(sys.argv) > 1 else root / "resources" / "icons"
     for path in render(root / "resources" / "moodplayer.svg", outdir):
         print(path)

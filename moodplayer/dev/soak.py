@@ -1,6 +1,6 @@
 """``make soak``: the app for a long while, watched. Not part of ``make test``.
 
-    python -m moodplayer.tools.soak [--minutes 30] [--json]   (SOAK_MIN overrides the default)
+    python -m moodplayer.dev.soak [--minutes 30] [--json]   (SOAK_MIN overrides the default)
 
 The real app, offscreen, on the looping demo clip (a real face: crying, then smiling, so
 the mood keeps changing), real libvlc (audio to the dummy output) playing 5-second tracks,

@@ -1,0 +1,68 @@
+"""What the window shows of the session: one handler per session event.
+
+The session decides; this only presents (labels, track list, messages, the log) and
+re-emits two Qt signals that tests and the soak watch."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Signal
+
+from moodplayer.core import events
+from moodplayer.ui.main_window import MainWindow
+from moodplayer.ui.mood_panel import EMOJI
+
+log = logging.getLogger("moodplayer")
+
+
+class Presenter(QObject):
+    mood_changed = Signal(str)
+    playlist_started = Signal(str)
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__()
+        self.window = window
+        self._handlers = {
+            events.ReadingsSeen: self._readings_seen,
+            events.MoodChanged: lambda e: self.mood_changed.emit(e.mood),
+            events.PlaylistStarted: self._playlist_started,
+            events.TrackChanged: self._track_changed,
+            events.PlaylistRefused: lambda e: window.show_message(
+                f"Cannot play the {e.name} playlist: {e.why}"),
+            events.Notice: lambda e: window.show_message(e.text),
+            events.LiftFinished: lambda e: self._status(
+                f"The lift from {e.mood} reached {e.target}: only {e.target} from now on"),
+            events.Paused: lambda e: e.by == "policy" and self._status("No face: the music is paused"),
+            events.Resumed: lambda e: e.by == "policy" and self._status("The face is back: the music goes on"),
+        }
+
+    def __call__(self, event: object) -> None:
+        handler = self._handlers.get(type(event))
+        if handler is not None:
+            handler(event)
+
+    def _status(self, text: str) -> None:
+        log.info("%s", text)
+        self.window.statusBar().showMessage(text, 5000)
+
+    def _readings_seen(self, e: events.ReadingsSeen) -> None:
+        mood = self.window.mood
+        if e.reading.has_face:
+            mood.show_scores(e.reading.score_dict())
+        mood.show_faces(e.reading.faces)
+        mood.show_mood(e.state.mood, e.state.confidence,
+                       "(no face: holding)" if e.state.face_lost else "")
+
+    def _playlist_started(self, e: events.PlaylistStarted) -> None:
+        tracks = e.playlist.tracks
+        self.window.player.tracks.show_tracks([t.label for t in tracks],
+                                              {i for i, t in enumerate(tracks) if t.missing})
+        self.window.player.now_playing.setText(f"{EMOJI.get(e.name, '')} {e.playlist.name} playlist")
+        self.playlist_started.emit(e.name)
+
+    def _track_changed(self, e: events.TrackChanged) -> None:
+        self.window.player.tracks.mark_current(e.index)
+        if e.track is not None and e.playlist is not None:
+            self.window.player.now_playing.setText(
+                f"{EMOJI.get(e.playlist.name, '')} {e.playlist.name}: {e.track.title}")

@@ -1,0 +1,106 @@
+"""The therapist's side of the app: the settings dialog and the client profiles
+(new, rename, duplicate, delete, export, import). Each change becomes a new Settings that
+the app applies live (``apply``) and saves (``save``)."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Callable
+
+from moodplayer.core import profiles
+from moodplayer.core.settings import Settings
+from moodplayer.ui.main_window import MainWindow
+
+
+class ProfileCommands:
+    def __init__(self, window: MainWindow, current: Callable[[], Settings],
+                 apply: Callable[[Settings], None], save: Callable[[], None]) -> None:
+        self.window = window
+        self.current = current
+        self.apply = apply
+        self.save = save
+        self.dialog = None
+
+    def open_settings(self):
+        """The settings dialog, non-modal; edits apply live, OK saves, Cancel restores."""
+        from moodplayer.ui.settings_dialog import SettingsDialog
+        from moodplayer.vision.sources import list_cameras
+
+        dialog = SettingsDialog(self.current(), list_cameras(), self.window)
+        dialog.changed.connect(self.apply)
+        dialog.accepted.connect(self.save)
+        dialog.open()
+        self.dialog = dialog
+        return dialog
+
+    def switch_to(self, name: str) -> None:
+        settings = self.current()
+        if name == settings.active_profile or name not in settings.profiles:
+            return
+        new = copy.deepcopy(settings)
+        new.active_profile = name
+        self.apply(new)
+        self.window.statusBar().showMessage(f"Profile: {name}", 5000)
+        self.save()
+
+    def run(self, command: str, name: str | None = None, path: str | None = None) -> None:
+        """New / rename / duplicate / delete / export / import. ``name`` and ``path`` are
+        asked for with a dialog when not given (tests give them)."""
+        new = copy.deepcopy(self.current())
+        active = new.active_profile
+        try:
+            if command in ("new", "rename", "duplicate"):
+                name = name or self._ask_name(command, active)
+                if not name:
+                    return
+                if command == "new":
+                    new.active_profile = profiles.add_profile(new, name)
+                elif command == "rename":
+                    profiles.rename_profile(new, active, name)
+                else:
+                    new.active_profile = profiles.duplicate_profile(new, active, name)
+            elif command == "delete":
+                profiles.delete_profile(new, active)
+            elif command == "export":
+                path = path or self._ask_path(save=True, suggested=f"{active}.toml")
+                if path:
+                    profiles.export_profile(new, active, Path(path))
+                    self.window.statusBar().showMessage(f"Profile {active} exported to {path}", 5000)
+                return
+            elif command == "import":
+                path = path or self._ask_path(save=False)
+                if not path:
+                    return
+                self._import(new, Path(path))
+        except profiles.ProfileError as err:
+            self.window.show_message(f"Profile: {err}")
+            return
+        self.apply(new)
+        self.save()
+
+    def _import(self, new: Settings, path: Path) -> None:
+        imported = profiles.import_profile(path)
+        new.active_profile = profiles.unique_name(new, imported.name)
+        new.profiles[new.active_profile] = imported.profile
+        for problem in imported.problems:
+            self.window.show_message(f"Imported profile: {problem}")
+        for missing in imported.missing_paths:
+            self.window.show_message(f"Imported profile {new.active_profile}: "
+                                     f"{missing} does not exist on this machine")
+
+    def _ask_name(self, command: str, active: str) -> str | None:
+        from PySide6.QtWidgets import QInputDialog
+
+        default = {"rename": active, "duplicate": f"{active} (copy)"}.get(command, "")
+        text, ok = QInputDialog.getText(self.window, "Client profile", "Name:", text=default)
+        return text.strip() if ok and text.strip() else None
+
+    def _ask_path(self, save: bool, suggested: str = "") -> str | None:
+        from PySide6.QtWidgets import QFileDialog
+
+        if save:
+            path, _ = QFileDialog.getSaveFileName(self.window, "Export profile", suggested, "TOML (*.toml)")
+        else:
+            path, _ = QFileDialog.getOpenFileName(self.window, "Import profile", "", "TOML (*.toml)")
+        return path or None

@@ -1,0 +1,352 @@
+"""Wiring: the one place where camera, analysis, session, player and window meet.
+
+Everything here runs on the Qt main thread; the heavy work happens in the threads of
+``pipeline``, the decisions in the Qt-free session (core/session.py). This module only
+builds the parts, connects intents to the session and the session's events to the
+presenter, and starts and stops things."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+from moodplayer.app.presenter import Presenter
+from moodplayer.app.preview_feed import PreviewFeed
+from moodplayer.app.profiles import ProfileCommands
+from moodplayer.core.config import ConfigError, effective_config
+from moodplayer.core.emotions import EMOTIONS
+from moodplayer.core.session import Session
+from moodplayer.core.settings import Settings, load_settings, save_settings
+from moodplayer.paths import config_file, demo_playlists_dir, resource_root
+from moodplayer.pipeline import AnalysisThread, CaptureThread, FrameSlot
+from moodplayer.playback.backend import PLAYING, PlaybackUnavailable, PlayerBackend
+from moodplayer.playback.null_backend import NullBackend
+from moodplayer.ui.main_window import MainWindow
+from moodplayer.ui.mood_panel import EMOJI
+from moodplayer.vision.sources import (
+    FrameSource,
+    SourceError,
+    SourceSpec,
+    open_source,
+    parse_source,
+)
+
+log = logging.getLogger("moodplayer")
+
+
+@dataclass
+class AppOptions:
+    source: str | None = None  # overrides the settings' source
+    audio_out: str = "default"
+    engine: str | None = None  # overrides the settings' engine
+    detector: str | None = None  # overrides the settings' detector
+    profile: str | None = None  # start on this client profile
+    config: str | None = None
+    allow_download: bool = False
+    backend: str = "vlc"  # vlc | null
+    quit_after: float | None = None
+    screenshot: str | None = None  # saved just before quit_after closes the app
+    open_settings: bool = False  # the settings dialog opens at start
+
+
+def make_backend(kind: str, audio_out: str) -> tuple[PlayerBackend, str | None]:
+    """The requested backend, or the null backend and the reason music is off."""
+    if kind == "null":
+        return NullBackend(), None
+    try:
+        from moodplayer.playback.vlc_backend import VlcBackend
+
+        return VlcBackend(audio_out=audio_out), None
+    except PlaybackUnavailable as err:
+        return NullBackend(), f"Music is off: {err}"
+
+
+class MoodPlayerApp(QObject):
+    def __init__(self, options: AppOptions) -> None:
+        super().__init__()
+        self.options = options
+        self.window = MainWindow()
+        self.presenter = Presenter(self.window)
+        self.mood_changed = self.presenter.mood_changed
+        self.playlist_started = self.presenter.playlist_started
+        self._shut_down = False
+        self._settings_dirty = False  # written back on exit only when the user changed one
+        self._started = False
+
+        self.settings_path = config_file(options.config)
+        loaded = load_settings(self.settings_path)
+        self.settings: Settings = loaded.settings
+        for problem in loaded.problems:
+            self.window.show_message(f"Settings: {problem}")
+        if options.profile and options.profile in self.settings.profiles:
+            self._settings_dirty = options.profile != self.settings.active_profile
+            self.settings.active_profile = options.profile
+        self.machine = self._machine_settings()  # what this run uses: file + command line
+
+        self.backend, why = make_backend(options.backend, options.audio_out)
+        if why:
+            self.window.show_message(why)
+        self.backend.set_volume(self.settings.volume)
+        self.session = Session(self.backend, self.settings.profile, lambda e: demo_playlists_dir() / e)
+        self.session.subscribe(self.presenter)
+        self.session.load_playlists()
+        self.profiles = ProfileCommands(self.window, lambda: self.settings,
+                                        self.apply_settings, self.save_now)
+
+        self.slot = FrameSlot()
+        self.source_spec, source = self._open_source()
+        self.capture = self._new_capture(source)
+        self.camera_paused = False
+        self.analysis = AnalysisThread(self.slot, self._make_analyzer)
+        self.preview = PreviewFeed(self.slot, self.window.preview, lambda: self.session.last_reading)
+        self._position_timer = QTimer(self)
+        self._wire()
+
+    @property
+    def mood_history(self) -> list[tuple[float, str]]:
+        return self.session.mood_history
+
+    def _machine_settings(self) -> Settings:
+        o = self.options
+        try:
+            overrides = {"source": o.source, "engine": o.engine, "detector": o.detector}
+            return effective_config(self.settings, None, overrides).settings
+        except ConfigError as err:
+            self.window.show_message(f"Command line: {err}; the settings file's value is used")
+            return self.settings
+
+    # --- settings and profiles --------------------------------------------------------------
+    def apply_settings(self, new: Settings) -> None:
+        """Live: the session takes the new profile at once; camera and model apply at next start."""
+        old, self.settings = self.settings, new
+        self._settings_dirty = True
+        self.session.configure(new.profile, new_client=old.active_profile != new.active_profile)
+        self.window.profile_bar.show_profiles(list(new.profiles), new.active_profile)
+
+    def save_now(self) -> None:
+        try:
+            save_settings(self.settings_path, self.settings)
+            self._settings_dirty = False
+        except OSError as err:
+            self.window.show_message(f"Settings could not be saved to {self.settings_path}: {err}")
+
+    def open_settings(self):
+        return self.profiles.open_settings()
+
+    def switch_profile(self, name: str) -> None:
+        self.profiles.switch_to(name)
+
+    def profile_command(self, command: str, name: str | None = None, path: str | None = None) -> None:
+        self.profiles.run(command, name, path)
+
+    # --- start-up -----------------------------------------------------------------------
+    def _open_source(self) -> tuple[SourceSpec, FrameSource]:
+        try:
+            spec = parse_source(self.machine.source)
+            return spec, open_source(spec)
+        except SourceError as err:
+            demo = parse_source("demo")
+            self.window.preview.show_banner(f"{err} — showing the demo clip instead.")
+            self.window.show_message(f"Camera: {err}; showing the demo clip")
+            return demo, open_source(demo)
+
+    def _reopen_source(self) -> FrameSource:
+        return open_source(self.source_spec)
+
+    def _new_capture(self, source: FrameSource) -> CaptureThread:
+        capture = CaptureThread(source, self.slot, reopen=self._reopen_source)
+        capture.problem.connect(self._on_capture_problem)
+        capture.recovered.connect(self._on_capture_recovered)
+        return capture
+
+    def _make_analyzer(self):
+        # Runs on the analysis thread: model objects are born where they are used.
+        from moodplayer.vision.analyzer import Analyzer, AnalyzerConfig
+
+        return Analyzer.create(AnalyzerConfig.from_settings(self.machine, self.options.allow_download))
+
+    def _wire(self) -> None:
+        w, session = self.window, self.session
+        w.show_source(self.source_spec.describe())
+        self._show_camera_state()
+        w.player.picker.set_playlists(list(EMOTIONS), {e: f"{EMOJI[e]} {e}" for e in EMOTIONS})
+        w.player.controls.set_volume_quietly(self.settings.volume)
+
+        # the user's intents
+        w.player.picker.override_requested.connect(self._on_override)
+        w.player.controls.previous_requested.connect(session.previous)
+        w.player.controls.next_requested.connect(session.next)
+        w.player.controls.play_pause_requested.connect(session.toggle)
+        w.player.controls.volume_requested.connect(self._on_volume)
+        w.player.tracks.track_activated.connect(session.activate_track)
+        w.preview.camera_pause_requested.connect(self.pause_camera)
+        w.profile_bar.show_profiles(list(self.settings.profiles), self.settings.active_profile)
+        w.profile_bar.profile_selected.connect(self.switch_profile)
+        w.profile_bar.profile_command.connect(self.profile_command)
+        w.profile_bar.settings_requested.connect(self.open_settings)
+
+        # what the player reports
+        self.backend.state_changed.connect(lambda s: w.player.controls.show_playing(s == PLAYING))
+        self.backend.track_changed.connect(session.on_track_changed)
+        self.backend.track_finished.connect(session.on_track_finished)
+        self.backend.track_failed.connect(self._on_track_failed)
+        self.backend.playlist_failed.connect(w.show_message)
+
+        # what the analysis reports
+        self.analysis.ready.connect(self._on_model_ready)
+        self.analysis.failed.connect(self._on_model_failed)
+        self.analysis.readings.connect(session.push_readings)
+        self.analysis.rate.connect(w.show_fps)
+
+        self._position_timer.timeout.connect(
+            lambda: w.player.controls.show_position(*self.backend.position()))
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+
+    def start(self) -> None:
+        self._started = True
+        geometry = self.settings.window_geometry
+        if geometry:
+            self.window.setGeometry(*geometry)
+        self.window.show()
+        if self.settings.last_playlist in EMOTIONS:  # the dropdown as it was left
+            picker = self.window.player.picker
+            picker.setCurrentIndex(picker.findData(self.settings.last_playlist))
+        self.window.show_loading(True)
+        if self.source_spec.kind == "camera":
+            self.capture.start()  # a live preview while the model warms up
+        # A video file waits for the model, so that no part of it goes unanalysed.
+        self.analysis.start()
+        self.preview.start()
+        self._position_timer.start(250)
+        if self.options.open_settings:
+            self.open_settings()
+        if self.options.quit_after:
+            QTimer.singleShot(int(self.options.quit_after * 1000), self._finish)
+
+    def _finish(self) -> None:
+        if self.options.screenshot:
+            # The screen as the display server shows it (under Xvfb: a real X screenshot).
+            screen = self.window.screen()
+            screen.grabWindow(0).save(self.options.screenshot)
+        QApplication.quit()
+
+    # --- camera and analysis ---------------------------------------------------------------
+    def _start_capture(self) -> None:
+        if not self.capture.isRunning() and not self._shut_down and not self.camera_paused:
+            self.capture.start()
+
+    def _show_camera_state(self) -> None:
+        live = self.source_spec.kind == "camera"
+        self.window.preview.set_camera_active(live, "" if live else "○ no camera in use")
+
+    def pause_camera(self, paused: bool) -> None:
+        """Paused: the capture thread ends and releases the device (the camera light goes
+        off), so no frame reaches the analysis, which waits. Resumed: the source is opened
+        again on a new capture thread."""
+        if paused == self.camera_paused or self._shut_down:
+            return
+        self.camera_paused = paused
+        if paused:
+            self.capture.stop()
+            if not self.capture.wait(2000):
+                log.warning("the capture thread did not stop within 2 s")
+            if not self.capture.isRunning():
+                self.capture.source.close()  # also when it never started
+            self.slot.clear()
+            self.window.preview.set_camera_active(False, "○ camera paused")
+            self.window.preview.show_paused()
+            self.window.statusBar().showMessage("Camera paused: the device is released", 5000)
+            return
+        try:
+            source = self._reopen_source()
+        except SourceError as err:
+            self.camera_paused = True
+            self.window.preview.pause_button.setChecked(True)
+            self.window.show_message(f"Camera: {err}")
+            return
+        self.capture = self._new_capture(source)
+        self._show_camera_state()
+        self.capture.start()
+
+    def _on_model_ready(self, engine: str) -> None:
+        self._start_capture()
+        self.window.show_loading(False)
+        self.window.show_engine(f"{engine} + {self.machine.detector}")
+
+    def _on_model_failed(self, why: str) -> None:
+        self._start_capture()
+        self.window.show_loading(False, "no analysis")
+        self.window.show_engine("none")
+        self.window.show_message(f"Emotion analysis is off: {why}")
+
+    def _on_capture_problem(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 5000)
+        self.window.preview.set_camera_active(False, f"○ {text}")
+
+    def _on_capture_recovered(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 5000)
+        self.window.preview.set_camera_active(self.source_spec.kind == "camera")
+
+    # --- music intents that also touch the settings ------------------------------------------
+    def _on_override(self, name: str | None) -> None:
+        if (name or "") != self.settings.last_playlist:
+            self.settings.last_playlist = name or ""
+            self._settings_dirty = True
+        self.session.choose(name)
+
+    def _on_volume(self, volume: int) -> None:
+        self.backend.set_volume(volume)
+        self.settings.volume = volume
+        self._settings_dirty = True
+
+    def _on_track_failed(self, index: int, why: str) -> None:
+        self.window.player.tracks.mark_broken(index)
+        self.window.show_message(why)
+
+    # --- shutdown -------------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self.preview.stop()
+        self._position_timer.stop()
+        self.capture.stop()
+        self.analysis.stop()
+        for thread in (self.capture, self.analysis):
+            if not thread.wait(2000):  # e.g. the model still loading on a starved machine
+                log.warning("%s still busy after 2 s; waiting for it", type(thread).__name__)
+                thread.wait(10000)  # never leave a thread running behind the app
+        if not self.capture.isFinished():  # never started (the model never came up)
+            self.capture.source.close()
+        self.backend.close()
+        g = self.window.geometry()
+        geometry = [g.x(), g.y(), g.width(), g.height()]
+        if self._started and geometry != self.settings.window_geometry:
+            self.settings.window_geometry = geometry
+            self._settings_dirty = True
+        if not self._settings_dirty:
+            return
+        try:
+            save_settings(self.settings_path, self.settings)
+        except OSError as err:
+            log.warning("could not save settings to %s: %s", self.settings_path, err)
+
+
+def run_app(options: AppOptions) -> int:
+    app = QApplication.instance() or QApplication([])
+    app.setApplicationName("MoodPlayer")
+    icon = resource_root() / "resources" / "icons" / "moodplayer-256.png"
+    if icon.is_file():
+        from PySide6.QtGui import QIcon
+
+        app.setWindowIcon(QIcon(str(icon)))
+    player = MoodPlayerApp(options)
+    player.start()
+    code = app.exec()
+    player.shutdown()
+    return code

@@ -1,0 +1,264 @@
+"""The session: every mood-to-music decision in one Qt-free object.
+
+It owns the mood window, the playlist selector, the loaded playlists, the lift in
+progress, the no-face policy and the user's override. Readings and the user's intents
+come in as method calls; the player is driven through a small port (core/player.py), and
+whatever happened goes out as events (core/events.py) to whoever subscribed: the window,
+the log, later the session record. The app only wires these together (app.py).
+
+Two kinds of pause are kept apart: a pause the no-face policy made is undone when the face
+returns; a pause the user made is never undone by the policy.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from moodplayer.core.config import window_config
+from moodplayer.core.emotions import EMOTIONS, Reading
+from moodplayer.core.events import (
+    FacePresence,
+    LiftFinished,
+    MoodChanged,
+    Notice,
+    OverrideChanged,
+    Paused,
+    PlaylistRefused,
+    PlaylistStarted,
+    ReadingsSeen,
+    Resumed,
+    TrackChanged,
+)
+from moodplayer.core.lift import lift_order
+from moodplayer.core.mapping import PlaylistSelector
+from moodplayer.core.mood_window import MoodState, MoodWindow
+from moodplayer.core.player import PLAYING, Player
+from moodplayer.core.playlist import Playlist, load_playlist
+from moodplayer.core.settings import Profile
+
+log = logging.getLogger("moodplayer")
+
+
+@dataclass
+class LiftState:
+    """A lift in progress: ``left`` of its ``tracks`` still to go before only the target
+    plays. A track counts as gone when it finishes or the user skips past it (Next), and
+    comes back with Previous; the player's index wrapping around decides nothing."""
+
+    mood: str
+    target: Playlist
+    tracks: int
+    left: int
+    resume_at: int  # the target's track that follows the lift
+
+
+class Session:
+    def __init__(self, player: Player, profile: Profile,
+                 default_playlist: Callable[[str], Path]) -> None:
+        self.player = player
+        self.profile = profile
+        self.default_playlist = default_playlist  # emotion -> the demo playlist's folder
+        self.window = MoodWindow(window_config(profile))
+        self.selector = PlaylistSelector(profile.switch_policy)
+        self.playlists: dict[str, Playlist] = {}
+        self.lift: LiftState | None = None
+        self.paused_by_policy = False
+        self.face_lost = False
+        self.last_reading: Reading | None = None
+        self.mood_history: list[tuple[float, str]] = []  # (reading time, mood)
+        self._listeners: list[Callable[[object], None]] = []
+
+    # --- events ---------------------------------------------------------------------------
+    def subscribe(self, listener: Callable[[object], None]) -> None:
+        self._listeners.append(listener)
+
+    def _emit(self, event: object) -> None:
+        for listener in list(self._listeners):
+            listener(event)
+
+    @property
+    def mood(self) -> str | None:
+        return self.window.mood
+
+    # --- configuration --------------------------------------------------------------------
+    def load_playlists(self) -> None:
+        p = self.profile
+        self.playlists = {e: load_playlist(e, p.playlists.get(e) or self.default_playlist(e))
+                          for e in EMOTIONS}
+        for playlist in self.playlists.values():
+            if playlist.problem:
+                self._emit(Notice(f"{playlist.name} playlist: {playlist.problem}"))
+
+    def configure(self, profile: Profile, new_client: bool = False) -> None:
+        """Live: reaction, mapping and strategy take effect at once; the music changes only
+        if what the current mood plays changed (or another client's profile is now active)."""
+        old, self.profile = self.profile, profile
+        self.window.config = window_config(profile)
+        self.selector.switch_policy = profile.switch_policy
+        if not (new_client or old.playlists != profile.playlists or old.lift != profile.lift):
+            return
+        self.load_playlists()
+        current = self.selector.current
+        if current and (new_client or old.playlists.get(current) != profile.playlists.get(current)
+                        or old.lift.get(current) != profile.lift.get(current)):
+            self._switch_to(current)
+
+    # --- readings -------------------------------------------------------------------------
+    def push_readings(self, batch: list[Reading]) -> MoodState | None:
+        """Readings from the analysis, oldest first. Returns the window's state after them."""
+        state = None
+        for reading in batch:
+            self.last_reading = reading
+            state = self.window.push(reading)
+            if state.changed and state.mood:
+                self._on_mood(reading.t, state)
+        if state is None:
+            return None
+        self._emit(ReadingsSeen(self.last_reading, state))
+        self._on_face_presence(self.last_reading.t, state.face_lost)
+        return state
+
+    def _on_mood(self, t: float, state: MoodState) -> None:
+        previous = self.mood_history[-1][1] if self.mood_history else None
+        self.mood_history.append((t, state.mood))
+        log.info("mood: %s", state.mood)
+        self._emit(MoodChanged(t, state.mood, previous, state.confidence, dict(state.shares)))
+        self._switch_to(self.selector.on_mood(state.mood))
+
+    def _on_face_presence(self, t: float, lost: bool) -> None:
+        if lost == self.face_lost:
+            return
+        self.face_lost = lost
+        self._emit(FacePresence(t, lost))
+        if not lost and self.paused_by_policy:
+            self.paused_by_policy = False
+            self.player.play()
+            self._emit(Resumed("policy"))
+        elif lost and self.profile.no_face_policy == "pause" and self.player.state == PLAYING:
+            self.player.pause()
+            self.paused_by_policy = True
+            self._emit(Paused("policy"))
+
+    # --- the user's intents ---------------------------------------------------------------
+    def choose(self, name: str | None) -> None:
+        """The dropdown: a playlist overrides the mood until Auto (None) is picked again."""
+        self._emit(OverrideChanged(name))
+        target = self.selector.on_override(name)
+        playing = self.player.playlist.name if self.player.playlist else None
+        if target is None and name is not None and playing != name:
+            target = name  # picked the mood's own playlist while its lift plays: play it as is
+        self._switch_to(target)
+
+    def toggle(self) -> None:
+        if self.player.state == PLAYING:
+            self.pause()
+        else:
+            self.play()
+
+    def play(self) -> None:
+        self.paused_by_policy = False  # the user decides from now on
+        self.player.play()
+        self._emit(Resumed("user"))
+
+    def pause(self) -> None:
+        self.paused_by_policy = False  # a returning face must not undo the user's pause
+        self.player.pause()
+        self._emit(Paused("user"))
+
+    def next(self) -> None:
+        lift = self.lift
+        if lift is not None:
+            lift.left -= 1
+            if lift.left <= 0:
+                self._finish_lift(self.player.current_index + 1)
+                return
+        self.player.next()
+
+    def previous(self) -> None:
+        lift = self.lift
+        if lift is not None:
+            if self.player.current_index <= 0:  # the lift's first track: start it again
+                self.player.load(self.player.playlist, 0)
+                return
+            lift.left = min(lift.tracks, lift.left + 1)
+        self.player.previous()
+
+    def activate_track(self, index: int) -> None:
+        """A track picked in the list."""
+        if self.player.playlist is None:
+            return
+        lift = self.lift
+        if lift is not None:
+            lift.left = lift.tracks - index
+            if lift.left <= 0:
+                self._finish_lift(index)
+                return
+        self.player.load(self.player.playlist, index)
+
+    # --- what the player reports ----------------------------------------------------------
+    def on_track_finished(self) -> None:
+        """A track ended by itself (not skipped)."""
+        target = self.selector.on_track_finished()
+        if target is not None:
+            self._switch_to(target)  # a switch that waited for the end of the track
+            return
+        lift = self.lift
+        if lift is not None:
+            lift.left -= 1
+            if lift.left <= 0:
+                self._finish_lift(self.player.current_index + 1)
+
+    def on_track_changed(self, index: int) -> None:
+        playlist = self.player.playlist
+        track = playlist.tracks[index] if playlist and 0 <= index < len(playlist.tracks) else None
+        self._emit(TrackChanged(index, track, playlist))
+
+    # --- music ----------------------------------------------------------------------------
+    def _switch_to(self, name: str | None) -> None:
+        if name is None:
+            return
+        playlist = self.playlists[name]
+        if not playlist.playable:
+            # The selector is not told: what plays now goes on and stays "current".
+            self._emit(PlaylistRefused(name, playlist.problem or "it has no tracks"))
+            return
+        lift = None
+        if self.profile.strategy(name) == "lift" and self.selector.override is None:
+            playlist, lift = self._lift_plan(name, playlist)
+        self._emit(PlaylistStarted(name, playlist, lift.target.name if lift else None))
+        self.lift = lift
+        self.paused_by_policy = False
+        self.player.load(playlist)
+        self.selector.started(name)
+
+    def _lift_plan(self, name: str, own: Playlist) -> tuple[Playlist, LiftState | None]:
+        """Iso-principle: the mood's own music first, the target's more and more over N
+        tracks, then only the target's (core/lift.py)."""
+        lift = self.profile.lift[name]
+        if lift.target in EMOTIONS:
+            target = self.playlists[lift.target]
+        else:
+            target = load_playlist(Path(lift.target).name, Path(lift.target).expanduser())
+        if not target.playable:
+            self._emit(Notice(f"Cannot lift {name} towards {lift.target}: {target.problem}; "
+                              f"playing the {name} playlist"))
+            return own, None
+        # After the lift the player holds the target's tracks too, so it never falls silent
+        # or back to the mood's music whatever the user skips.
+        order, resume_at = lift_order(own.tracks, target.tracks, lift.tracks)
+        plan = Playlist(name=f"{name} → {target.name}", source=own.source, tracks=order)
+        return plan, LiftState(name, target, lift.tracks, lift.tracks, resume_at)
+
+    def _finish_lift(self, at: int) -> None:
+        """The lift has played through: from now on only the target, in a loop, going on
+        from the target's track at position ``at`` of the lift's list."""
+        lift, self.lift = self.lift, None
+        target = lift.target
+        index = (lift.resume_at + max(0, at - lift.tracks)) % len(target.tracks)
+        self._emit(LiftFinished(lift.mood, target.name))
+        self._emit(PlaylistStarted(target.name, target, None))
+        self.player.load(target, index)
+

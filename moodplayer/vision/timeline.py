@@ -1,0 +1,55 @@
+"""Frames -> readings -> windowed moods: the one loop every consumer shares.
+
+The app runs ``read_frames`` on its analysis thread (frames from the camera's newest-frame
+slot) and feeds the readings to the session's mood window on the GUI thread; ``analyze``
+and ``bench`` run ``mood_timeline`` over a video file in media time. The same analyzer and
+the same mood window decide in all three.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+import numpy as np
+
+from moodplayer.core.emotions import Reading
+from moodplayer.core.mood_window import MoodState, MoodWindow
+from moodplayer.vision.sources import FrameSource
+
+Frame = tuple[float, np.ndarray]  # (time in seconds, BGR image)
+
+
+@dataclass(frozen=True)
+class Step:
+    reading: Reading
+    state: MoodState
+
+
+def read_frames(frames: Iterable[Frame], analyzer) -> Iterator[Reading]:
+    """One reading per frame, in order."""
+    for t, image in frames:
+        yield analyzer.analyze(image, t)
+
+
+def mood_timeline(frames: Iterable[Frame], analyzer, window: MoodWindow) -> Iterator[Step]:
+    """Each frame's reading and the mood window's state after it."""
+    for reading in read_frames(frames, analyzer):
+        yield Step(reading, window.push(reading))
+
+
+class MediaFrames:
+    """Every ``stride``-th frame of a file as (media time, image): media time, not wall
+    time, so a file reads the same however fast the machine is. ``read`` counts every
+    frame decoded, analysed or not."""
+
+    def __init__(self, source: FrameSource, stride: int = 1) -> None:
+        self.source = source
+        self.stride = stride
+        self.read = 0
+
+    def __iter__(self) -> Iterator[Frame]:
+        while (image := self.source.read()) is not None:
+            n, self.read = self.read, self.read + 1
+            if n % self.stride == 0:
+                yield round(n / self.source.fps, 3), image

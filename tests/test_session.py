@@ -1,0 +1,193 @@
+"""The session's decisions against a fake player: fast, no Qt. (The same rules run in
+the real app in tests/test_lift_app.py.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers import feel, no_face
+from moodplayer.core import events
+from moodplayer.core.emotions import EMOTIONS
+from moodplayer.core.player import PAUSED, PLAYING, STOPPED
+from moodplayer.core.playlist import Playlist, Track
+from moodplayer.core.session import Session
+from moodplayer.core.settings import Lift, Profile
+
+
+class FakePlayer:
+    """Keeps the port's state; ``finish()`` ends the current track as a player would."""
+
+    def __init__(self) -> None:
+        self.state, self.playlist, self.current_index = STOPPED, None, -1
+        self.session = None
+
+    def load(self, playlist, index=0, autoplay=True):
+        self.playlist, self.current_index = playlist, index % len(playlist.tracks)
+        self.state = PLAYING if autoplay else self.state
+        self.session.on_track_changed(self.current_index)
+
+    def play(self):
+        self.state = PLAYING
+
+    def pause(self):
+        self.state = PAUSED
+
+    def _go(self, delta):
+        self.current_index = (self.current_index + delta) % len(self.playlist.tracks)
+        self.session.on_track_changed(self.current_index)
+
+    def next(self):
+        self._go(1)
+
+    def previous(self):
+        self._go(-1)
+
+    def finish(self):
+        playlist = self.playlist
+        self.session.on_track_finished()
+        if self.playlist is playlist:
+            self._go(1)
+
+    @property
+    def names(self):
+        return [t.path.stem for t in self.playlist.tracks]
+
+    @property
+    def playing(self):
+        return self.playlist.tracks[self.current_index].path.stem
+
+
+def tracks(prefix, n):
+    return [Track(Path(f"/music/{prefix}{k}.wav"), f"{prefix}{k}") for k in range(n)]
+
+
+@pytest.fixture
+def make_session(monkeypatch):
+    def factory(profile=None, sizes=None, missing=()):
+        sizes = {e: 2 for e in EMOTIONS} | (sizes or {})
+
+        def fake_load(name, source):
+            if name in missing:
+                return Playlist(name, Path(source), [], problem="folder not found")
+            return Playlist(name, Path(source), tracks(name, sizes[name]))
+
+        monkeypatch.setattr("moodplayer.core.session.load_playlist", fake_load)
+        player = FakePlayer()
+        session = Session(player, profile or Profile(), lambda e: Path("/demo") / e)
+        player.session = session
+        seen = []
+        session.subscribe(seen.append)
+        session.load_playlists()
+        return session, player, seen
+    return factory
+
+
+def of(seen, kind):
+    return [e for e in seen if isinstance(e, kind)]
+
+
+def test_a_mood_plays_its_playlist_and_says_so(make_session):
+    session, player, seen = make_session()
+    feel(session, "happy")
+    assert player.playlist.name == "happy" and player.state == PLAYING
+    assert [e.mood for e in of(seen, events.MoodChanged)] == ["happy"]
+    assert [e.name for e in of(seen, events.PlaylistStarted)] == ["happy"]
+    assert of(seen, events.TrackChanged)[-1].track.title == "happy0"
+
+
+def test_the_users_pause_survives_a_returning_face(make_session):
+    session, player, seen = make_session(Profile(no_face_policy="pause", no_face_timeout_s=1.0))
+    feel(session, "happy")
+    no_face(session, 2.0)
+    assert player.state == PAUSED and session.paused_by_policy
+    feel(session, "happy")
+    assert player.state == PLAYING  # the policy's pause is undone by the face
+    session.toggle()  # the user pauses
+    no_face(session, 2.0)
+    feel(session, "happy")
+    assert player.state == PAUSED  # ... and that pause is the user's to undo
+    assert [e.by for e in of(seen, events.Paused)] == ["policy", "user"]
+    assert [e.lost for e in of(seen, events.FacePresence)] == [True, False, True, False]
+
+
+def test_a_user_pause_while_the_face_is_away_is_kept(make_session):
+    session, player, _ = make_session(Profile(no_face_policy="pause", no_face_timeout_s=1.0))
+    feel(session, "happy")
+    no_face(session, 2.0)
+    session.toggle()  # play by hand while nobody is there ...
+    session.toggle()  # ... and pause again
+    feel(session, "happy")
+    assert player.state == PAUSED
+
+
+def test_lift_ends_after_its_tracks_finish_not_when_the_index_wraps(make_session):
+    session, player, seen = make_session(Profile(lift={"sad": Lift("happy", 3)}),
+                                         sizes={"sad": 3, "happy": 2})
+    feel(session, "sad")
+    assert player.names == ["sad0", "happy0", "happy1", "happy0", "happy1"]
+    session.previous()  # on the first lift track: it starts again, the lift goes on
+    assert player.current_index == 0 and session.lift.left == 3
+    session.next()
+    session.previous()
+    assert session.lift.left == 3
+    player.finish()
+    player.finish()
+    assert session.lift is not None and player.playing == "happy1"
+    player.finish()  # the third lift track is over: only the target from now on
+    assert session.lift is None and player.playlist.name == "happy" and player.playing == "happy0"
+    assert of(seen, events.LiftFinished) == [events.LiftFinished("sad", "happy")]
+
+
+def test_skipping_through_a_lift_lands_on_the_target_where_it_left(make_session):
+    session, player, _ = make_session(Profile(lift={"sad": Lift("happy", 6)}),
+                                      sizes={"sad": 3, "happy": 2})
+    feel(session, "sad")
+    for _ in range(6):
+        session.next()
+    # lift_order for 6: mood mood target mood target target -> target goes on with happy1
+    assert session.lift is None and player.playlist.name == "happy" and player.playing == "happy1"
+
+
+def test_a_refused_playlist_leaves_the_music_and_the_selector_as_they_were(make_session):
+    session, player, seen = make_session(missing={"angry"})
+    feel(session, "happy")
+    session.next()
+    feel(session, "angry")
+    assert of(seen, events.PlaylistRefused)[-1].name == "angry"
+    assert player.playlist.name == "happy" and session.selector.current == "happy"
+    feel(session, "happy")
+    assert player.current_index == 1  # what played goes on: not started again
+
+
+def test_after_track_switches_at_the_end_of_the_track(make_session):
+    session, player, _ = make_session(Profile(switch_policy="after_track"))
+    feel(session, "happy")
+    feel(session, "sad")
+    assert player.playlist.name == "happy"
+    player.finish()
+    assert player.playlist.name == "sad" and player.current_index == 0
+
+
+def test_override_holds_until_auto_and_plays_a_lifted_moods_own_music(make_session):
+    session, player, seen = make_session(Profile(lift={"sad": Lift("happy", 3)}))
+    feel(session, "sad")
+    assert player.playlist.name == "sad → happy"
+    session.choose("sad")  # the mood's own playlist, as it is
+    assert player.playlist.name == "sad"
+    feel(session, "angry")
+    assert player.playlist.name == "sad"  # the override holds
+    session.choose(None)
+    assert player.playlist.name == "angry"
+    assert [e.name for e in of(seen, events.OverrideChanged)] == ["sad", None]
+
+
+def test_configure_replays_only_when_the_current_moods_music_changed(make_session):
+    session, player, _ = make_session()
+    feel(session, "happy")
+    session.next()
+    session.configure(Profile(window_s=8.0, playlists={"sad": "/elsewhere"}))
+    assert session.window.config.window_s == 8.0 and player.current_index == 1  # untouched
+    session.configure(Profile(window_s=8.0, playlists={"happy": "/elsewhere"}))
+    assert player.current_index == 0 and player.playlist.source == Path("/elsewhere")
