@@ -75,6 +75,15 @@ def test_volume_is_clamped(backend):
     assert backend.volume == 0
 
 
+def test_mute_keeps_the_volume(backend, qtbot):
+    backend.set_volume(40)
+    with qtbot.waitSignal(backend.muted_changed) as sig:
+        backend.set_muted(True)
+    assert sig.args == [True] and backend.muted and backend.volume == 40
+    backend.set_muted(False)
+    assert not backend.muted and backend.volume == 40
+
+
 def test_missing_and_empty_tracks_are_skipped_with_a_message(backend, qtbot, tmp_path):
     folder = tracks(tmp_path, n=2, seconds=5)
     (folder / "0b_empty.wav").write_bytes(b"")

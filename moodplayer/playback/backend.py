@@ -26,6 +26,7 @@ class PlayerBackend(QObject):
     playlist_failed = Signal(str)  # nothing in the playlist can play: stopped
     seeked = Signal(int)  # the user moved the position (ms) of the current track
     volume_changed = Signal(int)
+    muted_changed = Signal(bool)
     repeat_changed = Signal(str)  # REPEAT_PLAYLIST | REPEAT_ONE
     shuffle_changed = Signal(bool)
     name = "abstract"
@@ -36,6 +37,7 @@ class PlayerBackend(QObject):
         self.current_index = -1
         self.state = STOPPED
         self.volume = 70
+        self.muted = False  # silent without forgetting the volume
         self.broken: set[int] = set()
         self.order = PlayOrder()
 
@@ -65,6 +67,15 @@ class PlayerBackend(QObject):
     def position(self) -> tuple[int, int]:
         """(elapsed ms, length ms) of the current track; polled by a GUI timer."""
         raise NotImplementedError
+
+    def set_muted(self, muted: bool) -> None:
+        if bool(muted) != self.muted:
+            self.muted = bool(muted)
+            self._apply_volume()
+            self.muted_changed.emit(self.muted)
+
+    def _apply_volume(self) -> None:
+        """Hand ``volume`` (or silence when muted) to the audio output."""
 
     def seek(self, ms: int) -> None:
         """Jump to ``ms`` into the current track (clamped); no-op when stopped."""

@@ -145,7 +145,13 @@ class VlcBackend(PlayerBackend):
             self._play_index(self._step(self.current_index, -1))
 
     def set_volume(self, volume: int) -> None:
-        self._player.audio_set_volume(self._store_volume(volume))
+        self._store_volume(volume)
+        self._apply_volume()
+
+    def _apply_volume(self) -> None:
+        # Mute as volume 0: it holds while no audio output exists (between tracks), where
+        # libvlc's own mute flag would be lost.
+        self._player.audio_set_volume(0 if self.muted else self.volume)
 
     def seek(self, ms: int) -> None:
         if self.state == STOPPED or not self._media:
