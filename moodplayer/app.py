@@ -303,6 +303,17 @@ class MoodPlayerApp(QObject):
         self.backend.playlist_failed.connect(w.show_message)
         self.backend.track_finished.connect(self._on_track_finished)
 
+        # --- transport (issue 14): seek, repeat one, shuffle, mute -------------------------------
+        c = w.player.controls
+        c.seek_requested.connect(self.backend.seek)
+        c.repeat_requested.connect(self.backend.set_repeat)
+        c.shuffle_requested.connect(self.backend.set_shuffle)
+        c.mute_requested.connect(self.backend.set_muted)
+        self.backend.repeat_changed.connect(c.show_repeat)
+        self.backend.shuffle_changed.connect(c.show_shuffle)
+        self.backend.muted_changed.connect(c.show_muted)
+        # --- end transport ------------------------------------------------------------------------
+
         self.analysis.ready.connect(self._on_model_ready)
         self.analysis.failed.connect(self._on_model_failed)
         self.analysis.readings.connect(self._on_readings)
