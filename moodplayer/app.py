@@ -25,7 +25,6 @@ from moodplayer.pipeline import AnalysisThread, CaptureThread, FrameSlot
 from moodplayer.playback.backend import PLAYING, PlaybackUnavailable, PlayerBackend
 from moodplayer.playback.null_backend import NullBackend
 from moodplayer.ui.main_window import MainWindow
-from moodplayer.ui.mood_panel import EMOJI
 from moodplayer.vision.sources import (
     FrameSource,
     SourceError,
@@ -285,9 +284,7 @@ class MoodPlayerApp(QObject):
         w.show_source(self.source_spec.describe())
         w.preview.set_camera_active(self.source_spec.kind == "camera",
                                     "" if self.source_spec.kind == "camera" else "○ no camera in use")
-        w.player.picker.set_playlists(
-            list(EMOTIONS), {e: f"{EMOJI[e]} {e}" for e in EMOTIONS}
-        )
+        w.player.picker.set_playlists(list(EMOTIONS))  # each with its mood's face icon
         w.player.controls.set_volume_quietly(self.settings.volume)
 
         w.player.picker.override_requested.connect(self._on_override)
@@ -474,7 +471,7 @@ class MoodPlayerApp(QObject):
             [t.label for t in playlist.tracks],
             {i for i, t in enumerate(playlist.tracks) if t.missing},
         )
-        self.window.player.now_playing.setText(f"{EMOJI.get(name, '')} {playlist.name} playlist")
+        self.window.player.show_now_playing(f"{playlist.name} playlist", name)
         self.backend.load(playlist)
         self.playlist_started.emit(name)
 
@@ -503,8 +500,8 @@ class MoodPlayerApp(QObject):
                 return
         self.window.player.tracks.mark_current(index)
         if playlist and 0 <= index < len(playlist.tracks):
-            self.window.player.now_playing.setText(
-                f"{EMOJI.get(playlist.name, '')} {playlist.name}: {playlist.tracks[index].title}"
+            self.window.player.show_now_playing(
+                f"{playlist.name}: {playlist.tracks[index].title}", playlist.name
             )
 
     def _on_track_failed(self, index: int, why: str) -> None:

@@ -18,8 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from moodplayer.core.emotions import EMOTIONS
 from moodplayer.core.play_order import REPEAT_ONE, REPEAT_PLAYLIST
-from moodplayer.ui.icons import ui_icon
+from moodplayer.ui.icons import icon_for, ui_icon
+from moodplayer.ui.mood_panel import MoodIcon
 
 AUTO = "Auto"
 
@@ -41,7 +43,19 @@ class PlaylistPicker(QComboBox):
         self.addItem(AUTO, None)
         for name in names:
             self.addItem((labels or {}).get(name, name), name)
+        self._draw_icons()
         self._quiet = False
+
+    def _draw_icons(self) -> None:
+        for i in range(self.count()):
+            name = self.itemData(i)
+            if name in EMOTIONS:  # the seven moods get their face
+                self.setItemIcon(i, icon_for(name, self))
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._draw_icons()
+        super().changeEvent(event)
 
     def _emit(self, index: int) -> None:
         if not self._quiet and index >= 0:
@@ -54,6 +68,7 @@ class TrackList(QListWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("trackList")
+        self.setAccessibleName("Tracks")
         self.itemActivated.connect(lambda item: self.track_activated.emit(self.row(item)))
 
     def show_tracks(self, titles: list[str], missing: set[int] = frozenset()) -> None:
@@ -192,6 +207,8 @@ class TransportControls(QWidget):
         button = QPushButton()
         button.setObjectName(f"{icon}Button")
         button.setIcon(ui_icon(icon, self))
+        if button.icon().isNull():  # the icon files are missing (logged): say it in words
+            button.setText(name)
         button.setToolTip(name)
         button.setAccessibleName(name)
         button.setCheckable(checkable)
@@ -302,6 +319,8 @@ class PlayerPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.picker = PlaylistPicker()
+        self.picker.setAccessibleName("Playlist")
+        self.now_playing_icon = MoodIcon(None, 20)
         self.now_playing = QLabel("Nothing playing")
         self.now_playing.setObjectName("nowPlaying")
         self.tracks = TrackList()
@@ -311,6 +330,14 @@ class PlayerPanel(QWidget):
         row.addWidget(QLabel("Playlist:"))
         row.addWidget(self.picker, 1)
         layout.addLayout(row)
-        layout.addWidget(self.now_playing)
+        now = QHBoxLayout()
+        now.addWidget(self.now_playing_icon)
+        now.addWidget(self.now_playing, 1)
+        layout.addLayout(now)
         layout.addWidget(self.tracks, 1)
         layout.addWidget(self.controls)
+
+    def show_now_playing(self, text: str, mood: str | None = None) -> None:
+        """What plays, with the face of its mood (when it is one of the seven)."""
+        self.now_playing_icon.set_mood(mood if mood in EMOTIONS else None)
+        self.now_playing.setText(text)
