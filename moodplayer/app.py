@@ -20,6 +20,7 @@ from moodplayer.core.mapping import PlaylistSelector
 from moodplayer.core.mood_window import MoodWindow, WindowConfig
 from moodplayer.core.playlist import Playlist, load_playlist
 from moodplayer.core.settings import Settings, load_settings, save_settings
+from moodplayer.desktop.mpris import start_mpris
 from moodplayer.paths import config_file, demo_playlists_dir, resource_root
 from moodplayer.pipeline import AnalysisThread, CaptureThread, FrameSlot
 from moodplayer.playback.backend import PLAYING, PlaybackUnavailable, PlayerBackend
@@ -309,6 +310,9 @@ class MoodPlayerApp(QObject):
         self.backend.repeat_changed.connect(c.show_repeat)
         self.backend.shuffle_changed.connect(c.show_shuffle)
         self.backend.muted_changed.connect(c.show_muted)
+        self.backend.volume_changed.connect(c.set_volume_quietly)  # e.g. set over MPRIS
+        # MPRIS2: desktop media controls and media keys (None, logged, without a session bus)
+        self.mpris = start_mpris(self.backend, w)
         # --- end transport ------------------------------------------------------------------------
 
         self.analysis.ready.connect(self._on_model_ready)

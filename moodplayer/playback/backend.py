@@ -29,6 +29,7 @@ class PlayerBackend(QObject):
     muted_changed = Signal(bool)
     repeat_changed = Signal(str)  # REPEAT_PLAYLIST | REPEAT_ONE
     shuffle_changed = Signal(bool)
+    closed = Signal()  # released for good (MPRIS leaves the bus)
     name = "abstract"
 
     def __init__(self, parent: QObject | None = None) -> None:

@@ -89,6 +89,7 @@ class NullBackend(PlayerBackend):
     def close(self) -> None:
         self._timer.stop()
         self._set_state(STOPPED)
+        self.closed.emit()
 
     def _start(self, index: int, delta: int) -> None:
         assert self.playlist is not None

@@ -178,6 +178,7 @@ class VlcBackend(PlayerBackend):
         self._instance.release()
         self._media = []
         self._set_state(STOPPED)
+        self.closed.emit()
 
     @property
     def alive(self) -> bool:
