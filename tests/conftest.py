@@ -15,6 +15,9 @@ os.environ["XDG_DATA_HOME"] = str(_SESSION_TMP / "data")
 os.environ["XDG_CACHE_HOME"] = str(_SESSION_TMP / "cache")
 os.environ["DEEPFACE_HOME"] = str(_SESSION_TMP / "deepface")
 os.environ.pop("MOODPLAYER_CONFIG", None)
+# Apps under test stay off the desktop's session bus (no MPRIS player appears there);
+# tests/test_mpris.py runs a private bus of its own.
+os.environ.pop("DBUS_SESSION_BUS_ADDRESS", None)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import pytest  # noqa: E402

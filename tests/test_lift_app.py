@@ -47,6 +47,19 @@ def test_a_sad_mood_is_lifted_towards_happy_over_three_tracks(qtbot, tmp_path, m
     assert [t.path.stem for t in app.backend.playlist.tracks] == ["sad0", "sad1", "sad2"]
 
 
+def test_a_lift_keeps_its_order_while_the_user_shuffles(qtbot, tmp_path, make_app):
+    app = make_app(config=str(lift_settings(tmp_path, sad=3, happy=3, n=4, seconds=0.4)))
+    app.backend.set_shuffle(True)
+    app.backend.set_repeat("one")
+    played = []
+    app.backend.track_changed.connect(
+        lambda i: played.append(app.backend.playlist.tracks[i].path.stem))
+    feel(app.session, "sad")
+    qtbot.waitUntil(lambda: app.backend.playlist.name == "happy", timeout=10000)
+    assert played[:4] == ["sad0", "sad1", "happy0", "happy1"]  # mood, mood, target, target
+    assert app.backend.shuffle  # the user's choice holds for the plain playlists
+
+
 def test_previous_on_the_first_lift_track_does_not_skip_the_lift(qtbot, tmp_path, make_app):
     app = make_app(config=str(lift_settings(tmp_path, seconds=5.0)))
     feel(app.session, "sad")

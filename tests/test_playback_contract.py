@@ -6,7 +6,7 @@ import pytest
 
 from helpers import wav_rms, write_tone
 from moodplayer.core.playlist import load_playlist
-from moodplayer.playback.backend import PAUSED, PLAYING, STOPPED
+from moodplayer.playback.backend import PAUSED, PLAYING, REPEAT_ONE, STOPPED
 from moodplayer.playback.null_backend import NullBackend
 from moodplayer.playback.vlc_backend import VlcBackend, audio_out_args
 
@@ -90,6 +90,15 @@ def test_volume_is_clamped(backend):
     assert backend.volume == 0
 
 
+def test_mute_keeps_the_volume(backend, qtbot):
+    backend.set_volume(40)
+    with qtbot.waitSignal(backend.muted_changed) as sig:
+        backend.set_muted(True)
+    assert sig.args == [True] and backend.muted and backend.volume == 40
+    backend.set_muted(False)
+    assert not backend.muted and backend.volume == 40
+
+
 def test_missing_and_empty_tracks_are_skipped_with_a_message(backend, qtbot, tmp_path):
     folder = tracks(tmp_path, n=2, seconds=5)
     (folder / "0b_empty.wav").write_bytes(b"")
@@ -126,6 +135,91 @@ def test_position_is_reported(backend, qtbot, tmp_path):
     qtbot.waitUntil(lambda: backend.position()[1] > 0, timeout=5000)
     elapsed, length = backend.position()
     assert 0 <= elapsed <= length
+
+
+def test_seek_moves_the_position(backend, qtbot, tmp_path):
+    backend.load(load_playlist("happy", tracks(tmp_path, n=1, seconds=30)))
+    qtbot.waitUntil(lambda: backend.state == PLAYING and backend.position()[1] > 0, timeout=5000)
+    assert backend.position()[0] < 10_000
+    with qtbot.waitSignal(backend.seeked, timeout=2000) as sig:
+        backend.seek(20_000)
+    assert sig.args == [20_000]
+    # 20 s in, long before the track itself would get there
+    qtbot.waitUntil(lambda: backend.position()[0] >= 20_000, timeout=5000)
+    assert backend.state == PLAYING and backend.current_index == 0
+    backend.set_position(1_000)  # back again (MPRIS's name for it)
+    qtbot.waitUntil(lambda: backend.position()[0] < 10_000, timeout=5000)
+
+
+def test_seek_while_paused_resumes_from_there(backend, qtbot, tmp_path):
+    backend.load(load_playlist("happy", tracks(tmp_path, n=1, seconds=30)))
+    qtbot.waitUntil(lambda: backend.state == PLAYING, timeout=5000)
+    backend.pause()
+    qtbot.waitUntil(lambda: backend.state == PAUSED, timeout=5000)
+    backend.seek(15_000)
+    backend.play()
+    qtbot.waitUntil(lambda: backend.state == PLAYING, timeout=5000)
+    qtbot.waitUntil(lambda: backend.position()[0] >= 15_000, timeout=5000)
+
+
+def test_seek_when_stopped_does_nothing(backend, qtbot, tmp_path):
+    backend.load(load_playlist("happy", tracks(tmp_path, n=1, seconds=5)), autoplay=False)
+    seeks = []
+    backend.seeked.connect(seeks.append)
+    backend.seek(2_000)
+    assert seeks == [] and backend.state == STOPPED
+
+
+def test_repeat_one_replays_the_same_track(backend, qtbot, tmp_path):
+    changed = []
+    backend.track_changed.connect(changed.append)
+    with qtbot.waitSignal(backend.repeat_changed) as sig:
+        backend.set_repeat(REPEAT_ONE)
+    assert sig.args == [REPEAT_ONE] and backend.repeat == REPEAT_ONE
+    backend.load(load_playlist("happy", tracks(tmp_path, n=3, seconds=0.5)), index=1)
+    finished = []
+    backend.track_finished.connect(lambda: finished.append(backend.current_index))
+    qtbot.waitUntil(lambda: len(finished) >= 3, timeout=15000)
+    assert changed == [1] and set(finished) == {1}
+    assert backend.state == PLAYING
+    backend.next()  # the user may still move on
+    assert backend.current_index == 2
+
+
+def test_shuffle_visits_every_track_once_per_round(backend, qtbot, tmp_path):
+    n = 4
+    with qtbot.waitSignal(backend.shuffle_changed) as sig:
+        backend.set_shuffle(True)
+    assert sig.args == [True] and backend.shuffle
+    played = []
+    backend.track_changed.connect(played.append)
+    backend.load(load_playlist("happy", tracks(tmp_path, n=n, seconds=0.4)))
+    qtbot.waitUntil(lambda: len(played) >= 3 * n, timeout=30000)
+    rounds = [played[k:k + n] for k in range(0, 3 * n, n)]
+    for r in rounds:
+        assert sorted(r) == list(range(n)), played
+    for a, b in zip(rounds, rounds[1:]):
+        assert a[-1] != b[0], played  # never the same track twice in a row
+    assert played[:3 * n] != list(range(n)) * 3  # shuffled (chance of a false alarm: 1/24³)
+
+
+def test_shuffle_next_and_previous_walk_the_history(backend, qtbot, tmp_path):
+    n = 5
+    backend.set_shuffle(True)
+    backend.load(load_playlist("happy", tracks(tmp_path, n=n, seconds=20)))
+    qtbot.waitUntil(lambda: backend.state == PLAYING, timeout=5000)
+    visited = [backend.current_index]
+    for _ in range(n - 1):
+        backend.next()
+        visited.append(backend.current_index)
+    assert sorted(visited) == list(range(n))
+    for expected in reversed(visited[:-1]):
+        backend.previous()
+        assert backend.current_index == expected
+    for expected in visited[1:]:  # and forward again the same way
+        backend.next()
+        assert backend.current_index == expected
+    qtbot.waitUntil(lambda: backend.state == PLAYING, timeout=5000)
 
 
 # --- what only the real player can show ---------------------------------------------------

@@ -23,8 +23,9 @@ class FakePlayer:
         self.state, self.playlist, self.current_index = STOPPED, None, -1
         self.session = None
 
-    def load(self, playlist, index=0, autoplay=True):
-        self.playlist, self.current_index = playlist, index % len(playlist.tracks)
+    def load(self, playlist, index=None, autoplay=True, planned=False):
+        self.planned = planned
+        self.playlist, self.current_index = playlist, (index or 0) % len(playlist.tracks)
         self.state = PLAYING if autoplay else self.state
         self.session.on_track_changed(self.current_index)
 

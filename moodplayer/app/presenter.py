@@ -11,7 +11,6 @@ from PySide6.QtCore import QObject, Signal
 
 from moodplayer.core import events
 from moodplayer.ui.main_window import MainWindow
-from moodplayer.ui.mood_panel import EMOJI
 
 log = logging.getLogger("moodplayer")
 
@@ -58,11 +57,10 @@ class Presenter(QObject):
         tracks = e.playlist.tracks
         self.window.player.tracks.show_tracks([t.label for t in tracks],
                                               {i for i, t in enumerate(tracks) if t.missing})
-        self.window.player.now_playing.setText(f"{EMOJI.get(e.name, '')} {e.playlist.name} playlist")
+        self.window.player.show_now_playing(f"{e.playlist.name} playlist", e.name)
         self.playlist_started.emit(e.name)
 
     def _track_changed(self, e: events.TrackChanged) -> None:
         self.window.player.tracks.mark_current(e.index)
         if e.track is not None and e.playlist is not None:
-            self.window.player.now_playing.setText(
-                f"{EMOJI.get(e.playlist.name, '')} {e.playlist.name}: {e.track.title}")
+            self.window.player.show_now_playing(f"{e.playlist.name}: {e.track.title}", e.playlist.name)

@@ -24,8 +24,8 @@ from moodplayer.paths import config_file, demo_playlists_dir, resource_root
 from moodplayer.pipeline import AnalysisThread, CaptureThread, FrameSlot
 from moodplayer.playback.backend import PLAYING, PlaybackUnavailable, PlayerBackend
 from moodplayer.playback.null_backend import NullBackend
+from moodplayer.desktop.mpris import start_mpris
 from moodplayer.ui.main_window import MainWindow
-from moodplayer.ui.mood_panel import EMOJI
 from moodplayer.vision.sources import (
     FrameSource,
     SourceError,
@@ -172,7 +172,7 @@ class MoodPlayerApp(QObject):
         w, session = self.window, self.session
         w.show_source(self.source_spec.describe())
         self._show_camera_state()
-        w.player.picker.set_playlists(list(EMOTIONS), {e: f"{EMOJI[e]} {e}" for e in EMOTIONS})
+        w.player.picker.set_playlists(list(EMOTIONS))  # each with its mood's face icon
         w.player.controls.set_volume_quietly(self.settings.volume)
 
         # the user's intents
@@ -187,6 +187,19 @@ class MoodPlayerApp(QObject):
         w.profile_bar.profile_selected.connect(self.switch_profile)
         w.profile_bar.profile_command.connect(self.profile_command)
         w.profile_bar.settings_requested.connect(self.open_settings)
+
+        # transport: seek, repeat one, shuffle, mute go to the player as they are
+        c = w.player.controls
+        c.seek_requested.connect(self.backend.seek)
+        c.repeat_requested.connect(self.backend.set_repeat)
+        c.shuffle_requested.connect(self.backend.set_shuffle)
+        c.mute_requested.connect(self.backend.set_muted)
+        self.backend.repeat_changed.connect(c.show_repeat)
+        self.backend.shuffle_changed.connect(c.show_shuffle)
+        self.backend.muted_changed.connect(c.show_muted)
+        self.backend.volume_changed.connect(c.set_volume_quietly)  # e.g. set over MPRIS
+        # MPRIS2: desktop media controls and media keys (None, logged, without a session bus)
+        self.mpris = start_mpris(self.backend, w, intents=session)
 
         # what the player reports
         self.backend.state_changed.connect(lambda s: w.player.controls.show_playing(s == PLAYING))

@@ -18,7 +18,10 @@ class Player(Protocol):
     playlist: Playlist | None
     current_index: int
 
-    def load(self, playlist: Playlist, index: int = 0, autoplay: bool = True) -> None: ...
+    def load(self, playlist: Playlist, index: int | None = None, autoplay: bool = True,
+             planned: bool = False) -> None:
+        """``index`` None: the start (a random track when the user shuffles); ``planned``:
+        play the list in its order even when shuffling (a lift)."""
 
     def play(self) -> None: ...
 

@@ -181,7 +181,7 @@ class Session:
         lift = self.lift
         if lift is not None:
             if self.player.current_index <= 0:  # the lift's first track: start it again
-                self.player.load(self.player.playlist, 0)
+                self.player.load(self.player.playlist, 0, planned=True)
                 return
             lift.left = min(lift.tracks, lift.left + 1)
         self.player.previous()
@@ -196,7 +196,7 @@ class Session:
             if lift.left <= 0:
                 self._finish_lift(index)
                 return
-        self.player.load(self.player.playlist, index)
+        self.player.load(self.player.playlist, index, planned=lift is not None)
 
     # --- what the player reports ----------------------------------------------------------
     def on_track_finished(self) -> None:
@@ -231,7 +231,10 @@ class Session:
         self._emit(PlaylistStarted(name, playlist, lift.target.name if lift else None))
         self.lift = lift
         self.paused_by_policy = False
-        self.player.load(playlist)
+        if lift is None:
+            self.player.load(playlist)
+        else:
+            self.player.load(playlist, 0, planned=True)  # the iso-principle's order, shuffle or not
         self.selector.started(name)
 
     def _lift_plan(self, name: str, own: Playlist) -> tuple[Playlist, LiftState | None]:

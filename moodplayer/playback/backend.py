@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+from moodplayer.core.play_order import REPEAT_ONE, REPEAT_PLAYLIST, PlayOrder  # noqa: F401 (re-exported)
 from moodplayer.core.player import PAUSED, PLAYING, STOPPED
 from moodplayer.core.playlist import Playlist
 
@@ -26,6 +27,12 @@ class PlayerBackend(QObject):
     track_finished = Signal()
     track_failed = Signal(int, str)  # index, why: the track is skipped
     playlist_failed = Signal(str)  # nothing in the playlist can play: stopped
+    seeked = Signal(int)  # the user moved the position (ms) of the current track
+    volume_changed = Signal(int)
+    muted_changed = Signal(bool)
+    repeat_changed = Signal(str)  # REPEAT_PLAYLIST | REPEAT_ONE
+    shuffle_changed = Signal(bool)
+    closed = Signal()  # released for good (MPRIS leaves the bus)
     name = "abstract"
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -34,10 +41,15 @@ class PlayerBackend(QObject):
         self.current_index = -1
         self.state = STOPPED
         self.volume = 70
+        self.muted = False  # silent without forgetting the volume
         self.broken: set[int] = set()
+        self.order = PlayOrder()
 
     # --- what the UI asks for -------------------------------------------------------
-    def load(self, playlist: Playlist, index: int = 0, autoplay: bool = True) -> None:
+    def load(self, playlist: Playlist, index: int | None = None, autoplay: bool = True,
+             planned: bool = False) -> None:
+        """``index`` None: the playlist's start (the top, or a random track in shuffle).
+        ``planned``: the order is a plan (a lift) and plays as it is, shuffle or not."""
         raise NotImplementedError
 
     def play(self) -> None:
@@ -62,6 +74,41 @@ class PlayerBackend(QObject):
         """(elapsed ms, length ms) of the current track; polled by a GUI timer."""
         raise NotImplementedError
 
+    def set_muted(self, muted: bool) -> None:
+        if bool(muted) != self.muted:
+            self.muted = bool(muted)
+            self._apply_volume()
+            self.muted_changed.emit(self.muted)
+
+    def _apply_volume(self) -> None:
+        """Hand ``volume`` (or silence when muted) to the audio output."""
+
+    def seek(self, ms: int) -> None:
+        """Jump to ``ms`` into the current track (clamped); no-op when stopped."""
+        raise NotImplementedError
+
+    def set_position(self, ms: int) -> None:
+        self.seek(ms)
+
+    def set_repeat(self, mode: str) -> None:
+        """REPEAT_PLAYLIST (loop the playlist, the default) or REPEAT_ONE."""
+        if mode != self.order.repeat:
+            self.order.set_repeat(mode)
+            self.repeat_changed.emit(mode)
+
+    def set_shuffle(self, on: bool) -> None:
+        if bool(on) != self.order.shuffle:
+            self.order.set_shuffle(on)
+            self.shuffle_changed.emit(bool(on))
+
+    @property
+    def repeat(self) -> str:
+        return self.order.repeat
+
+    @property
+    def shuffle(self) -> bool:
+        return self.order.shuffle
+
     def close(self) -> None:
         raise NotImplementedError
 
@@ -76,6 +123,13 @@ class PlayerBackend(QObject):
         if state != self.state:
             self.state = state
             self.state_changed.emit(state)
+
+    def _store_volume(self, volume: int) -> int:
+        volume = max(0, min(100, int(volume)))
+        if volume != self.volume:
+            self.volume = volume
+            self.volume_changed.emit(volume)
+        return volume
 
     def _set_index(self, index: int) -> None:
         if index != self.current_index:
@@ -95,11 +149,18 @@ class PlayerBackend(QObject):
             return True
         return False
 
+    def _new_order(self, playlist: Playlist, index: int | None, planned: bool = False) -> int:
+        """Start ``playlist``'s play order; the index to begin with."""
+        self.order.reset(len(playlist.tracks), planned)
+        if index is None:
+            return self.order.first(self.broken)
+        return index % len(playlist.tracks)
+
     def _step(self, index: int, delta: int) -> int:
-        """The next playable index from ``index`` in direction ``delta`` (wrapping)."""
-        n = len(self.playlist.tracks) if self.playlist else 0
-        for k in range(1, n + 1):
-            candidate = (index + delta * k) % n
-            if candidate not in self.broken:
-                return candidate
-        return -1
+        """The next (+1) or previous (-1) playable index from ``index`` (wrapping, in the
+        shuffled order when shuffling); -1 when none is left."""
+        return self.order.step(index, delta, self.broken)
+
+    def _after_finish(self, index: int) -> int:
+        """What plays after ``index`` ended by itself (itself again in repeat-one)."""
+        return self.order.after_finish(index, self.broken)

@@ -24,17 +24,21 @@ class NullBackend(PlayerBackend):
         self._clock = QElapsedTimer()
         self._elapsed_before_pause = 0
         self._length_ms = 0
+        self._starts = 0  # counts loads and track starts: did a handler start another?
 
-    def load(self, playlist: Playlist, index: int = 0, autoplay: bool = True) -> None:
+    def load(self, playlist: Playlist, index: int | None = None, autoplay: bool = True,
+             planned: bool = False) -> None:
         self._timer.stop()
+        self._starts += 1
         self.playlist, self.broken, self.current_index = playlist, set(), -1
         if not playlist.tracks:
             self._set_state(STOPPED)
             return
+        index = self._new_order(playlist, index, planned)
         if autoplay:
-            self._start(index % len(playlist.tracks), 1)
+            self._start(index, 1)
         else:
-            self._set_index(index % len(playlist.tracks))
+            self._set_index(index)
 
     def play(self) -> None:
         if self.playlist is None or not self.playlist.tracks:
@@ -58,14 +62,24 @@ class NullBackend(PlayerBackend):
 
     def next(self) -> None:
         if self.playlist and self.playlist.tracks:
-            self._start(self.current_index + 1, 1)
+            self._start(self._step(self.current_index, 1), 1)
 
     def previous(self) -> None:
         if self.playlist and self.playlist.tracks:
-            self._start(self.current_index - 1, -1)
+            self._start(self._step(self.current_index, -1), -1)
 
     def set_volume(self, volume: int) -> None:
-        self.volume = max(0, min(100, int(volume)))
+        self._store_volume(volume)
+
+    def seek(self, ms: int) -> None:
+        if self.state == STOPPED:
+            return
+        ms = max(0, min(int(ms), self._length_ms))
+        self._elapsed_before_pause = ms
+        if self.state == PLAYING:
+            self._clock.restart()
+            self._timer.start(max(0, self._length_ms - ms))
+        self.seeked.emit(ms)
 
     def position(self) -> tuple[int, int]:
         if self.state == STOPPED:
@@ -76,11 +90,14 @@ class NullBackend(PlayerBackend):
     def close(self) -> None:
         self._timer.stop()
         self._set_state(STOPPED)
+        self.closed.emit()
 
     def _start(self, index: int, delta: int) -> None:
         assert self.playlist is not None
         n = len(self.playlist.tracks)
-        index %= n
+        if index < 0:  # nothing playable is left
+            self.stop()
+            return
         # The null backend cannot decode, so "broken" means missing or empty here.
         for _ in range(n):
             track = self.playlist.tracks[index]
@@ -95,16 +112,17 @@ class NullBackend(PlayerBackend):
                 return
         self._length_ms = int(1000 * _length_s(self.playlist.tracks[index].path, self.default_track_s))
         self._elapsed_before_pause = 0
+        self._starts += 1
         self._clock.restart()
         self._timer.start(self._length_ms)
         self._set_index(index)
         self._set_state(PLAYING)
 
     def _on_track_end(self) -> None:
-        playlist = self.playlist
+        starts = self._starts
         self.track_finished.emit()
-        if self.playlist is playlist and self.state == PLAYING:  # not replaced by a handler
-            self._start(self.current_index + 1, 1)
+        if self.state == PLAYING and self._starts == starts:
+            self._start(self._after_finish(self.current_index), 1)
 
 
 def _unplayable(path) -> bool:

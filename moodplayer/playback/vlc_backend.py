@@ -1,4 +1,7 @@
-"""Real playback through libvlc: a MediaListPlayer looping over the playlist.
+"""Real playback through libvlc: one MediaPlayer, the next track chosen by us.
+
+The play order (repeat the playlist, repeat one, shuffle) lives in ``PlayOrder``, so the
+backend, not libvlc's list player, picks what follows a track that ended.
 
 libvlc is not re-entrant: its event callbacks run on libvlc's own threads and must not
 call libvlc. They only emit ``_vlc_event``, a queued Qt signal; the handler runs on the
@@ -72,53 +75,47 @@ class VlcBackend(PlayerBackend):
                 f"({DEBIAN_PACKAGES})?"
             )
         self._player = self._instance.media_player_new()
-        self._list_player = self._instance.media_list_player_new()
-        self._list_player.set_media_player(self._player)
-        self._list_player.set_playback_mode(self.vlc.PlaybackMode.loop)
         self._media: list = []  # keeps the Media objects alive while libvlc uses them
         self._index_of: dict[int, int] = {}  # media pointer -> playlist index
         self._closed = False
-        self._ended_index: int | None = None
+        self._starts = 0  # counts track starts: tells whether a handler started another
         self._vlc_event.connect(self._on_vlc_event, Qt.ConnectionType.QueuedConnection)
         self._attach_events()
         self.set_volume(self.volume)
 
-    def _attach_events(self) -> None:
+    def _player_events(self) -> dict:
         E = self.vlc.EventType
-        player_events = {
+        return {
             E.MediaPlayerPlaying: "playing",
             E.MediaPlayerPaused: "paused",
             E.MediaPlayerEndReached: "end",
             E.MediaPlayerEncounteredError: "error",
         }
+
+    def _attach_events(self) -> None:
         em = self._player.event_manager()
-        for event_type, kind in player_events.items():
+        for event_type, kind in self._player_events().items():
             em.event_attach(event_type, self._forward, kind)
-        self._list_player.event_manager().event_attach(
-            E.MediaListPlayerNextItemSet, self._forward, "item"
-        )
 
     def _forward(self, event, kind: str) -> None:
         # On a libvlc thread: no libvlc calls here, only hand the event to Qt.
         self._vlc_event.emit(kind)
 
     # --- intents ----------------------------------------------------------------------
-    def load(self, playlist: Playlist, index: int = 0, autoplay: bool = True) -> None:
-        self._list_player.stop()
+    def load(self, playlist: Playlist, index: int | None = None, autoplay: bool = True,
+             planned: bool = False) -> None:
+        self._player.stop()
+        self._starts += 1
         self.playlist, self.broken, self.current_index = playlist, set(), -1
-        self._ended_index = None
-        media_list = self._instance.media_list_new()
         self._media, self._index_of = [], {}
         for i, track in enumerate(playlist.tracks):
             media = self._instance.media_new_path(str(track.path))
-            media_list.add_media(media)
             self._media.append(media)
             self._index_of[_pointer(media)] = i
-        self._list_player.set_media_list(media_list)
         if not playlist.tracks:
             self._set_state(STOPPED)
             return
-        index %= len(playlist.tracks)
+        index = self._new_order(playlist, index, planned)
         if autoplay:
             self._play_index(index)
         else:
@@ -128,16 +125,16 @@ class VlcBackend(PlayerBackend):
         if not self._media:
             return
         if self.state == PAUSED:
-            self._list_player.play()
+            self._player.set_pause(0)
         elif self.state == STOPPED:
             self._play_index(max(self.current_index, 0))
 
     def pause(self) -> None:
         if self.state == PLAYING:
-            self._list_player.set_pause(1)
+            self._player.set_pause(1)
 
     def stop(self) -> None:
-        self._list_player.stop()
+        self._player.stop()
         self._set_state(STOPPED)
 
     def next(self) -> None:
@@ -149,8 +146,23 @@ class VlcBackend(PlayerBackend):
             self._play_index(self._step(self.current_index, -1))
 
     def set_volume(self, volume: int) -> None:
-        self.volume = max(0, min(100, int(volume)))
-        self._player.audio_set_volume(self.volume)
+        self._store_volume(volume)
+        self._apply_volume()
+
+    def _apply_volume(self) -> None:
+        # Mute as volume 0: it holds while no audio output exists (between tracks), where
+        # libvlc's own mute flag would be lost.
+        self._player.audio_set_volume(0 if self.muted else self.volume)
+
+    def seek(self, ms: int) -> None:
+        if self.state == STOPPED or not self._media:
+            return
+        length = self._player.get_length()
+        ms = max(0, int(ms))
+        if length > 0:
+            ms = min(ms, length - 1)  # past the end would end the track: stay inside
+        self._player.set_time(ms)
+        self.seeked.emit(ms)
 
     def position(self) -> tuple[int, int]:
         return max(0, self._player.get_time()), max(0, self._player.get_length())
@@ -159,21 +171,15 @@ class VlcBackend(PlayerBackend):
         if self._closed:
             return
         self._closed = True
-        self._list_player.event_manager().event_detach(self.vlc.EventType.MediaListPlayerNextItemSet)
         em = self._player.event_manager()
-        for event_type in (
-            self.vlc.EventType.MediaPlayerPlaying,
-            self.vlc.EventType.MediaPlayerPaused,
-            self.vlc.EventType.MediaPlayerEndReached,
-            self.vlc.EventType.MediaPlayerEncounteredError,
-        ):
+        for event_type in self._player_events():
             em.event_detach(event_type)
-        self._list_player.stop()
-        self._list_player.release()
+        self._player.stop()
         self._player.release()
         self._instance.release()
         self._media = []
         self._set_state(STOPPED)
+        self.closed.emit()
 
     @property
     def alive(self) -> bool:
@@ -183,8 +189,10 @@ class VlcBackend(PlayerBackend):
         if index < 0:
             self.stop()
             return
-        self._set_index(index)  # known now; libvlc's item event for it is then a no-op
-        self._list_player.play_item_at_index(index)
+        self._starts += 1
+        self._set_index(index)
+        self._player.set_media(self._media[index])
+        self._player.play()
 
     # --- events, on the Qt thread -------------------------------------------------------
     def _on_vlc_event(self, kind: str) -> None:
@@ -194,21 +202,9 @@ class VlcBackend(PlayerBackend):
             self._set_state(PLAYING)
         elif kind == "paused":
             self._set_state(PAUSED)
-        elif kind == "item":
-            # Events can arrive late (after the user already skipped on), so the index
-            # comes from what the player holds now, not from the event.
-            index = self._playing_index()
-            if index is None:
-                return  # an event from a playlist that was replaced meanwhile
-            playlist = self.playlist
-            self._judge_ended_track()
-            if self.playlist is not playlist:
-                return  # a track_finished handler loaded another playlist
-            if index in self.broken:  # known broken: do not even try it again
-                self._play_index(self._step(index, 1))
-                return
-            self._set_index(index)
         elif kind == "end":
+            if self._player.get_state() != self.vlc.State.Ended:
+                return  # a stale end: the user moved on to another track meanwhile
             self._on_end()
         elif kind == "error":
             S = self.vlc.State
@@ -223,28 +219,30 @@ class VlcBackend(PlayerBackend):
         return self._index_of.get(_pointer(media)) if media is not None else None
 
     def _on_end(self) -> None:
-        # libvlc updates a media's statistics only after its input closes, so whether
-        # the track really decoded anything is judged when the next item starts.
-        self._ended_index = self.current_index
-
-    def _judge_ended_track(self) -> None:
-        index, self._ended_index = self._ended_index, None
-        if index is None or not 0 <= index < len(self._media):
-            return
+        index = self._playing_index()
+        if index is None:
+            return  # an event from a playlist that was replaced meanwhile
+        # libvlc updates a media's statistics only once its input has closed: stop
+        # (synchronous) first, then judge whether the track really decoded anything.
+        self._player.stop()
         stats = self.vlc.MediaStats()
         self._media[index].get_stats(stats)
         if stats.decoded_audio == 0:
             # A corrupt file, or a non-audio file with an audio extension, "plays" and
             # ends at once without decoding anything.
-            self._fail(index, "no audio could be decoded from it", advance=False)
-        else:
-            self.track_finished.emit()
+            self._fail(index, "no audio could be decoded from it")
+            return
+        starts = self._starts
+        self.track_finished.emit()
+        if self._closed or self._starts != starts or self.state == STOPPED:
+            return  # a track_finished handler started another playlist or track, or stopped
+        self._play_index(self._after_finish(index))
 
-    def _fail(self, index: int, why: str, advance: bool = True) -> None:
+    def _fail(self, index: int, why: str) -> None:
         if self.playlist is None or not 0 <= index < len(self.playlist.tracks):
             return
         name = self.playlist.tracks[index].path.name
         if self._mark_broken(index, f"skipped {name}: {why}"):
             self.stop()
-        elif advance:  # after an error libvlc's list player stops; move on ourselves
+        else:  # move on ourselves
             self._play_index(self._step(index, 1))

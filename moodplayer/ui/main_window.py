@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QProgressBar,
     QSplitter,
     QVBoxLayout,
@@ -15,8 +16,23 @@ from PySide6.QtWidgets import (
 
 from moodplayer.ui.mood_panel import MoodPanel
 from moodplayer.ui.player_controls import PlayerPanel
-from moodplayer.ui.preview import PreviewView
+from moodplayer.ui.preview import PAUSE_SHORTCUT, PreviewView
 from moodplayer.ui.profile_bar import ProfileBar
+
+K = Qt.Key
+# (what it does, its keys: the first is the one the Help lists first)
+PLAYBACK_SHORTCUTS = (
+    ("Play / pause", ("Space", K.Key_MediaTogglePlayPause, K.Key_MediaPlay)),
+    ("Next track", ("Ctrl+Right", K.Key_MediaNext)),
+    ("Previous track", ("Ctrl+Left", K.Key_MediaPrevious)),
+    ("Seek forward 5 s", ("Right",)),
+    ("Seek back 5 s", ("Left",)),
+    ("Volume up", ("Ctrl+Up", K.Key_VolumeUp)),
+    ("Volume down", ("Ctrl+Down", K.Key_VolumeDown)),
+    ("Mute / unmute", ("M", K.Key_VolumeMute)),
+    ("Repeat one track", ("R",)),
+    ("Shuffle", ("S",)),
+)
 
 
 class MainWindow(QMainWindow):
@@ -63,6 +79,59 @@ class MainWindow(QMainWindow):
             bar.addWidget(w)
         for w in (self.engine_label, self.fps_label, self.source_label):
             bar.addPermanentWidget(w)
+        self.actions_by_name: dict[str, QAction] = {}
+        self._build_menus()
+
+    def _build_menus(self) -> None:
+        """Playback actions with their keyboard shortcuts, and Help. Each action only asks
+        the transport controls to emit the matching intent."""
+        c = self.player.controls
+        slots = {
+            "Play / pause": c.play_pause_requested.emit,
+            "Next track": c.next_requested.emit,
+            "Previous track": c.previous_requested.emit,
+            "Seek forward 5 s": lambda: c.seek_by(c.SEEK_STEP_MS),
+            "Seek back 5 s": lambda: c.seek_by(-c.SEEK_STEP_MS),
+            "Volume up": lambda: c.change_volume(c.VOLUME_STEP),
+            "Volume down": lambda: c.change_volume(-c.VOLUME_STEP),
+            "Mute / unmute": c.toggle_mute,
+            "Repeat one track": c.toggle_repeat,
+            "Shuffle": c.toggle_shuffle,
+        }
+        playback = self.menuBar().addMenu("&Playback")
+        for name, keys in PLAYBACK_SHORTCUTS:
+            action = QAction(name, self)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            # Window-wide, but not while a text field or the settings dialog has the keys.
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(slots[name])
+            playback.addAction(action)
+            self.actions_by_name[name] = action
+        help_menu = self.menuBar().addMenu("&Help")
+        shortcuts = QAction("&Keyboard shortcuts", self)
+        shortcuts.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        shortcuts.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(shortcuts)
+        self.actions_by_name["Keyboard shortcuts"] = shortcuts
+
+    def shortcuts_text(self) -> str:
+        rows = [(name, ", ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText)
+                                 for k in keys)) for name, keys in PLAYBACK_SHORTCUTS]
+        rows.append(("Pause / resume the camera", PAUSE_SHORTCUT))
+        rows.append(("This list", QKeySequence(QKeySequence.StandardKey.HelpContents).toString(
+            QKeySequence.SequenceFormat.NativeText) or "F1"))
+        body = "".join(f"<tr><td>{name}</td><td>&nbsp;&nbsp;<b>{keys}</b></td></tr>"
+                       for name, keys in rows)
+        return f"<table>{body}</table>"
+
+    def show_shortcuts(self) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", self.shortcuts_text(),
+                          QMessageBox.StandardButton.Close, self)
+        box.setObjectName("shortcutsBox")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.open()  # non-modal: the music keeps going
+        self.shortcuts_box = box
+        return box
 
     def show_message(self, text: str) -> None:
         """A problem the user should know about; kept in ``messages`` and on screen."""

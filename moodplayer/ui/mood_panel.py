@@ -2,16 +2,67 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QFormLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from moodplayer.core.emotions import EMOTIONS
+from moodplayer.ui.icons import pixmap_for
 
-EMOJI = {
-    "angry": "😠", "disgust": "🤢", "fear": "😨", "happy": "😊",
-    "sad": "😢", "surprise": "😮", "neutral": "😐",
-}
+FILL = QColor("#4caf50")
+
+
+class MoodIcon(QLabel):
+    """A mood's face icon (drawn from SVG, not an emoji glyph: those depend on the fonts
+    installed). Redrawn in the new text colour when the palette changes."""
+
+    def __init__(self, mood: str | None = None, size: int = 20, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._size = size
+        self._mood: str | None = None
+        self.setFixedSize(size, size)
+        self.set_mood(mood)
+
+    @property
+    def mood(self) -> str | None:
+        return self._mood
+
+    def set_mood(self, mood: str | None) -> None:
+        if mood == self._mood and (mood is None or not self.pixmap().isNull()):
+            return
+        self._mood = mood
+        self._draw()
+
+    def _draw(self) -> None:
+        if self._mood in EMOTIONS:
+            self.setPixmap(pixmap_for(self._mood, self._size, self))
+            self.setAccessibleName(self._mood)
+        else:
+            self.clear()
+            self.setAccessibleName("")
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._draw()
+        super().changeEvent(event)
+
+
+def mood_row_label(mood: str) -> QWidget:
+    """Face icon and name, for a form row."""
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(MoodIcon(mood, 18))
+    layout.addWidget(QLabel(mood))
+    row.setAccessibleName(mood)
+    return row
 
 
 class ScoreBar(QWidget):
@@ -37,14 +88,16 @@ class ScoreBar(QWidget):
             self.update()  # queued; coalesced into the next paint
 
     def paintEvent(self, event) -> None:
+        # Palette colours: the bar follows a light or a dark theme.
+        palette = self.palette()
         painter = QPainter(self)
         rect = self.rect().adjusted(0, 2, -1, -3)
-        painter.setPen(QColor("#999"))
-        painter.setBrush(QColor("#f2f2f2"))
+        painter.setPen(palette.color(QPalette.ColorRole.Mid))
+        painter.setBrush(palette.color(QPalette.ColorRole.Base))
         painter.drawRect(rect)
         filled = QRect(rect.x() + 1, rect.y() + 1, (rect.width() - 1) * self._value // 100, rect.height() - 1)
-        painter.fillRect(filled, QColor("#4caf50"))
-        painter.setPen(QColor("#222"))
+        painter.fillRect(filled, FILL)
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{self._value}%")
         painter.end()
 
@@ -52,20 +105,26 @@ class ScoreBar(QWidget):
 class MoodPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.mood_icon = MoodIcon(None, 26)
+        self.mood_icon.setObjectName("moodIcon")
         self.mood_label = QLabel("Mood: waiting for a face…")
         self.mood_label.setObjectName("moodLabel")
         self.mood_label.setStyleSheet("font-size:20px;font-weight:bold;")
         self.faces_label = QLabel("")
         self.faces_label.setObjectName("facesLabel")
-        self.faces_label.setStyleSheet("color:#555;")
+        self.faces_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.bars: dict[str, ScoreBar] = {}
         form = QFormLayout()
         for name in EMOTIONS:
             bar = ScoreBar()
+            bar.setAccessibleName(f"{name} score")
             self.bars[name] = bar
-            form.addRow(f"{EMOJI[name]} {name}", bar)
+            form.addRow(mood_row_label(name), bar)
+        heading = QHBoxLayout()
+        heading.addWidget(self.mood_icon)
+        heading.addWidget(self.mood_label, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.mood_label)
+        layout.addLayout(heading)
         layout.addWidget(self.faces_label)
         layout.addLayout(form)
 
@@ -77,10 +136,11 @@ class MoodPanel(QWidget):
             bar.setValue(round(100 * scores.get(name, 0.0)))
 
     def show_mood(self, mood: str | None, confidence: float, note: str = "") -> None:
+        self.mood_icon.set_mood(mood)
         if mood is None:
             text = "Mood: waiting for a face…"
         else:
-            text = f"Mood: {EMOJI[mood]} {mood} ({confidence:.0%})"
+            text = f"Mood: {mood} ({confidence:.0%})"
         _set_text(self.mood_label, f"{text}  {note}".rstrip())
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -13,9 +13,15 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSlider,
     QStyle,
+    QStyleOptionSlider,
     QVBoxLayout,
     QWidget,
 )
+
+from moodplayer.core.emotions import EMOTIONS
+from moodplayer.core.play_order import REPEAT_ONE, REPEAT_PLAYLIST
+from moodplayer.ui.icons import icon_for, ui_icon
+from moodplayer.ui.mood_panel import MoodIcon
 
 AUTO = "Auto"
 
@@ -37,7 +43,19 @@ class PlaylistPicker(QComboBox):
         self.addItem(AUTO, None)
         for name in names:
             self.addItem((labels or {}).get(name, name), name)
+        self._draw_icons()
         self._quiet = False
+
+    def _draw_icons(self) -> None:
+        for i in range(self.count()):
+            name = self.itemData(i)
+            if name in EMOTIONS:  # the seven moods get their face
+                self.setItemIcon(i, icon_for(name, self))
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._draw_icons()
+        super().changeEvent(event)
 
     def _emit(self, index: int) -> None:
         if not self._quiet and index >= 0:
@@ -50,6 +68,7 @@ class TrackList(QListWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("trackList")
+        self.setAccessibleName("Tracks")
         self.itemActivated.connect(lambda item: self.track_activated.emit(self.row(item)))
 
     def show_tracks(self, titles: list[str], missing: set[int] = frozenset()) -> None:
@@ -76,53 +95,222 @@ class TrackList(QListWidget):
             item.setForeground(QBrush(QColor("#b00020")))
 
 
+def format_ms(ms: int) -> str:
+    """m:ss (h:mm:ss past an hour)."""
+    s = max(0, int(ms)) // 1000
+    if s >= 3600:
+        return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+    return f"{s // 60}:{s % 60:02d}"
+
+
+class SeekSlider(QSlider):
+    """A position slider that jumps to where it is clicked and can be dragged. It asks
+    for a seek once, when the mouse is released, never while the user is dragging."""
+
+    seek_requested = Signal(int)  # ms into the current track
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setObjectName("seekSlider")
+        self.setAccessibleName("Position")
+        self.setToolTip("Position: click or drag to seek")
+        self.setRange(0, 0)
+        self.setSingleStep(5000)
+        self.setPageStep(30000)
+        # Keyboard seeking is the window's Left/Right shortcut: one place, one step.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.sliderReleased.connect(lambda: self.seek_requested.emit(self.value()))
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.maximum() > self.minimum():
+            # Jump the handle under the pointer first: the base class then takes the
+            # press as the start of a drag, and the release emits one seek.
+            option = QStyleOptionSlider()
+            self.initStyleOption(option)
+            handle = self.style().subControlRect(
+                QStyle.ComplexControl.CC_Slider, option, QStyle.SubControl.SC_SliderHandle, self)
+            if not handle.contains(event.position().toPoint()):
+                span = max(1, self.width() - handle.width())
+                x = int(event.position().x()) - handle.width() // 2
+                self.setValue(QStyle.sliderValueFromPosition(
+                    self.minimum(), self.maximum(), x, span, self.invertedAppearance()))
+        super().mousePressEvent(event)
+
+    def show_position(self, elapsed_ms: int, length_ms: int) -> None:
+        if self.isSliderDown():
+            return  # the user is dragging: the handle is theirs
+        self.blockSignals(True)
+        self.setRange(0, max(0, int(length_ms)))
+        self.setValue(max(0, min(int(elapsed_ms), int(length_ms))))
+        self.blockSignals(False)
+
+
 class TransportControls(QWidget):
     previous_requested = Signal()
     play_pause_requested = Signal()
     next_requested = Signal()
     volume_requested = Signal(int)
+    seek_requested = Signal(int)  # ms into the current track
+    repeat_requested = Signal(str)  # REPEAT_PLAYLIST | REPEAT_ONE
+    shuffle_requested = Signal(bool)
+    mute_requested = Signal(bool)
+
+    SEEK_STEP_MS = 5000
+    VOLUME_STEP = 5
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        style = self.style()
-        self.prev_button = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipBackward), "")
-        self.play_button = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay), "")
-        self.next_button = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward), "")
-        for button, tip in ((self.prev_button, "Previous"), (self.play_button, "Play/Pause"),
-                            (self.next_button, "Next")):
-            button.setToolTip(tip)
-            button.setAccessibleName(tip)
+        self._playing = False
+        self.prev_button = self._button("previous", "Previous track")
+        self.play_button = self._button("play", "Play")
+        self.next_button = self._button("next", "Next track")
+        self.repeat_button = self._button("repeat", "Repeat one track", checkable=True)
+        self.shuffle_button = self._button("shuffle", "Shuffle", checkable=True)
+        self.mute_button = self._button("volume", "Mute", checkable=True)
+        self.seek = SeekSlider()
+        self.position = QLabel("0:00 / 0:00")
+        self.position.setObjectName("positionLabel")
+        self.position.setAccessibleName("Position and length")
+        self.position.setFont(QFont("monospace"))
         self.volume = QSlider(Qt.Orientation.Horizontal)
+        self.volume.setObjectName("volumeSlider")
         self.volume.setRange(0, 100)
         self.volume.setToolTip("Volume")
-        self.position = QLabel("0:00 / 0:00")
-        self.position.setFont(QFont("monospace"))
-        layout = QHBoxLayout(self)
-        for w in (self.prev_button, self.play_button, self.next_button):
-            layout.addWidget(w)
-        layout.addWidget(self.position)
-        layout.addWidget(QLabel("🔊"))
-        layout.addWidget(self.volume, 1)
+        self.volume.setAccessibleName("Volume")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        seek_row = QHBoxLayout()
+        seek_row.addWidget(self.seek, 1)
+        seek_row.addWidget(self.position)
+        layout.addLayout(seek_row)
+        buttons = QHBoxLayout()
+        for w in (self.prev_button, self.play_button, self.next_button,
+                  self.repeat_button, self.shuffle_button):
+            buttons.addWidget(w)
+        buttons.addStretch(1)
+        buttons.addWidget(self.mute_button)
+        buttons.addWidget(self.volume, 1)
+        layout.addLayout(buttons)
+
         self.prev_button.clicked.connect(self.previous_requested)
         self.play_button.clicked.connect(self.play_pause_requested)
         self.next_button.clicked.connect(self.next_requested)
         self.volume.valueChanged.connect(self.volume_requested)
+        self.seek.seek_requested.connect(self.seek_requested)
+        self.seek.valueChanged.connect(self._show_drag_target)
+        self.repeat_button.toggled.connect(self._on_repeat_toggled)
+        self.shuffle_button.toggled.connect(self._on_shuffle_toggled)
+        self.mute_button.toggled.connect(self._on_mute_toggled)
 
+    def _button(self, icon: str, name: str, checkable: bool = False) -> QPushButton:
+        button = QPushButton()
+        button.setObjectName(f"{icon}Button")
+        button.setIcon(ui_icon(icon, self))
+        if button.icon().isNull():  # the icon files are missing (logged): say it in words
+            button.setText(name)
+        button.setToolTip(name)
+        button.setAccessibleName(name)
+        button.setCheckable(checkable)
+        return button
+
+    # --- intents from keys and menus (the window's shortcuts call these) ----------------------
+    def seek_by(self, delta_ms: int) -> None:
+        if self.seek.maximum() > 0:
+            target = max(0, min(self.seek.value() + delta_ms, self.seek.maximum()))
+            self.seek.show_position(target, self.seek.maximum())
+            self.seek_requested.emit(target)
+
+    def change_volume(self, delta: int) -> None:
+        self.volume.setValue(self.volume.value() + delta)  # emits volume_requested
+
+    def toggle_mute(self) -> None:
+        self.mute_button.toggle()
+
+    def toggle_repeat(self) -> None:
+        self.repeat_button.toggle()
+
+    def toggle_shuffle(self) -> None:
+        self.shuffle_button.toggle()
+
+    # --- what the player reports -------------------------------------------------------------
     def show_playing(self, playing: bool) -> None:
-        icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
-        self.play_button.setIcon(self.style().standardIcon(icon))
+        self._playing = playing
+        self.play_button.setIcon(ui_icon("pause" if playing else "play", self))
+        name = "Pause" if playing else "Play"
+        self.play_button.setToolTip(name)
+        self.play_button.setAccessibleName(name)
 
     def show_position(self, elapsed_ms: int, length_ms: int) -> None:
-        def fmt(ms: int) -> str:
-            s = max(0, ms) // 1000
-            return f"{s // 60}:{s % 60:02d}"
+        self.seek.show_position(elapsed_ms, length_ms)
+        if not self.seek.isSliderDown():
+            self._set_position_text(elapsed_ms, length_ms)
 
-        self.position.setText(f"{fmt(elapsed_ms)} / {fmt(length_ms)}")
+    def show_repeat(self, mode: str) -> None:
+        _set_checked_quietly(self.repeat_button, mode == REPEAT_ONE)
+        self._show_repeat_icon()
+
+    def show_shuffle(self, on: bool) -> None:
+        _set_checked_quietly(self.shuffle_button, on)
+
+    def show_muted(self, muted: bool) -> None:
+        _set_checked_quietly(self.mute_button, muted)
+        self._show_mute_icon()
 
     def set_volume_quietly(self, volume: int) -> None:
         self.volume.blockSignals(True)
         self.volume.setValue(volume)
         self.volume.blockSignals(False)
+
+    # --- internals -----------------------------------------------------------------------------
+    def _set_position_text(self, elapsed_ms: int, length_ms: int) -> None:
+        text = f"{format_ms(elapsed_ms)} / {format_ms(length_ms)}"
+        if self.position.text() != text:
+            self.position.setText(text)
+
+    def _show_drag_target(self, value: int) -> None:
+        if self.seek.isSliderDown():
+            self._set_position_text(value, self.seek.maximum())
+
+    def _on_repeat_toggled(self, one: bool) -> None:
+        self._show_repeat_icon()
+        self.repeat_requested.emit(REPEAT_ONE if one else REPEAT_PLAYLIST)
+
+    def _on_shuffle_toggled(self, on: bool) -> None:
+        self.shuffle_requested.emit(on)
+
+    def _on_mute_toggled(self, muted: bool) -> None:
+        self._show_mute_icon()
+        self.mute_requested.emit(muted)
+
+    def _show_repeat_icon(self) -> None:
+        one = self.repeat_button.isChecked()
+        self.repeat_button.setIcon(ui_icon("repeat-one" if one else "repeat", self))
+        name = "Repeat one track (on)" if one else "Repeat one track"
+        self.repeat_button.setAccessibleName(name)
+
+    def _show_mute_icon(self) -> None:
+        muted = self.mute_button.isChecked()
+        self.mute_button.setIcon(ui_icon("mute" if muted else "volume", self))
+        self.mute_button.setAccessibleName("Unmute" if muted else "Mute")
+        self.mute_button.setToolTip("Unmute" if muted else "Mute")
+
+    def changeEvent(self, event) -> None:
+        # The icons take the palette's text colour: follow a light/dark theme switch.
+        if event.type() == QEvent.Type.PaletteChange:
+            self.show_playing(self._playing)
+            for button, icon in ((self.prev_button, "previous"), (self.next_button, "next"),
+                                 (self.shuffle_button, "shuffle")):
+                button.setIcon(ui_icon(icon, self))
+            self._show_repeat_icon()
+            self._show_mute_icon()
+        super().changeEvent(event)
+
+
+def _set_checked_quietly(button: QPushButton, checked: bool) -> None:
+    button.blockSignals(True)
+    button.setChecked(checked)
+    button.blockSignals(False)
 
 
 class PlayerPanel(QWidget):
@@ -131,6 +319,8 @@ class PlayerPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.picker = PlaylistPicker()
+        self.picker.setAccessibleName("Playlist")
+        self.now_playing_icon = MoodIcon(None, 20)
         self.now_playing = QLabel("Nothing playing")
         self.now_playing.setObjectName("nowPlaying")
         self.tracks = TrackList()
@@ -140,6 +330,14 @@ class PlayerPanel(QWidget):
         row.addWidget(QLabel("Playlist:"))
         row.addWidget(self.picker, 1)
         layout.addLayout(row)
-        layout.addWidget(self.now_playing)
+        now = QHBoxLayout()
+        now.addWidget(self.now_playing_icon)
+        now.addWidget(self.now_playing, 1)
+        layout.addLayout(now)
         layout.addWidget(self.tracks, 1)
         layout.addWidget(self.controls)
+
+    def show_now_playing(self, text: str, mood: str | None = None) -> None:
+        """What plays, with the face of its mood (when it is one of the seven)."""
+        self.now_playing_icon.set_mood(mood if mood in EMOTIONS else None)
+        self.now_playing.setText(text)
