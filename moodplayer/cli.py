@@ -18,6 +18,7 @@ COMMANDS = ("run", "analyze", "eval", "bench", "doctor")
 DEV_COMMANDS = ("eval", "bench")  # need the development install; the bundle leaves them out
 MODEL_SETTINGS = ("engine", "detector", "align", "expand_percentage")
 REACTION_SETTINGS = ("window_s", "margin", "min_dwell_s", "no_face_timeout_s")
+RATE_SETTINGS = ("adaptive_rate",)  # streams only: eval reads stills
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
 
     run = sub.add_parser("run", help="open the player window (the default)")
-    add_setting_options(run, ("source",) + MODEL_SETTINGS)
+    add_setting_options(run, ("source",) + MODEL_SETTINGS + RATE_SETTINGS)
     run.add_argument("--audio-out", default="default", help="default | dummy | afile:PATH.wav")
     run.add_argument("--backend", choices=("vlc", "null"), default="vlc",
                      help="null plays nothing (for machines without sound)")
@@ -42,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("video")
     analyze.add_argument("--json", action="store_true", help="print one JSON object")
     analyze.add_argument("--stride", type=int, default=1, help="analyse every Nth frame")
-    add_setting_options(analyze, MODEL_SETTINGS + REACTION_SETTINGS)
+    add_setting_options(analyze, MODEL_SETTINGS + REACTION_SETTINGS + RATE_SETTINGS)
     _add_config_options(analyze, "use this profile's mood window (default: the active one)")
     _add_download_option(analyze)
 
@@ -78,7 +79,7 @@ def _add_dev_parsers(sub) -> None:
     bench.add_argument("--frames", type=int, default=300, help="frames per contender")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument("--skip-baseline", action="store_true", help=argparse.SUPPRESS)
-    add_setting_options(bench, MODEL_SETTINGS + REACTION_SETTINGS)
+    add_setting_options(bench, MODEL_SETTINGS + REACTION_SETTINGS + RATE_SETTINGS)
     _add_config_options(bench, "measure this profile (default: the built-in defaults)", default_file=False)
 
 
@@ -196,6 +197,7 @@ def cmd_run(args) -> int:
             audio_out=args.audio_out,
             engine=args.engine,
             detector=args.detector,
+            adaptive_rate=args.adaptive_rate,
             profile=args.profile,
             config=args.config,
             allow_download=args.allow_download,

@@ -17,13 +17,15 @@ def analyze_video(path: str, effective: Effective, stride: int = 1,
     source = VideoFileSource(spec.path, loop=False)
 
     from moodplayer.vision.analyzer import Analyzer, AnalyzerConfig
+    from moodplayer.vision.rate import AnalysisRate
     from moodplayer.vision.timeline import MediaFrames, mood_timeline
 
     analyzer = Analyzer.create(AnalyzerConfig.from_settings(effective.settings, allow_download))
     frames = MediaFrames(source, stride)
     readings, moods = [], []
     try:
-        for step in mood_timeline(frames, analyzer, MoodWindow(effective.window)):
+        rate = AnalysisRate() if effective.settings.adaptive_rate else None
+        for step in mood_timeline(frames, analyzer, MoodWindow(effective.window), rate):
             r = step.reading
             readings.append({
                 "t": r.t,

@@ -18,6 +18,7 @@ import numpy as np
 from PySide6.QtCore import QThread, Signal
 
 from moodplayer.vision.sources import FrameSource, Pacer
+from moodplayer.vision.rate import AnalysisRate
 from moodplayer.vision.timeline import read_frames
 
 EMIT_HZ = 20
@@ -131,10 +132,11 @@ class AnalysisThread(QThread):
     readings = Signal(list)  # list[Reading], batched
     rate = Signal(float)  # analysed frames per second, about once a second
 
-    def __init__(self, slot: FrameSlot, make_analyzer, parent=None) -> None:
+    def __init__(self, slot: FrameSlot, make_analyzer, adaptive: bool = True, parent=None) -> None:
         super().__init__(parent)
         self.slot = slot
         self.make_analyzer = make_analyzer
+        self.pace = AnalysisRate() if adaptive else None  # fewer readings of a still face
         self._stop = threading.Event()
         self.analysed = 0
 
@@ -153,7 +155,7 @@ class AnalysisThread(QThread):
         self._batch: list = []
         self._last_emit = self._rate_start = time.monotonic()
         self._rate_count = 0
-        for reading in read_frames(self._newest_frames(), analyzer):
+        for reading in read_frames(self._newest_frames(), analyzer, self.pace):
             self._batch.append(reading)
             self.analysed += 1
             self._rate_count += 1

@@ -12,7 +12,7 @@ from moodplayer.core.emotions import Reading
 from moodplayer.pipeline import FrameSlot
 from moodplayer.ui.preview import PreviewView
 
-PREVIEW_HZ = 25
+PREVIEW_HZ = 20  # smooth to the eye; a 30 fps camera is not painted frame by frame
 BOX_FRESH_S = 0.6  # draw the face box only while the reading is this recent
 
 

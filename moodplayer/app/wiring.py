@@ -18,6 +18,7 @@ from moodplayer.app.preview_feed import PreviewFeed
 from moodplayer.app.profiles import ProfileCommands
 from moodplayer.core.config import ConfigError, effective_config
 from moodplayer.core.emotions import EMOTIONS
+from moodplayer.core.events import ReadingsSeen
 from moodplayer.core.session import Session
 from moodplayer.core.settings import Settings, load_settings, save_settings
 from moodplayer.paths import config_file, demo_playlists_dir, resource_root
@@ -43,6 +44,7 @@ class AppOptions:
     audio_out: str = "default"
     engine: str | None = None  # overrides the settings' engine
     detector: str | None = None  # overrides the settings' detector
+    adaptive_rate: bool | None = None  # overrides the settings' adaptive_rate
     profile: str | None = None  # start on this client profile
     config: str | None = None
     allow_download: bool = False
@@ -100,7 +102,8 @@ class MoodPlayerApp(QObject):
         self.source_spec, source = self._open_source()
         self.capture = self._new_capture(source)
         self.camera_paused = False
-        self.analysis = AnalysisThread(self.slot, self._make_analyzer)
+        self.analysis = AnalysisThread(self.slot, self._make_analyzer,
+                                       adaptive=self.machine.adaptive_rate)
         self.preview = PreviewFeed(self.slot, self.window.preview, lambda: self.session.last_reading)
         self._position_timer = QTimer(self)
         self._wire()
@@ -112,7 +115,8 @@ class MoodPlayerApp(QObject):
     def _machine_settings(self) -> Settings:
         o = self.options
         try:
-            overrides = {"source": o.source, "engine": o.engine, "detector": o.detector}
+            overrides = {"source": o.source, "engine": o.engine, "detector": o.detector,
+                         "adaptive_rate": o.adaptive_rate}
             return effective_config(self.settings, None, overrides).settings
         except ConfigError as err:
             self.window.show_message(f"Command line: {err}; the settings file's value is used")
@@ -212,6 +216,8 @@ class MoodPlayerApp(QObject):
         self.analysis.ready.connect(self._on_model_ready)
         self.analysis.failed.connect(self._on_model_failed)
         self.analysis.readings.connect(session.push_readings)
+        if self.analysis.pace is not None:  # analysis slows down only once the mood has settled
+            session.subscribe(self._follow_mood_window)
         self.analysis.rate.connect(w.show_fps)
 
         self._position_timer.timeout.connect(
@@ -285,6 +291,10 @@ class MoodPlayerApp(QObject):
         self.capture = self._new_capture(source)
         self._show_camera_state()
         self.capture.start()
+
+    def _follow_mood_window(self, event) -> None:
+        if isinstance(event, ReadingsSeen):
+            self.analysis.pace.follow(event.state)
 
     def _on_model_ready(self, engine: str) -> None:
         self._start_capture()

@@ -47,7 +47,8 @@ class Effective:
         """What a command used, for its JSON output."""
         p, s = self.profile, self.settings
         return {"profile": self.profile_name, "window_s": p.window_s, "margin": p.margin,
-                "min_dwell_s": p.min_dwell_s, "engine": s.engine, "detector": s.detector}
+                "min_dwell_s": p.min_dwell_s, "engine": s.engine, "detector": s.detector,
+                "adaptive_rate": s.adaptive_rate}
 
 
 def window_config(profile: Profile) -> WindowConfig:

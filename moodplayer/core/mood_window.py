@@ -1,7 +1,9 @@
 """Turns noisy per-frame readings into a stable dominant mood.
 
 One frame decides nothing. Every reading with a face votes with its whole score
-distribution, weighted by the detector's confidence and by recency (an exponential
+distribution, weighted by the time it stands for (the gap since the previous reading, so
+that a face analysed four times a second while it holds still votes as much as one
+analysed thirty times), by the detector's confidence and by recency (an exponential
 decay inside a fixed time window, so a change of expression shows up well before the
 old readings have left the window). A new mood must then lead the current one by
 ``margin`` for ``min_dwell_s`` seconds before the mood switches (hysteresis: no
@@ -24,6 +26,10 @@ class WindowConfig:
     min_dwell_s: float = 1.0
     min_readings: int = 3
     no_face_timeout_s: float = 10.0
+    # A reading stands for the time since the previous one, within these bounds: a gap
+    # longer than max_span_s (no face, a paused camera) is not credited to one reading.
+    min_span_s: float = 1 / 60
+    max_span_s: float = 0.5
 
     def __post_init__(self) -> None:
         if self.window_s <= 0:
@@ -50,12 +56,13 @@ class MoodState:
     changed: bool = False
     face_lost: bool = False  # no face for longer than no_face_timeout_s
     votes: int = 0  # face readings inside the window
+    challenger: str | None = None  # a mood leading by the margin, waiting out the dwell
 
 
 class MoodWindow:
     def __init__(self, config: WindowConfig | None = None) -> None:
         self.config = config or WindowConfig()
-        self._votes: deque[Reading] = deque()
+        self._votes: deque[tuple[Reading, float]] = deque()  # (reading, seconds it stands for)
         self._mood: str | None = None
         self._challenger: str | None = None
         self._challenger_since = 0.0
@@ -74,7 +81,9 @@ class MoodWindow:
         if self._first_t is None:
             self._first_t = now
         if reading.has_face:
-            self._votes.append(reading)
+            gap = now - self._last_face_t if self._last_face_t is not None else self.config.min_span_s
+            span = min(max(gap, self.config.min_span_s), self.config.max_span_s)
+            self._votes.append((reading, span))
             self._last_face_t = now
         self._expire(now)
 
@@ -88,17 +97,18 @@ class MoodWindow:
             changed=changed,
             face_lost=since_face > self.config.no_face_timeout_s,
             votes=len(self._votes),
+            challenger=self._challenger,
         )
 
     def _expire(self, now: float) -> None:
         horizon = now - self.config.window_s
-        while self._votes and self._votes[0].t < horizon:
+        while self._votes and self._votes[0][0].t < horizon:
             self._votes.popleft()
 
     def _shares(self, now: float) -> dict[str, float]:
         totals = [0.0] * len(EMOTIONS)
-        for r in self._votes:
-            weight = max(r.face_confidence, 0.05) * math.exp(-(now - r.t) / self.config.decay_s)
+        for r, span in self._votes:
+            weight = span * max(r.face_confidence, 0.05) * math.exp(-(now - r.t) / self.config.decay_s)
             for i, s in enumerate(r.scores):
                 totals[i] += weight * s
         total = sum(totals)

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 SWITCH_AT_S = 8.0  # the scripted clip turns from happy to surprise here
-WORKERS = ("ours", "deepface_analyze", "gui")
+WORKERS = ("ours", "deepface_analyze", "gui", "app")
 
 
 # --- the parent: runs the children and reports ---------------------------------------------
@@ -86,6 +86,10 @@ def run_bench(video: Path, frames: int, tmp: Path, skip_baseline: bool = False) 
     result["window_s"] = _effective(tmp).profile.window_s
     if result["switch_latency_s"] is not None:
         result["switch_latency_vs_window"] = round(result["switch_latency_s"] / result["window_s"], 3)
+    app = result.get("app") or {}
+    result["app"] = app.get("running")
+    result["app_camera_paused"] = app.get("paused")
+    result["app_moods"] = app.get("moods")
     result["errors"] = errors
     return result
 
@@ -147,6 +151,11 @@ def format_table(r: dict) -> str:
         f"switch_latency_s {_fmt(r.get('switch_latency_s'))} = {_fmt(r.get('switch_latency_vs_window'))}"
         f" x window {_fmt(r.get('window_s'))} s",
     ]
+    for key, title in (("app", "whole app, camera on"), ("app_camera_paused", "whole app, camera paused")):
+        a = r.get(key) or {}
+        lines.append(f"{title}: cpu_cores {_fmt(a.get('cpu_cores'))}, input {_fmt(a.get('input_fps'))} fps, "
+                     f"analysed {_fmt(a.get('analysed_fps'))} fps, preview {_fmt(a.get('preview_fps'))} fps, "
+                     f"rss {_fmt(a.get('rss_mb'))} MB over {_fmt(a.get('seconds'))} s")
     for name, err in (r.get("errors") or {}).items():
         lines.append(f"error in {name}: {err}")
     return "\n".join(lines)
@@ -165,6 +174,10 @@ def _worker(name: str, video: str, frames: int, spawned_at: float) -> dict:
     netguard.block_network()
     if name == "gui":
         return _gui_worker(video, frames)
+    if name == "app":
+        from moodplayer.dev.bench_app import app_worker
+
+        return app_worker(video)
     if name == "ours":
         from moodplayer.vision.analyzer import Analyzer, AnalyzerConfig
 
@@ -228,12 +241,14 @@ def _switch_latency(effective) -> float | None:
     from moodplayer.core.mood_window import MoodWindow
     from moodplayer.dev.face_clips import HAPPY_STILL, SURPRISE_STILL, clip_frames
     from moodplayer.vision.analyzer import Analyzer, AnalyzerConfig
+    from moodplayer.vision.rate import AnalysisRate
     from moodplayer.vision.timeline import mood_timeline
 
     analyzer = Analyzer.create(AnalyzerConfig.from_settings(effective.settings))
     clip = clip_frames([(HAPPY_STILL, SWITCH_AT_S), (SURPRISE_STILL, 8.0)], fps=30.0)
     frames = ((i / 30.0, image) for i, image in enumerate(clip))
-    for step in mood_timeline(frames, analyzer, MoodWindow(effective.window)):
+    rate = AnalysisRate() if effective.settings.adaptive_rate else None
+    for step in mood_timeline(frames, analyzer, MoodWindow(effective.window), rate):
         t = step.reading.t
         if t >= SWITCH_AT_S and step.state.mood == "surprise":
             return round(t - SWITCH_AT_S, 3)

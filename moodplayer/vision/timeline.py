@@ -15,6 +15,7 @@ import numpy as np
 
 from moodplayer.core.emotions import Reading
 from moodplayer.core.mood_window import MoodState, MoodWindow
+from moodplayer.vision.rate import AnalysisRate
 from moodplayer.vision.sources import FrameSource
 
 Frame = tuple[float, np.ndarray]  # (time in seconds, BGR image)
@@ -26,16 +27,26 @@ class Step:
     state: MoodState
 
 
-def read_frames(frames: Iterable[Frame], analyzer) -> Iterator[Reading]:
-    """One reading per frame, in order."""
+def read_frames(frames: Iterable[Frame], analyzer, rate: AnalysisRate | None = None) -> Iterator[Reading]:
+    """A reading per frame, in order; with ``rate``, only of the frames it wants (fewer
+    while the face holds still: vision/rate.py)."""
     for t, image in frames:
-        yield analyzer.analyze(image, t)
+        if rate is not None and not rate.wants(t, image):
+            continue
+        reading = analyzer.analyze(image, t)
+        if rate is not None:
+            rate.analysed(t, image, reading)
+        yield reading
 
 
-def mood_timeline(frames: Iterable[Frame], analyzer, window: MoodWindow) -> Iterator[Step]:
-    """Each frame's reading and the mood window's state after it."""
-    for reading in read_frames(frames, analyzer):
-        yield Step(reading, window.push(reading))
+def mood_timeline(frames: Iterable[Frame], analyzer, window: MoodWindow,
+                  rate: AnalysisRate | None = None) -> Iterator[Step]:
+    """Each analysed frame's reading and the mood window's state after it."""
+    for reading in read_frames(frames, analyzer, rate):
+        state = window.push(reading)
+        if rate is not None:
+            rate.follow(state)
+        yield Step(reading, state)
 
 
 class MediaFrames:
