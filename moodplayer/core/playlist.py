@@ -72,7 +72,8 @@ def read_track(path: Path, title_hint: str | None = None, duration_hint: float |
             duration = float(length) if length else None
             tags = audio.tags
             if tags:
-                name, artist = _tag(tags, "title", "TIT2"), _tag(tags, "artist", "TPE1")
+                name = _tag(tags, "title", "TIT2", "\xa9nam")
+                artist = _tag(tags, "artist", "TPE1", "\xa9ART")
                 if name:
                     title = f"{artist} – {name}" if artist else name
     except Exception:  # a broken tag must never stop a playlist from loading
@@ -88,9 +89,9 @@ def track_from_entry(entry: Entry) -> Track:
     return read_track(entry.path, entry.title, entry.duration_s)
 
 
-def _tag(tags, vorbis_key: str, id3_frame: str) -> str | None:
-    """Vorbis/FLAC/MP4-style keys or ID3 frames (MP3, WAV, AIFF)."""
-    for key in (vorbis_key, vorbis_key.upper(), id3_frame):
+def _tag(tags, vorbis_key: str, id3_frame: str, mp4_atom: str) -> str | None:
+    """Vorbis comments (FLAC, Ogg Vorbis, Opus), ID3 frames (MP3, WAV, AIFF) or MP4 atoms (M4A)."""
+    for key in (vorbis_key, vorbis_key.upper(), id3_frame, mp4_atom):
         try:
             value = tags[key]
         except (KeyError, ValueError, TypeError):
