@@ -111,7 +111,11 @@ def fail(message: str, code: int = 2) -> int:
 
 
 def cmd_run(args) -> int:
+    from moodplayer.display import display_problem
     from moodplayer.vision.sources import SourceError, parse_source
+
+    if problem := display_problem():  # before Qt, which aborts the process without a screen
+        return fail(problem)
 
     if args.source:
         try:
