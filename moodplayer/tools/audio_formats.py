@@ -39,23 +39,27 @@ def png(width: int = 8, height: int = 8, rgb: tuple[int, int, int] = (200, 40, 9
 
 
 def encode(path: Path, fmt: str, seconds: float = 3.0, freq: float = 440.0) -> Path:
-    """Encode a stereo sine tone as ``fmt`` (a key of FORMATS) into ``path``."""
-    import av  # test dependency: only the tests and the smoke test make media
-
-    _, container, codec, rate, options = FORMATS[fmt]
+    """Encode a sine tone as ``fmt`` (a key of FORMATS) into ``path``."""
+    rate = FORMATS[fmt][3]
     t = np.arange(int(rate * seconds)) / rate
-    mono = (0.4 * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+    return encode_samples(path, fmt, (0.4 * np.sin(2 * np.pi * freq * t)).astype(np.float32), rate)
+
+
+def encode_samples(path: Path, fmt: str, mono: np.ndarray, rate: int) -> Path:
+    """Encode mono float samples in [-1, 1] at ``rate`` Hz as ``fmt``, in stereo, into ``path``."""
+    import av  # test/packaging dependency: the app itself never encodes
+
+    _, container, codec, out_rate, options = FORMATS[fmt]
     path.parent.mkdir(parents=True, exist_ok=True)
     with av.open(str(path), "w", format=container) as out:
-        stream = out.add_stream(codec, rate=rate, layout="stereo")
+        stream = out.add_stream(codec, rate=out_rate, layout="stereo")
         for key, value in options.items():
             stream.codec_context.options[key] = value
-        fmt_name = "s16" if codec == "pcm_s16le" else None
-        frame_size = stream.codec_context.frame_size or 1024
-        resampler = av.AudioResampler(format=fmt_name or stream.codec_context.format.name,
-                                      layout="stereo", rate=rate, frame_size=frame_size)
-        planar = np.stack([mono, mono])
-        frame = av.AudioFrame.from_ndarray(planar, format="fltp", layout="stereo")
+        fmt_name = "s16" if codec == "pcm_s16le" else stream.codec_context.format.name
+        resampler = av.AudioResampler(format=fmt_name, layout="stereo", rate=out_rate,
+                                      frame_size=stream.codec_context.frame_size or 1024)
+        mono = np.asarray(mono, dtype=np.float32)
+        frame = av.AudioFrame.from_ndarray(np.stack([mono, mono]), format="fltp", layout="stereo")
         # with timestamps the Ogg muxer writes true granule positions (the length tag readers see)
         frame.sample_rate, frame.pts, frame.time_base = rate, 0, Fraction(1, rate)
         for chunk in resampler.resample(frame) + resampler.resample(None):
@@ -64,7 +68,25 @@ def encode(path: Path, fmt: str, seconds: float = 3.0, freq: float = 440.0) -> P
     return path
 
 
-def tag(path: Path, title: str, artist: str, cover: bytes | None = None) -> Path:
+def wav_to(fmt: str, wav: Path, dest: Path) -> Path:
+    """Re-encode a 16-bit PCM WAV (the demo tracks) as ``fmt``, keeping its title and artist."""
+    import wave
+
+    from moodplayer.core.playlist import read_track
+
+    with wave.open(str(wav), "rb") as wf:
+        rate, channels = wf.getframerate(), wf.getnchannels()
+        pcm = np.frombuffer(wf.readframes(wf.getnframes()), dtype="<i2").astype(np.float32) / 32768
+    mono = pcm.reshape(-1, channels).mean(axis=1)
+    encode_samples(dest, fmt, mono, rate)
+    track = read_track(wav)
+    artist, _, title = track.title.rpartition(" – ")
+    if title:
+        tag(dest, title, artist)
+    return dest
+
+
+def tag(path: Path, title: str, artist: str = "", cover: bytes | None = None) -> Path:
     """Title, artist and a front cover, each in the format's own tag system."""
     import mutagen
     from mutagen.flac import Picture
@@ -78,15 +100,20 @@ def tag(path: Path, title: str, artist: str, cover: bytes | None = None) -> Path
             audio.add_tags()
         tags: ID3 = audio.tags
         tags.add(TIT2(encoding=3, text=title))
-        tags.add(TPE1(encoding=3, text=artist))
+        if artist:
+            tags.add(TPE1(encoding=3, text=artist))
         if cover:
             tags.add(APIC(encoding=3, mime="image/png", type=3, desc="Cover", data=cover))
     elif suffix == ".m4a":
-        audio["\xa9nam"], audio["\xa9ART"] = [title], [artist]
+        audio["\xa9nam"] = [title]
+        if artist:
+            audio["\xa9ART"] = [artist]
         if cover:
             audio["covr"] = [MP4Cover(cover, imageformat=MP4Cover.FORMAT_PNG)]
     else:  # Vorbis comments: FLAC, Ogg Vorbis, Opus
-        audio["title"], audio["artist"] = [title], [artist]
+        audio["title"] = [title]
+        if artist:
+            audio["artist"] = [artist]
         if cover:
             picture = Picture()
             picture.type, picture.mime, picture.data = 3, "image/png", cover
