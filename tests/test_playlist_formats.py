@@ -176,3 +176,23 @@ def test_other_players_playlists_play_through_libvlc(name, music, tmp_path, qtbo
         backend.close()
     seconds, rms = wav_rms(out)
     assert seconds >= 0.5 and rms > 0.05
+
+
+def test_the_window_says_a_playlist_has_no_track_on_this_machine(qtbot, tmp_path):
+    from moodplayer.app import AppOptions, MoodPlayerApp
+    from moodplayer.core.settings import Profile, Settings, save_settings
+
+    m3u = tmp_path / "from another computer.m3u8"
+    m3u.write_text("#EXTM3U\n" + "".join(f"#EXTINF:200,Band - Song {i}\nfile:///home/me/My%20Music/{i}.mp3\n"
+                                         for i in range(12)), encoding="utf-8")
+    config = tmp_path / "settings.toml"
+    save_settings(config, Settings(profiles={"Default": Profile(playlists={"happy": str(m3u)})}))
+    app = MoodPlayerApp(AppOptions(source="demo", backend="null", config=str(config)))
+    try:
+        app._on_mood("happy")
+        said = "\n".join(app.window.messages)
+        assert "Cannot play the happy playlist: none of its 12 tracks exist on this machine" in said
+        assert app.backend.playlist is None  # nothing was started: no silence passed off as music
+    finally:
+        app.shutdown()
+        app.window.close()
