@@ -4,6 +4,8 @@ and covers come from their tags, and each one plays through the real libvlc."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,14 +15,22 @@ from moodplayer.core.cover_art import cover_for, embedded_cover, folder_cover
 from moodplayer.core.playlist import load_playlist, read_track
 from moodplayer.playback.backend import PLAYING
 from moodplayer.playback.vlc_backend import VlcBackend
-from moodplayer.tools.audio_formats import FORMATS, encode, make_all, png
+from moodplayer.tools.audio_formats import FORMATS, png
 
 COVER = png(rgb=(10, 120, 200))
 
 
+def make_formats(folder: Path, *args: str) -> dict[str, Path]:
+    """Encode in a child process: PyAV's FFmpeg and libvlc's in one process abort now and then."""
+    result = subprocess.run([sys.executable, "-m", "moodplayer.tools.audio_formats", str(folder),
+                             *args], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return {fmt: Path(path) for fmt, path in (line.split("\t") for line in result.stdout.splitlines())}
+
+
 @pytest.fixture(scope="session")
 def formats(tmp_path_factory) -> dict[str, Path]:
-    return make_all(tmp_path_factory.mktemp("formats"), seconds=6.0, cover=COVER)
+    return make_formats(tmp_path_factory.mktemp("formats"), "--seconds", "6", "--cover-rgb", "10,120,200")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -32,7 +42,10 @@ def test_titles_lengths_and_covers_come_from_the_tags(fmt, formats):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_every_format_plays_through_libvlc(fmt, formats, tmp_path, qtbot):
+def test_every_format_plays_through_libvlc(fmt, formats, tmp_path, qtbot, monkeypatch):
+    # libvlc caches a playing track's embedded cover in $XDG_CACHE_HOME/vlc/art (as VLC
+    # does); here in this test's own folder, not in the suite's shared cache
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     out = tmp_path / "out.wav"
     backend = VlcBackend(audio_out=f"afile:{out}")
     failed = []
@@ -56,13 +69,13 @@ def _alone(track: Path, tmp_path: Path) -> Path:
 
 
 def test_a_folder_cover_stands_in_when_the_file_has_none(tmp_path):
-    plain = encode(tmp_path / "album" / "plain.flac", "flac", seconds=0.5)
+    plain = make_formats(tmp_path / "album", "--only", "flac", "--untagged", "--seconds", "0.5")["flac"]
     assert embedded_cover(plain) is None and cover_for(plain) is None
     (tmp_path / "album" / "Folder.JPG").write_bytes(b"jpeg bytes")
     (tmp_path / "album" / "cover.png").write_bytes(COVER)
     assert folder_cover(plain) == COVER  # cover.* before folder.*, any case
     assert cover_for(plain) == COVER
-    tagged = make_all(tmp_path / "tagged", seconds=0.5, cover=png(rgb=(1, 2, 3)))["mp3"]
+    tagged = make_formats(tmp_path / "tagged", "--only", "mp3", "--cover-rgb", "1,2,3", "--seconds", "0.5")["mp3"]
     (tmp_path / "tagged" / "cover.png").write_bytes(COVER)
     assert cover_for(tagged) == png(rgb=(1, 2, 3))  # the embedded one wins
 

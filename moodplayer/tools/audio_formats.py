@@ -127,22 +127,33 @@ def tag(path: Path, title: str, artist: str = "", cover: bytes | None = None) ->
     return path
 
 
-def make_all(folder: Path, seconds: float = 3.0, cover: bytes | None = None) -> dict[str, Path]:
-    """One tagged file per format in ``folder``: {format: path}."""
+def make_all(folder: Path, seconds: float = 3.0, cover: bytes | None = None,
+             only: list[str] | None = None, tagged: bool = True) -> dict[str, Path]:
+    """One file per format in ``folder`` (tagged unless ``tagged`` is False): {format: path}."""
     made = {}
     for i, (fmt, (suffix, *_)) in enumerate(FORMATS.items()):
+        if only and fmt not in only:
+            continue
         path = encode(folder / f"{fmt} tone{suffix}", fmt, seconds, freq=330 + 55 * i)
-        made[fmt] = tag(path, f"{fmt.upper()} tone", "MoodPlayer tests", cover)
+        made[fmt] = tag(path, f"{fmt.upper()} tone", "MoodPlayer tests", cover) if tagged else path
     return made
 
 
 def main(argv: list[str] | None = None) -> int:
+    # A command as well, so that tests encode in a child process: PyAV's own FFmpeg
+    # libraries loaded beside libvlc's in one process make libvlc abort now and then.
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--only", nargs="+", choices=list(FORMATS), help="these formats only")
+    parser.add_argument("--cover-rgb", default="200,40,90", help="colour of the embedded cover")
+    parser.add_argument("--no-cover", action="store_true")
+    parser.add_argument("--untagged", action="store_true", help="no tags, no cover")
     args = parser.parse_args(argv)
-    for fmt, path in make_all(args.outdir, args.seconds, png()).items():
-        print(f"{fmt}: {path}")
+    rgb = tuple(int(c) for c in args.cover_rgb.split(","))
+    cover = None if args.no_cover else png(rgb=rgb)
+    for fmt, path in make_all(args.outdir, args.seconds, cover, args.only, not args.untagged).items():
+        print(f"{fmt}\t{path}")
     return 0
 
 
