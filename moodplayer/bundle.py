@@ -4,6 +4,8 @@ file, when the bundle lost something it needs."""
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
 import os
 import sys
 from pathlib import Path
@@ -49,4 +51,29 @@ def prepare() -> str | None:
     os.environ.setdefault("DEEPFACE_HOME", str(base / DEEPFACE_HOME))
     # no TensorFlow in the bundle: DeepFace's engine is onnxruntime (our detector needs none)
     os.environ.setdefault("DEEPFACE_BACKEND_ENGINE", "onnx")
+    if OnnxRuntimeLeftOut not in map(type, sys.meta_path):
+        sys.meta_path.append(OnnxRuntimeLeftOut())
     return None
+
+
+class OnnxRuntimeLeftOut(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """onnxruntime (35 MB) is not in the bundle: the emotion network runs on LiteRT and
+    DeepFace's OpenCV detector needs no runtime at all. DeepFace still checks that its engine
+    is *installed* (importlib.util.find_spec) before it hands that detector out; this finder
+    answers the check, and anything that really imports onnxruntime gets an ImportError
+    saying it was left out."""
+
+    NAME = "onnxruntime"
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname == self.NAME or fullname.startswith(self.NAME + "."):
+            return importlib.machinery.ModuleSpec(fullname, self)
+        return None
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        raise ImportError("onnxruntime is not part of the MoodPlayer bundle: only DeepFace "
+                          "models that run on it need it; use the development install "
+                          "('make setup') for those")

@@ -174,7 +174,11 @@ def effective_from_args(args):
 
 def cmd_run(args) -> int:
     from moodplayer.core.config import ConfigError
+    from moodplayer.display import display_problem
     from moodplayer.vision.sources import SourceError, parse_source
+
+    if problem := display_problem():  # before Qt, which aborts the process without a screen
+        return fail(problem)
 
     if args.source:
         try:

@@ -192,3 +192,15 @@ def test_configure_replays_only_when_the_current_moods_music_changed(make_sessio
     assert session.window.config.window_s == 8.0 and player.current_index == 1  # untouched
     session.configure(Profile(window_s=8.0, playlists={"happy": "/elsewhere"}))
     assert player.current_index == 0 and player.playlist.source == Path("/elsewhere")
+
+
+def test_a_closed_session_decides_nothing(make_session):
+    """Readings queued before the analysis stopped may arrive after shutdown."""
+    session, player, seen = make_session()
+    session.close()
+    feel_failed = False
+    try:
+        feel(session, "happy", most_s=1.0)
+    except AssertionError:
+        feel_failed = True
+    assert feel_failed and player.playlist is None and not of(seen, events.PlaylistStarted)

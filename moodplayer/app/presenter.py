@@ -10,6 +10,7 @@ import logging
 from PySide6.QtCore import QObject, Signal
 
 from moodplayer.core import events
+from moodplayer.core.cover_art import cover_for
 from moodplayer.ui.main_window import MainWindow
 
 log = logging.getLogger("moodplayer")
@@ -62,5 +63,6 @@ class Presenter(QObject):
 
     def _track_changed(self, e: events.TrackChanged) -> None:
         self.window.player.tracks.mark_current(e.index)
+        self.window.player.cover.show_cover(cover_for(e.track.path) if e.track else None)
         if e.track is not None and e.playlist is not None:
             self.window.player.show_now_playing(f"{e.playlist.name}: {e.track.title}", e.playlist.name)

@@ -336,6 +336,7 @@ class MoodPlayerApp(QObject):
         if self._shut_down:
             return
         self._shut_down = True
+        self.session.close()
         self.preview.stop()
         self._position_timer.stop()
         self.capture.stop()

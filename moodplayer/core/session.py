@@ -69,7 +69,13 @@ class Session:
         self.face_lost = False
         self.last_reading: Reading | None = None
         self.mood_history: list[tuple[float, str]] = []  # (reading time, mood)
+        self.closed = False
         self._listeners: list[Callable[[object], None]] = []
+
+    def close(self) -> None:
+        """The app is shutting down: readings still on their way (queued before the
+        analysis stopped) and late player events change nothing any more."""
+        self.closed = True
 
     # --- events ---------------------------------------------------------------------------
     def subscribe(self, listener: Callable[[object], None]) -> None:
@@ -109,6 +115,8 @@ class Session:
     # --- readings -------------------------------------------------------------------------
     def push_readings(self, batch: list[Reading]) -> MoodState | None:
         """Readings from the analysis, oldest first. Returns the window's state after them."""
+        if self.closed:
+            return None
         state = None
         for reading in batch:
             self.last_reading = reading
@@ -201,6 +209,8 @@ class Session:
     # --- what the player reports ----------------------------------------------------------
     def on_track_finished(self) -> None:
         """A track ended by itself (not skipped)."""
+        if self.closed:
+            return
         target = self.selector.on_track_finished()
         if target is not None:
             self._switch_to(target)  # a switch that waited for the end of the track
@@ -218,7 +228,7 @@ class Session:
 
     # --- music ----------------------------------------------------------------------------
     def _switch_to(self, name: str | None) -> None:
-        if name is None:
+        if name is None or self.closed:
             return
         playlist = self.playlists[name]
         if not playlist.playable:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from moodplayer.core.emotions import EMOTIONS
 from moodplayer.core.play_order import REPEAT_ONE, REPEAT_PLAYLIST
+from moodplayer.ui.cover_art import CoverArt
 from moodplayer.ui.icons import icon_for, ui_icon
 from moodplayer.ui.mood_panel import MoodIcon
 
@@ -323,6 +324,8 @@ class PlayerPanel(QWidget):
         self.now_playing_icon = MoodIcon(None, 20)
         self.now_playing = QLabel("Nothing playing")
         self.now_playing.setObjectName("nowPlaying")
+        self.now_playing.setWordWrap(True)
+        self.cover = CoverArt()  # hidden while the track has no picture
         self.tracks = TrackList()
         self.controls = TransportControls()
         layout = QVBoxLayout(self)
@@ -331,6 +334,7 @@ class PlayerPanel(QWidget):
         row.addWidget(self.picker, 1)
         layout.addLayout(row)
         now = QHBoxLayout()
+        now.addWidget(self.cover)
         now.addWidget(self.now_playing_icon)
         now.addWidget(self.now_playing, 1)
         layout.addLayout(now)

@@ -36,7 +36,7 @@ from moodplayer.ui.option_fields import editor_for, on_edit, show_value, value_o
 
 REACTION = ("window_s", "margin", "min_dwell_s", "switch_policy", "no_face_timeout_s", "no_face_policy")
 
-PLAYLIST_SUFFIXES = (".m3u", ".m3u8")
+PLAYLIST_SUFFIXES = (".m3u", ".m3u8", ".pls", ".xspf")
 INVALID = "background:#ffd7d7;"
 
 
@@ -48,7 +48,7 @@ def playlist_problem(text: str) -> str | None:
     if path.is_dir() or (path.is_file() and path.suffix.lower() in PLAYLIST_SUFFIXES):
         return None
     if path.exists():
-        return "must be a folder or an .m3u/.m3u8 file"
+        return "must be a folder or an .m3u/.m3u8/.pls/.xspf file"
     return "not found"
 
 
@@ -271,7 +271,7 @@ class SettingsDialog(QDialog):
 
     def pick_file(self, row: MoodRow) -> None:
         path, _ = QFileDialog.getOpenFileName(self, f"Playlist for {row.emotion}", "",
-                                              "Playlists (*.m3u *.m3u8)")
+                                              "Playlists (*.m3u *.m3u8 *.pls *.xspf)")
         if path:
             row.playlist.setText(path)
 
