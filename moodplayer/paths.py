@@ -27,3 +27,10 @@ def resource_root() -> Path:
 
 def demo_playlists_dir() -> Path:
     return resource_root() / "assets" / "playlists"
+
+
+def data_dir() -> Path:
+    """The user's data folder (playlists made from dropped files, calibrations, records)."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP, appauthor=False))

@@ -79,6 +79,41 @@ class ProfileCommands:
         self.apply(new)
         self.save()
 
+    def use_music(self, paths: list[Path], mood: str | None = None) -> None:
+        """Music dropped on the window becomes a mood's playlist (asked for when not given)."""
+        from moodplayer.core.dropped import playlist_for_drop
+        from moodplayer.core.emotions import EMOTIONS
+        from moodplayer.paths import data_dir
+
+        mood = mood or self._ask_mood(paths)
+        if mood not in EMOTIONS:
+            return
+        settings = self.current()
+        gathered = data_dir() / "playlists" / f"{settings.active_profile}-{mood}.m3u8"
+        try:
+            playlist = playlist_for_drop(paths, gathered)
+        except OSError as err:
+            self.window.show_message(f"Could not make a playlist of the dropped files in {gathered}: {err}")
+            return
+        if playlist is None:
+            self.window.show_message("Nothing dropped is music: drop a folder, a playlist or audio files")
+            return
+        new = copy.deepcopy(settings)
+        new.profile.playlists[mood] = str(playlist)
+        self.apply(new)
+        self.save()
+        self.window.statusBar().showMessage(f"{mood} now plays {playlist.name}", 5000)
+
+    def _ask_mood(self, paths: list[Path]) -> str | None:
+        from PySide6.QtWidgets import QInputDialog
+
+        from moodplayer.core.emotions import EMOTIONS
+
+        what = paths[0].name if len(paths) == 1 else f"these {len(paths)} items"
+        mood, ok = QInputDialog.getItem(self.window, "Use this music", f"Play {what} for the mood:",
+                                        list(EMOTIONS), 0, False)
+        return mood if ok else None
+
     def _import(self, new: Settings, path: Path) -> None:
         imported = profiles.import_profile(path)
         new.active_profile = profiles.unique_name(new, imported.name)

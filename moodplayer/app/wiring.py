@@ -191,6 +191,7 @@ class MoodPlayerApp(QObject):
         w.profile_bar.profile_selected.connect(self.switch_profile)
         w.profile_bar.profile_command.connect(self.profile_command)
         w.profile_bar.settings_requested.connect(self.open_settings)
+        w.music_dropped.connect(self.profiles.use_music)
 
         # transport: seek, repeat one, shuffle, mute go to the player as they are
         c = w.player.controls

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -36,9 +38,12 @@ PLAYBACK_SHORTCUTS = (
 
 
 class MainWindow(QMainWindow):
+    music_dropped = Signal(list)  # [Path]: folders, playlists or audio files dropped on the window
+
     def __init__(self) -> None:
         super().__init__()
         self.setWindowTitle("MoodPlayer")
+        self.setAcceptDrops(True)
         self.resize(1100, 640)
         self.profile_bar = ProfileBar()
         self.addToolBar(self.profile_bar)
@@ -151,3 +156,25 @@ class MainWindow(QMainWindow):
 
     def show_source(self, text: str) -> None:
         self.source_label.setText(f"source: {text}")
+
+    # --- drag and drop: music from a file manager -----------------------------------------
+    def dragEnterEvent(self, event) -> None:
+        if _dropped_music(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:
+        paths = _dropped_music(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            self.music_dropped.emit(paths)
+
+
+def _dropped_music(mime) -> list[Path]:
+    from moodplayer.core.dropped import is_music
+
+    if not mime.hasUrls():
+        return []
+    paths = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+    return paths if any(is_music(p) for p in paths) else []
