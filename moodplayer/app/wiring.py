@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from moodplayer.app.presenter import Presenter
 from moodplayer.app.preview_feed import PreviewFeed
 from moodplayer.app.profiles import ProfileCommands
+from moodplayer.app.recording import Recording
 from moodplayer.core.config import ConfigError, effective_config
 from moodplayer.core.emotions import EMOTIONS
 from moodplayer.core.session import Session
@@ -93,6 +94,7 @@ class MoodPlayerApp(QObject):
         self.session = Session(self.backend, self.settings.profile, lambda e: demo_playlists_dir() / e)
         self.session.subscribe(self.presenter)
         self.session.load_playlists()
+        self.recording = Recording(self.session, self.window)  # the session record (opt-in)
         self.profiles = ProfileCommands(self.window, lambda: self.settings,
                                         self.apply_settings, self.save_now)
 
@@ -125,6 +127,8 @@ class MoodPlayerApp(QObject):
         self._settings_dirty = True
         self.session.configure(new.profile, new_client=old.active_profile != new.active_profile)
         self.window.profile_bar.show_profiles(list(new.profiles), new.active_profile)
+        if self._started:
+            self.recording.update(new.active_profile, new.profile.record_sessions)
 
     def save_now(self) -> None:
         try:
@@ -222,6 +226,7 @@ class MoodPlayerApp(QObject):
 
     def start(self) -> None:
         self._started = True
+        self.recording.update(self.settings.active_profile, self.settings.profile.record_sessions)
         geometry = self.settings.window_geometry
         if geometry:
             self.window.setGeometry(*geometry)
@@ -337,6 +342,7 @@ class MoodPlayerApp(QObject):
         if not self.capture.isFinished():  # never started (the model never came up)
             self.capture.source.close()
         self.backend.close()
+        self.recording.stop()
         g = self.window.geometry()
         geometry = [g.x(), g.y(), g.width(), g.height()]
         if self._started and geometry != self.settings.window_geometry:

@@ -78,6 +78,10 @@ class Session:
     def subscribe(self, listener: Callable[[object], None]) -> None:
         self._listeners.append(listener)
 
+    def unsubscribe(self, listener: Callable[[object], None]) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
     def _emit(self, event: object) -> None:
         for listener in list(self._listeners):
             listener(event)

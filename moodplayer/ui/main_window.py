@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -36,6 +36,8 @@ PLAYBACK_SHORTCUTS = (
 
 
 class MainWindow(QMainWindow):
+    sessions_requested = Signal()  # the Sessions window (the profile's session records)
+
     def __init__(self) -> None:
         super().__init__()
         self.setWindowTitle("MoodPlayer")
@@ -74,10 +76,15 @@ class MainWindow(QMainWindow):
         self.engine_label = QLabel("engine: –")
         self.fps_label = QLabel("analysis: – fps")
         self.source_label = QLabel("source: –")
+        self.recording_label = QLabel("● recording")
+        self.recording_label.setObjectName("recordingLabel")
+        self.recording_label.setStyleSheet("color:#c62828;font-weight:bold;")
+        self.recording_label.setToolTip("This session is recorded (moods, why, tracks; no images)")
+        self.recording_label.hide()
         bar = self.statusBar()
         for w in (self.loading_label, self.loading):
             bar.addWidget(w)
-        for w in (self.engine_label, self.fps_label, self.source_label):
+        for w in (self.recording_label, self.engine_label, self.fps_label, self.source_label):
             bar.addPermanentWidget(w)
         self.actions_by_name: dict[str, QAction] = {}
         self._build_menus()
@@ -107,6 +114,12 @@ class MainWindow(QMainWindow):
             action.triggered.connect(slots[name])
             playback.addAction(action)
             self.actions_by_name[name] = action
+        sessions = QAction("&Sessions…", self)
+        sessions.setToolTip("The profile's recorded sessions: timeline, report, delete")
+        sessions.triggered.connect(self.sessions_requested.emit)
+        self.menuBar().addMenu("&Record").addAction(sessions)
+        self.profile_bar.addAction(sessions)
+        self.actions_by_name["Sessions…"] = sessions
         help_menu = self.menuBar().addMenu("&Help")
         shortcuts = QAction("&Keyboard shortcuts", self)
         shortcuts.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
@@ -138,6 +151,9 @@ class MainWindow(QMainWindow):
         self.messages.append(text)
         self.notice.setText("\n".join(self.messages[-3:]))
         self.notice.show()
+
+    def show_recording(self, on: bool) -> None:
+        self.recording_label.setVisible(on)
 
     def show_loading(self, loading: bool, text: str = "") -> None:
         self.loading.setVisible(loading)
