@@ -37,6 +37,9 @@ class Presenter(QObject):
         }
 
     def __call__(self, event: object) -> None:
+        timeline = self.window.timeline.view
+        if timeline.data.on_event(event):  # the timeline sees every event
+            timeline.changed()
         handler = self._handlers.get(type(event))
         if handler is not None:
             handler(event)

@@ -18,6 +18,7 @@ from moodplayer.ui.mood_panel import MoodPanel
 from moodplayer.ui.player_controls import PlayerPanel
 from moodplayer.ui.preview import PAUSE_SHORTCUT, PreviewView
 from moodplayer.ui.profile_bar import ProfileBar
+from moodplayer.ui.timeline import TimelinePanel
 
 K = Qt.Key
 # (what it does, its keys: the first is the one the Help lists first)
@@ -41,7 +42,7 @@ class MainWindow(QMainWindow):
     def __init__(self) -> None:
         super().__init__()
         self.setWindowTitle("MoodPlayer")
-        self.resize(1100, 640)
+        self.resize(1100, 760)
         self.profile_bar = ProfileBar()
         self.addToolBar(self.profile_bar)
         self.preview = PreviewView()
@@ -67,6 +68,8 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.addWidget(self.notice)
         layout.addWidget(splitter, 1)
+        self.timeline = TimelinePanel()  # the last minutes of moods (collapsible)
+        layout.addWidget(self.timeline)
         self.setCentralWidget(central)
 
         self.loading = QProgressBar()
