@@ -186,6 +186,10 @@ class TimelineView(QWidget):
                                        pal.color(pal.ColorRole.Text), pal.color(pal.ColorRole.Base))
         p.end()
 
+    def marker_positions(self) -> list[tuple[float, str]]:
+        """Where the last paint put the markers: (x, explanation)."""
+        return list(self._markers)
+
     def marker_text_at(self, x: float, tolerance: float = 5.0) -> str | None:
         near = [(abs(mx - x), text) for mx, text in self._markers if abs(mx - x) <= tolerance]
         return min(near)[1] if near else None
