@@ -28,6 +28,10 @@ class Recording:
     def active(self) -> bool:
         return self.recorder is not None and self.recorder.active
 
+    def path(self) -> Path | None:
+        """The record being written now, if any."""
+        return self.recorder.path if self.active else None
+
     def update(self, profile_name: str, wanted: bool) -> None:
         """Called at start and whenever the settings change."""
         current = self.recorder

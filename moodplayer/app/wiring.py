@@ -17,6 +17,7 @@ from moodplayer.app.presenter import Presenter
 from moodplayer.app.preview_feed import PreviewFeed
 from moodplayer.app.profiles import ProfileCommands
 from moodplayer.app.recording import Recording
+from moodplayer.app.sessions import SessionCommands
 from moodplayer.core.config import ConfigError, effective_config
 from moodplayer.core.emotions import EMOTIONS
 from moodplayer.core.session import Session
@@ -95,6 +96,8 @@ class MoodPlayerApp(QObject):
         self.session.subscribe(self.presenter)
         self.session.load_playlists()
         self.recording = Recording(self.session, self.window)  # the session record (opt-in)
+        self.sessions = SessionCommands(self.window, lambda: self.settings.active_profile,
+                                        self.recording.path)
         self.profiles = ProfileCommands(self.window, lambda: self.settings,
                                         self.apply_settings, self.save_now)
 
@@ -191,6 +194,7 @@ class MoodPlayerApp(QObject):
         w.profile_bar.profile_selected.connect(self.switch_profile)
         w.profile_bar.profile_command.connect(self.profile_command)
         w.profile_bar.settings_requested.connect(self.open_settings)
+        w.sessions_requested.connect(self.sessions.open_window)
 
         # transport: seek, repeat one, shuffle, mute go to the player as they are
         c = w.player.controls

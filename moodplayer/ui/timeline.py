@@ -39,7 +39,8 @@ def _fmt_time(seconds: float) -> str:
 
 
 def paint_timeline(p: QPainter, rect: QRectF, data: TimelineData, relative: bool = True,
-                   text: QColor | None = None, base: QColor | None = None) -> list[tuple[float, str]]:
+                   text: QColor | None = None, base: QColor | None = None,
+                   line_width: float = 1.0, band_h: float = BAND_H) -> list[tuple[float, str]]:
     """Draws ``data`` in ``rect``. ``relative``: the axis ends at "now" (live), else it runs
     from the record's start. Returns the markers' x positions and texts (for tooltips)."""
     text = text or QColor("#202020")
@@ -48,13 +49,16 @@ def paint_timeline(p: QPainter, rect: QRectF, data: TimelineData, relative: bool
     if base is not None:
         p.fillRect(rect, base)
     font = QFont(p.font())
-    font.setPointSizeF(max(6.0, font.pointSizeF() * 0.8))
+    if font.pointSizeF() > 0:
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.8))
+    else:  # a picture's font, set in pixels
+        font.setPixelSize(max(8, int(font.pixelSize() * 0.8)))
     p.setFont(font)
     legend_h = p.fontMetrics().height() + 2
     axis_h = p.fontMetrics().height() + 2
     plot = QRectF(rect.left() + 4, rect.top() + legend_h + MARK_H,
-                  rect.width() - 8, rect.height() - legend_h - MARK_H - BAND_H - axis_h - 4)
-    band = QRectF(plot.left(), plot.bottom() + 2, plot.width(), BAND_H)
+                  rect.width() - 8, rect.height() - legend_h - MARK_H - band_h - axis_h - 4)
+    band = QRectF(plot.left(), plot.bottom() + 2, plot.width(), band_h)
     t1 = data.now if relative else max(data.now, data.start + 1.0)
     t0 = t1 - data.span_s if relative else data.start
     span = max(t1 - t0, 1e-6)
@@ -95,7 +99,7 @@ def paint_timeline(p: QPainter, rect: QRectF, data: TimelineData, relative: bool
     for start, end in data.no_face:
         a, b = max(x_of(start), plot.left()), min(x_of(t1 if end is None else end), plot.right())
         if b > a:
-            p.fillRect(QRectF(a, plot.top(), b - a, plot.height() + BAND_H + 2), shade)
+            p.fillRect(QRectF(a, plot.top(), b - a, plot.height() + band_h + 2), shade)
 
     # the shares, one line per mood, thinned to ~one point per 2 px
     samples = [s for s in data.samples if s.t >= t0]
@@ -106,7 +110,7 @@ def paint_timeline(p: QPainter, rect: QRectF, data: TimelineData, relative: bool
         bottom, height = plot.bottom(), plot.height()
         xs = [left + s.t * scale for s in thinned]
         for i, mood in enumerate(EMOTIONS):
-            p.setPen(QPen(MOOD_COLOURS[mood], 1.0))  # 1 px: the raster engine's fast path
+            p.setPen(QPen(MOOD_COLOURS[mood], line_width))  # 1 px: the raster engine's fast path
             p.drawPolyline(QPolygonF([QPointF(x, bottom - s.shares[i] * height)
                                       for x, s in zip(xs, thinned)]))
         # the decided mood, as a band: one rectangle per run of the same mood, no
