@@ -166,3 +166,23 @@ def test_the_settings_dialog_checkbox_turns_recording_on(qtbot, make_app, tmp_pa
     checkbox.click()
     qtbot.waitUntil(lambda: app.window.recording_label.isVisibleTo(app.window), timeout=3000)
     dialog.reject()
+
+
+def test_another_clients_profile_starts_its_own_record(qtbot, make_app, tmp_path, data_home):
+    config = tmp_path / "settings.toml"
+    save_settings(config, Settings(profiles={"Anna": Profile(record_sessions=True),
+                                             "Ben": Profile(record_sessions=True),
+                                             "Cleo": Profile()}, active_profile="Anna"))
+    app = make_app(config=str(config))
+    app.start()
+    feel(app.session, "sad")
+    app.switch_profile("Ben")
+    feel(app.session, "happy")
+    app.switch_profile("Cleo")  # Cleo is not recorded
+    assert not app.window.recording_label.isVisibleTo(app.window)
+    feel(app.session, "angry")
+    app.shutdown()
+    [anna], [ben] = list_sessions("Anna"), list_sessions("Ben")
+    assert anna.ended and [m["mood"] for m in anna.moods] == ["sad"]
+    assert ben.ended and "angry" not in [m["mood"] for m in ben.moods]
+    assert list_sessions("Cleo") == []
