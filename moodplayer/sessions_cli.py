@@ -75,12 +75,12 @@ def cmd_report(args) -> int:
 
     from moodplayer.report import ReportError, write_report
 
+    # Fonts and painting need a GUI application; no window is shown, so no display either.
     app = QGuiApplication.instance() or QGuiApplication(["moodplayer", "-platform", "offscreen"])
     try:
         write_report(record, out)
     except ReportError as err:
         return _fail(str(err))
-    finally:
-        del app
+    app.processEvents()
     print(f"report of session {record.id} ({profile}) written to {out}")
     return 0

@@ -67,9 +67,15 @@ class MainWindow(QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.notice)
-        layout.addWidget(splitter, 1)
+        # The timeline under the rest, in a splitter: dragged (or folded) away it leaves the
+        # window as small as it was without it.
         self.timeline = TimelinePanel()  # the last minutes of moods (collapsible)
-        layout.addWidget(self.timeline)
+        vertical = QSplitter(Qt.Orientation.Vertical)
+        vertical.addWidget(splitter)
+        vertical.addWidget(self.timeline)
+        vertical.setStretchFactor(0, 1)
+        vertical.setCollapsible(0, False)
+        layout.addWidget(vertical, 1)
         self.setCentralWidget(central)
 
         self.loading = QProgressBar()
@@ -85,6 +91,7 @@ class MainWindow(QMainWindow):
         self.recording_label.setToolTip("This session is recorded (moods, why, tracks; no images)")
         self.recording_label.hide()
         bar = self.statusBar()
+        bar.addWidget(self.timeline.toggle)  # folds the timeline away
         for w in (self.loading_label, self.loading):
             bar.addWidget(w)
         for w in (self.recording_label, self.engine_label, self.fps_label, self.source_label):

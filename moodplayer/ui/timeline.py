@@ -14,7 +14,7 @@ import time
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPolygonF
-from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QToolButton, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSizePolicy, QToolButton, QToolTip, QVBoxLayout, QWidget
 
 from moodplayer.core.emotions import EMOTIONS
 from moodplayer.core.timeline_data import TimelineData
@@ -163,7 +163,6 @@ class TimelineView(QWidget):
         self._last_update = 0.0
         self._markers: list[tuple[float, str]] = []
         self.setMouseTracking(True)
-        self.setMinimumHeight(120)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setAccessibleName("mood timeline")
 
@@ -208,7 +207,8 @@ class TimelineView(QWidget):
 
 
 class TimelinePanel(QWidget):
-    """The live timeline under a button that folds it away."""
+    """The live timeline, and a button that folds it away. The button is not in the panel:
+    the window puts it in its status bar, so the timeline costs no height when folded."""
 
     toggled = Signal(bool)
 
@@ -224,17 +224,12 @@ class TimelinePanel(QWidget):
         self.toggle.setText(f"Mood timeline (last {minutes} min)")
         self.toggle.setAutoRaise(True)
         self.toggle.toggled.connect(self._show)
-        head = QHBoxLayout()
-        head.setContentsMargins(0, 0, 0, 0)
-        head.addWidget(self.toggle)
-        head.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(head)
         layout.addWidget(self.view)
 
     def _show(self, shown: bool) -> None:
-        self.view.setVisible(shown)
+        self.setVisible(shown)
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
         self.toggled.emit(shown)
         if shown:
