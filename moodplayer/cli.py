@@ -14,7 +14,7 @@ import sys
 
 from moodplayer.core.settings import PROFILE_OPTIONS, SETTINGS_OPTIONS
 
-COMMANDS = ("run", "analyze", "eval", "bench", "doctor")
+COMMANDS = ("run", "analyze", "eval", "bench", "doctor", "sessions", "report")
 DEV_COMMANDS = ("eval", "bench")  # need the development install; the bundle leaves them out
 MODEL_SETTINGS = ("engine", "detector", "align", "expand_percentage")
 REACTION_SETTINGS = ("window_s", "margin", "min_dwell_s", "no_face_timeout_s")
@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
         _add_dev_parsers(sub)
 
     sub.add_parser("doctor", help="check cameras, libvlc, models and Qt; say how to fix")
+    from moodplayer.sessions_cli import add_parsers as add_session_parsers
+
+    add_session_parsers(sub, _add_config_options)  # sessions, report (issue 13)
     return parser
 
 
@@ -142,6 +145,10 @@ def main(argv: list[str] | None = None) -> int:
         from moodplayer.dev.bench import cmd_bench
 
         return cmd_bench(args)
+    if args.command in ("sessions", "report"):
+        from moodplayer import sessions_cli
+
+        return sessions_cli.cmd_sessions(args) if args.command == "sessions" else sessions_cli.cmd_report(args)
     if args.command == "doctor":
         from moodplayer.doctor import run_doctor
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from moodplayer.core.config import Effective
+from moodplayer.core.explain import mood_why, playlist_why
 from moodplayer.core.mood_window import MoodWindow
 from moodplayer.vision.sources import SourceError, VideoFileSource, parse_source
 
@@ -34,7 +37,10 @@ def analyze_video(path: str, effective: Effective, stride: int = 1,
                 "scores": {k: round(v, 4) for k, v in r.score_dict().items()},
             })
             if step.state.changed:
-                moods.append({"t": r.t, "mood": step.state.mood})
+                st = step.state
+                previous = moods[-1]["mood"] if moods else None
+                why = mood_why(st.mood, st.shares, effective.window, previous)
+                moods.append({"t": r.t, "mood": st.mood, "why": music_why(why, st.mood, effective)})
     finally:
         source.close()
     return {
@@ -46,3 +52,13 @@ def analyze_video(path: str, effective: Effective, stride: int = 1,
         "readings": readings,
         "moods": moods,
     }
+
+
+def music_why(reason: str, mood: str, effective: Effective) -> str:
+    """The mood's why and the playlist the profile gives that mood, as the app would say it
+    (no playlist is loaded here: its name is the folder's or the file's)."""
+    profile = effective.profile
+    where = profile.playlists.get(mood)
+    name = f"{mood} ({Path(where).name})" if where else mood
+    lift = profile.lift.get(mood)
+    return playlist_why(reason, name, lift.target if lift else None, lift.tracks if lift else None)

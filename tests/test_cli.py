@@ -25,6 +25,9 @@ def test_analyze_json_on_a_generated_clip(tmp_path):
     first = out["readings"][0]
     assert set(first) == {"t", "face", "emotion", "scores"} and len(first["face"]) == 4
     assert [m["mood"] for m in out["moods"]] == ["happy", "surprise"]
+    why = out["moods"][1]["why"]  # the sentence the app shows (core/explain.py)
+    assert why.startswith("surprise: ") and "of the last 5 s" in why
+    assert why.endswith("ahead of happy by 0.15 or more for 1.0 s → playlist surprise")
     switch = out["moods"][1]["t"]
     assert 6.0 < switch < 6.0 + 0.6 * 5.0  # within 0.6 x the 5 s window
     assert sorted(os.listdir(tmp_path)) == ["faces.mp4"]  # nothing written besides

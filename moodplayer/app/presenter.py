@@ -25,7 +25,7 @@ class Presenter(QObject):
         self.window = window
         self._handlers = {
             events.ReadingsSeen: self._readings_seen,
-            events.MoodChanged: lambda e: self.mood_changed.emit(e.mood),
+            events.MoodChanged: self._mood_changed,
             events.PlaylistStarted: self._playlist_started,
             events.TrackChanged: self._track_changed,
             events.PlaylistRefused: lambda e: window.show_message(
@@ -38,6 +38,9 @@ class Presenter(QObject):
         }
 
     def __call__(self, event: object) -> None:
+        timeline = self.window.timeline.view
+        if timeline.data.on_event(event):  # the timeline sees every event
+            timeline.changed()
         handler = self._handlers.get(type(event))
         if handler is not None:
             handler(event)
@@ -54,7 +57,14 @@ class Presenter(QObject):
         mood.show_mood(e.state.mood, e.state.confidence,
                        "(no face: holding)" if e.state.face_lost else "")
 
+    def _mood_changed(self, e: events.MoodChanged) -> None:
+        self.window.mood.show_why(e.why)
+        self.mood_changed.emit(e.mood)
+
     def _playlist_started(self, e: events.PlaylistStarted) -> None:
+        if e.why:
+            log.info("playlist: %s", e.why)
+            self.window.mood.show_why(e.why)
         tracks = e.playlist.tracks
         self.window.player.tracks.show_tracks([t.label for t in tracks],
                                               {i for i, t in enumerate(tracks) if t.missing})
@@ -62,6 +72,8 @@ class Presenter(QObject):
         self.playlist_started.emit(e.name)
 
     def _track_changed(self, e: events.TrackChanged) -> None:
+        if e.why:
+            log.info("track: %s", e.why)
         self.window.player.tracks.mark_current(e.index)
         self.window.player.cover.show_cover(cover_for(e.track.path) if e.track else None)
         if e.track is not None and e.playlist is not None:

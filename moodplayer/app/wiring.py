@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QApplication
 from moodplayer.app.presenter import Presenter
 from moodplayer.app.preview_feed import PreviewFeed
 from moodplayer.app.profiles import ProfileCommands
+from moodplayer.app.recording import Recording
+from moodplayer.app.sessions import SessionCommands
 from moodplayer.core.config import ConfigError, effective_config
 from moodplayer.core.emotions import EMOTIONS
 from moodplayer.core.events import ReadingsSeen
@@ -95,6 +97,9 @@ class MoodPlayerApp(QObject):
         self.session = Session(self.backend, self.settings.profile, lambda e: demo_playlists_dir() / e)
         self.session.subscribe(self.presenter)
         self.session.load_playlists()
+        self.recording = Recording(self.session, self.window)  # the session record (opt-in)
+        self.sessions = SessionCommands(self.window, lambda: self.settings.active_profile,
+                                        self.recording.path)
         self.profiles = ProfileCommands(self.window, lambda: self.settings,
                                         self.apply_settings, self.save_now)
 
@@ -129,6 +134,8 @@ class MoodPlayerApp(QObject):
         self._settings_dirty = True
         self.session.configure(new.profile, new_client=old.active_profile != new.active_profile)
         self.window.profile_bar.show_profiles(list(new.profiles), new.active_profile)
+        if self._started:
+            self.recording.update(new.active_profile, new.profile.record_sessions)
 
     def save_now(self) -> None:
         try:
@@ -192,6 +199,7 @@ class MoodPlayerApp(QObject):
         w.profile_bar.profile_command.connect(self.profile_command)
         w.profile_bar.settings_requested.connect(self.open_settings)
         w.music_dropped.connect(self.profiles.use_music)
+        w.sessions_requested.connect(self.sessions.open_window)
 
         # transport: seek, repeat one, shuffle, mute go to the player as they are
         c = w.player.controls
@@ -229,6 +237,7 @@ class MoodPlayerApp(QObject):
 
     def start(self) -> None:
         self._started = True
+        self.recording.update(self.settings.active_profile, self.settings.profile.record_sessions)
         geometry = self.settings.window_geometry
         if geometry:
             self.window.setGeometry(*geometry)
@@ -349,6 +358,7 @@ class MoodPlayerApp(QObject):
         if not self.capture.isFinished():  # never started (the model never came up)
             self.capture.source.close()
         self.backend.close()
+        self.recording.stop()
         g = self.window.geometry()
         geometry = [g.x(), g.y(), g.width(), g.height()]
         if self._started and geometry != self.settings.window_geometry:

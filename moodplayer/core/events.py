@@ -25,6 +25,7 @@ class MoodChanged:
     previous: str | None
     confidence: float
     shares: dict[str, float] = field(default_factory=dict)
+    why: str = ""  # one sentence (core/explain.py)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class PlaylistStarted:
     name: str
     playlist: Playlist
     lifting_towards: str | None = None
+    why: str = ""  # what made it play, one sentence (core/explain.py)
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,14 @@ class TrackChanged:
     index: int
     track: Track | None
     playlist: Playlist | None
+    why: str = ""  # which track, and where in the lift (core/explain.py)
+
+
+@dataclass(frozen=True)
+class TrackFinished:
+    """The track played to its end by itself (not skipped); a TrackChanged follows."""
+
+    index: int
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,9 @@ from moodplayer.core.events import (
     ReadingsSeen,
     Resumed,
     TrackChanged,
+    TrackFinished,
 )
+from moodplayer.core.explain import mood_why, override_why, playlist_why, track_why
 from moodplayer.core.lift import lift_order
 from moodplayer.core.mapping import PlaylistSelector
 from moodplayer.core.mood_window import MoodState, MoodWindow
@@ -70,6 +72,7 @@ class Session:
         self.last_reading: Reading | None = None
         self.mood_history: list[tuple[float, str]] = []  # (reading time, mood)
         self.closed = False
+        self.mood_reason = ""  # why the current mood (core/explain.py)
         self._listeners: list[Callable[[object], None]] = []
 
     def close(self) -> None:
@@ -80,6 +83,10 @@ class Session:
     # --- events ---------------------------------------------------------------------------
     def subscribe(self, listener: Callable[[object], None]) -> None:
         self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[object], None]) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
 
     def _emit(self, event: object) -> None:
         for listener in list(self._listeners):
@@ -110,7 +117,7 @@ class Session:
         current = self.selector.current
         if current and (new_client or old.playlists.get(current) != profile.playlists.get(current)
                         or old.lift.get(current) != profile.lift.get(current)):
-            self._switch_to(current)
+            self._switch_to(current, f"the profile changed ({self.mood_reason or current})")
 
     # --- readings -------------------------------------------------------------------------
     def push_readings(self, batch: list[Reading]) -> MoodState | None:
@@ -132,9 +139,11 @@ class Session:
     def _on_mood(self, t: float, state: MoodState) -> None:
         previous = self.mood_history[-1][1] if self.mood_history else None
         self.mood_history.append((t, state.mood))
-        log.info("mood: %s", state.mood)
-        self._emit(MoodChanged(t, state.mood, previous, state.confidence, dict(state.shares)))
-        self._switch_to(self.selector.on_mood(state.mood))
+        self.mood_reason = mood_why(state.mood, state.shares, self.window.config, previous)
+        log.info("mood: %s (%s)", state.mood, self.mood_reason)
+        self._emit(MoodChanged(t, state.mood, previous, state.confidence, dict(state.shares),
+                               self.mood_reason))
+        self._switch_to(self.selector.on_mood(state.mood), self.mood_reason)
 
     def _on_face_presence(self, t: float, lost: bool) -> None:
         if lost == self.face_lost:
@@ -154,11 +163,12 @@ class Session:
     def choose(self, name: str | None) -> None:
         """The dropdown: a playlist overrides the mood until Auto (None) is picked again."""
         self._emit(OverrideChanged(name))
+        reason = override_why(name)
         target = self.selector.on_override(name)
         playing = self.player.playlist.name if self.player.playlist else None
         if target is None and name is not None and playing != name:
             target = name  # picked the mood's own playlist while its lift plays: play it as is
-        self._switch_to(target)
+        self._switch_to(target, reason if name else f"{reason}; {self.mood_reason}")
 
     def toggle(self) -> None:
         if self.player.state == PLAYING:
@@ -211,9 +221,10 @@ class Session:
         """A track ended by itself (not skipped)."""
         if self.closed:
             return
+        self._emit(TrackFinished(self.player.current_index))
         target = self.selector.on_track_finished()
-        if target is not None:
-            self._switch_to(target)  # a switch that waited for the end of the track
+        if target is not None:  # a switch that waited for the end of the track
+            self._switch_to(target, f"the track ended; {self.mood_reason}")
             return
         lift = self.lift
         if lift is not None:
@@ -224,10 +235,18 @@ class Session:
     def on_track_changed(self, index: int) -> None:
         playlist = self.player.playlist
         track = playlist.tracks[index] if playlist and 0 <= index < len(playlist.tracks) else None
-        self._emit(TrackChanged(index, track, playlist))
+        why = ""
+        if track is not None:
+            lift = self.lift
+            position = None
+            if lift is not None:
+                position = (min(lift.tracks, max(1, lift.tracks - lift.left + 1)), lift.tracks)
+            why = track_why(track.title, index, playlist.name, position,
+                            lift.target.name if lift else None)
+        self._emit(TrackChanged(index, track, playlist, why))
 
     # --- music ----------------------------------------------------------------------------
-    def _switch_to(self, name: str | None) -> None:
+    def _switch_to(self, name: str | None, reason: str = "") -> None:
         if name is None or self.closed:
             return
         playlist = self.playlists[name]
@@ -238,7 +257,10 @@ class Session:
         lift = None
         if self.profile.strategy(name) == "lift" and self.selector.override is None:
             playlist, lift = self._lift_plan(name, playlist)
-        self._emit(PlaylistStarted(name, playlist, lift.target.name if lift else None))
+        towards = lift.target.name if lift else None
+        why = playlist_why(reason or name, self.playlists[name].name, towards,
+                           lift.tracks if lift else None)
+        self._emit(PlaylistStarted(name, playlist, towards, why))
         self.lift = lift
         self.paused_by_policy = False
         if lift is None:
@@ -272,6 +294,8 @@ class Session:
         target = lift.target
         index = (lift.resume_at + max(0, at - lift.tracks)) % len(target.tracks)
         self._emit(LiftFinished(lift.mood, target.name))
-        self._emit(PlaylistStarted(target.name, target, None))
+        self._emit(PlaylistStarted(target.name, target, None,
+                                   f"the lift from {lift.mood} reached {target.name}: "
+                                   f"only {target.name} from now on"))
         self.player.load(target, index)
 

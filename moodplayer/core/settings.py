@@ -57,6 +57,8 @@ class Profile:
                                   choices=NO_FACE_POLICIES)
     switch_policy: str = setting("now", "Switch music", "at once, or when the current track ends",
                                  choices=SWITCH_POLICIES)
+    record_sessions: bool = setting(False, "Record sessions",
+                                    "keep a record of each session: moods, why, tracks (never images)")
     # emotion -> folder or playlist file; an emotion missing here uses the demo playlist.
     playlists: dict[str, str] = setting(
         {}, "Playlists", "emotion -> folder or .m3u/.m3u8 path",

@@ -20,6 +20,7 @@ from moodplayer.ui.mood_panel import MoodPanel
 from moodplayer.ui.player_controls import PlayerPanel
 from moodplayer.ui.preview import PAUSE_SHORTCUT, PreviewView
 from moodplayer.ui.profile_bar import ProfileBar
+from moodplayer.ui.timeline import TimelinePanel
 
 K = Qt.Key
 # (what it does, its keys: the first is the one the Help lists first)
@@ -39,12 +40,13 @@ PLAYBACK_SHORTCUTS = (
 
 class MainWindow(QMainWindow):
     music_dropped = Signal(list)  # [Path]: folders, playlists or audio files dropped on the window
+    sessions_requested = Signal()  # the Sessions window (the profile's session records)
 
     def __init__(self) -> None:
         super().__init__()
         self.setWindowTitle("MoodPlayer")
         self.setAcceptDrops(True)
-        self.resize(1100, 640)
+        self.resize(1100, 760)
         self.profile_bar = ProfileBar()
         self.addToolBar(self.profile_bar)
         self.preview = PreviewView()
@@ -69,7 +71,15 @@ class MainWindow(QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.notice)
-        layout.addWidget(splitter, 1)
+        # The timeline under the rest, in a splitter: dragged (or folded) away it leaves the
+        # window as small as it was without it.
+        self.timeline = TimelinePanel()  # the last minutes of moods (collapsible)
+        vertical = QSplitter(Qt.Orientation.Vertical)
+        vertical.addWidget(splitter)
+        vertical.addWidget(self.timeline)
+        vertical.setStretchFactor(0, 1)
+        vertical.setCollapsible(0, False)
+        layout.addWidget(vertical, 1)
         self.setCentralWidget(central)
 
         self.loading = QProgressBar()
@@ -79,10 +89,16 @@ class MainWindow(QMainWindow):
         self.engine_label = QLabel("engine: –")
         self.fps_label = QLabel("analysis: – fps")
         self.source_label = QLabel("source: –")
+        self.recording_label = QLabel("● recording")
+        self.recording_label.setObjectName("recordingLabel")
+        self.recording_label.setStyleSheet("color:#c62828;font-weight:bold;")
+        self.recording_label.setToolTip("This session is recorded (moods, why, tracks; no images)")
+        self.recording_label.hide()
         bar = self.statusBar()
+        bar.addWidget(self.timeline.toggle)  # folds the timeline away
         for w in (self.loading_label, self.loading):
             bar.addWidget(w)
-        for w in (self.engine_label, self.fps_label, self.source_label):
+        for w in (self.recording_label, self.engine_label, self.fps_label, self.source_label):
             bar.addPermanentWidget(w)
         self.actions_by_name: dict[str, QAction] = {}
         self._build_menus()
@@ -112,6 +128,12 @@ class MainWindow(QMainWindow):
             action.triggered.connect(slots[name])
             playback.addAction(action)
             self.actions_by_name[name] = action
+        sessions = QAction("&Sessions…", self)
+        sessions.setToolTip("The profile's recorded sessions: timeline, report, delete")
+        sessions.triggered.connect(self.sessions_requested.emit)
+        self.menuBar().addMenu("&Record").addAction(sessions)
+        self.profile_bar.addAction(sessions)
+        self.actions_by_name["Sessions…"] = sessions
         help_menu = self.menuBar().addMenu("&Help")
         shortcuts = QAction("&Keyboard shortcuts", self)
         shortcuts.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
@@ -143,6 +165,9 @@ class MainWindow(QMainWindow):
         self.messages.append(text)
         self.notice.setText("\n".join(self.messages[-3:]))
         self.notice.show()
+
+    def show_recording(self, on: bool) -> None:
+        self.recording_label.setVisible(on)
 
     def show_loading(self, loading: bool, text: str = "") -> None:
         self.loading.setVisible(loading)

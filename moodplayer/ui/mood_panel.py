@@ -110,6 +110,10 @@ class MoodPanel(QWidget):
         self.mood_label = QLabel("Mood: waiting for a face…")
         self.mood_label.setObjectName("moodLabel")
         self.mood_label.setStyleSheet("font-size:20px;font-weight:bold;")
+        self.why_label = QLabel("")
+        self.why_label.setObjectName("whyLabel")
+        self.why_label.setWordWrap(True)  # one sentence: why this mood, why this music
+        self.why_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.faces_label = QLabel("")
         self.faces_label.setObjectName("facesLabel")
         self.faces_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -125,8 +129,13 @@ class MoodPanel(QWidget):
         heading.addWidget(self.mood_label, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(heading)
+        layout.addWidget(self.why_label)
         layout.addWidget(self.faces_label)
         layout.addLayout(form)
+
+    def show_why(self, text: str) -> None:
+        _set_text(self.why_label, text)
+        self.why_label.setToolTip(text)
 
     def show_faces(self, count: int) -> None:
         _set_text(self.faces_label, f"{count} faces in view: the largest one decides" if count > 1 else "")

@@ -34,7 +34,8 @@ from moodplayer.core.lift import STRATEGIES
 from moodplayer.core.settings import LIFT_OPTIONS, PROFILE_OPTIONS, SETTINGS_OPTIONS, Lift, Settings
 from moodplayer.ui.option_fields import editor_for, on_edit, show_value, value_of
 
-REACTION = ("window_s", "margin", "min_dwell_s", "switch_policy", "no_face_timeout_s", "no_face_policy")
+REACTION = ("window_s", "margin", "min_dwell_s", "switch_policy", "no_face_timeout_s", "no_face_policy",
+            "record_sessions")
 
 PLAYLIST_SUFFIXES = (".m3u", ".m3u8", ".pls", ".xspf")
 INVALID = "background:#ffd7d7;"

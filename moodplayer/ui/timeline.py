@@ -1,0 +1,236 @@
+"""The mood timeline: the seven moods' windowed shares over the last minutes, the decided
+mood as a band, markers for switches, track changes, overrides and pauses (each shows its
+explanation under the pointer), and the spans with no face.
+
+Drawn with QPainter, by one function (``paint_timeline``) that the live view, the Sessions
+window and the PDF/HTML report share (docs/performance.md says why not a chart library).
+Cheap on purpose: at most one repaint every ``MIN_REPAINT_S`` whatever the reading rate,
+and each line is thinned to about one point per two pixels before drawing.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPolygonF
+from PySide6.QtWidgets import QSizePolicy, QToolButton, QToolTip, QVBoxLayout, QWidget
+
+from moodplayer.core.emotions import EMOTIONS
+from moodplayer.core.timeline_data import TimelineData
+
+MOOD_COLOURS = {
+    "angry": QColor("#d32f2f"), "disgust": QColor("#689f38"), "fear": QColor("#7b1fa2"),
+    "happy": QColor("#f9a825"), "sad": QColor("#1976d2"), "surprise": QColor("#f57c00"),
+    "neutral": QColor("#757575"),
+}
+MARKER_COLOURS = {
+    "mood": QColor("#000000"), "track": QColor("#00897b"), "override": QColor("#c2185b"),
+    "pause": QColor("#5d4037"), "resume": QColor("#5d4037"), "lift": QColor("#f9a825"),
+}
+MIN_REPAINT_S = 0.25  # at most 4 repaints a second
+BAND_H = 12
+MARK_H = 10
+
+
+def _fmt_time(seconds: float) -> str:
+    minutes, s = divmod(int(round(abs(seconds))), 60)
+    return f"{'-' if seconds < 0 else ''}{minutes}:{s:02d}"
+
+
+def paint_timeline(p: QPainter, rect: QRectF, data: TimelineData, relative: bool = True,
+                   text: QColor | None = None, base: QColor | None = None,
+                   line_width: float = 1.0, band_h: float = BAND_H) -> list[tuple[float, str]]:
+    """Draws ``data`` in ``rect``. ``relative``: the axis ends at "now" (live), else it runs
+    from the record's start. Returns the markers' x positions and texts (for tooltips)."""
+    text = text or QColor("#202020")
+    p.save()
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    if base is not None:
+        p.fillRect(rect, base)
+    font = QFont(p.font())
+    if font.pointSizeF() > 0:
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.8))
+    else:  # a picture's font, set in pixels
+        font.setPixelSize(max(8, int(font.pixelSize() * 0.8)))
+    p.setFont(font)
+    legend_h = p.fontMetrics().height() + 2
+    axis_h = p.fontMetrics().height() + 2
+    plot = QRectF(rect.left() + 4, rect.top() + legend_h + MARK_H,
+                  rect.width() - 8, rect.height() - legend_h - MARK_H - band_h - axis_h - 4)
+    band = QRectF(plot.left(), plot.bottom() + 2, plot.width(), band_h)
+    t1 = data.now if relative else max(data.now, data.start + 1.0)
+    t0 = t1 - data.span_s if relative else data.start
+    span = max(t1 - t0, 1e-6)
+
+    def x_of(t: float) -> float:
+        return plot.left() + (t - t0) / span * plot.width()
+
+    # legend: the seven moods' colours
+    x = rect.left() + 4
+    for mood in EMOTIONS:
+        p.fillRect(QRectF(x, rect.top() + 4, 10, legend_h - 8), MOOD_COLOURS[mood])
+        p.setPen(text)
+        p.drawText(QPointF(x + 13, rect.top() + legend_h - 4), mood)
+        x += 18 + p.fontMetrics().horizontalAdvance(mood)
+
+    # frame, grid (every minute, or every 5 when long), time labels
+    grid = QColor(text)
+    grid.setAlpha(40)
+    p.setPen(QPen(grid, 1))
+    p.drawRect(plot)
+    step = 60.0 if span <= 900 else 300.0 if span <= 5400 else 900.0
+    ticks = int(span // step) + 1
+    for k in range(ticks):
+        # live: back from "now"; a record: on from its start
+        at, label = (t1 - k * step, "now" if k == 0 else f"-{_fmt_time(k * step)}") if relative \
+            else (t0 + k * step, _fmt_time(k * step))
+        gx = x_of(at)
+        p.setPen(QPen(grid, 1))
+        p.drawLine(QPointF(gx, plot.top()), QPointF(gx, plot.bottom()))
+        p.setPen(text)
+        lx = min(max(gx - p.fontMetrics().horizontalAdvance(label) / 2, rect.left()),
+                 rect.right() - p.fontMetrics().horizontalAdvance(label))
+        p.drawText(QPointF(lx, band.bottom() + axis_h), label)
+
+    # no-face spans, shaded
+    shade = QColor(text)
+    shade.setAlpha(30)
+    for start, end in data.no_face:
+        a, b = max(x_of(start), plot.left()), min(x_of(t1 if end is None else end), plot.right())
+        if b > a:
+            p.fillRect(QRectF(a, plot.top(), b - a, plot.height() + band_h + 2), shade)
+
+    # the shares, one line per mood, thinned to ~one point per 2 px
+    samples = [s for s in data.samples if s.t >= t0]
+    stride = max(1, int(len(samples) / max(plot.width() / 2, 1)))
+    thinned = samples[::stride]
+    if thinned:
+        left, scale = plot.left() - t0 / span * plot.width(), plot.width() / span
+        bottom, height = plot.bottom(), plot.height()
+        xs = [left + s.t * scale for s in thinned]
+        for i, mood in enumerate(EMOTIONS):
+            p.setPen(QPen(MOOD_COLOURS[mood], line_width))  # 1 px: the raster engine's fast path
+            p.drawPolyline(QPolygonF([QPointF(x, bottom - s.shares[i] * height)
+                                      for x, s in zip(xs, thinned)]))
+        # the decided mood, as a band: one rectangle per run of the same mood, no
+        # antialiasing (no seams between them)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        runs: list[list] = []  # [mood, x from, x to]
+        for x, s in zip(xs, thinned):
+            if runs and runs[-1][0] == s.mood:
+                runs[-1][2] = x
+            else:
+                if runs:
+                    runs[-1][2] = x
+                runs.append([s.mood, x, x])
+        runs[-1][2] = x_of(t1)
+        for mood, a, b in runs:
+            if mood in MOOD_COLOURS:
+                p.fillRect(QRectF(a, band.top(), max(b - a, 1.0), band.height()), MOOD_COLOURS[mood])
+
+    # markers: a tick above the plot and a thin line through it
+    placed: list[tuple[float, str]] = []
+    for m in data.markers:
+        if m.t < t0:
+            continue
+        mx = x_of(m.t)
+        colour = MARKER_COLOURS.get(m.kind, text)
+        line = QColor(colour)
+        line.setAlpha(90)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        p.setPen(QPen(line, 1))
+        p.drawLine(QPointF(mx, plot.top()), QPointF(mx, plot.bottom()))
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(colour)
+        top = plot.top() - MARK_H
+        p.drawPolygon(QPolygonF([QPointF(mx - 4, top), QPointF(mx + 4, top), QPointF(mx, plot.top())]))
+        placed.append((mx, m.text))
+    p.restore()
+    return placed
+
+
+class TimelineView(QWidget):
+    """The timeline, live or of a record. Shows data; emits nothing (no intents here)."""
+
+    def __init__(self, data: TimelineData | None = None, relative: bool = True,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.data = data or TimelineData()
+        self.relative = relative
+        self.repaints = 0
+        self._last_update = 0.0
+        self._markers: list[tuple[float, str]] = []
+        self.setMouseTracking(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setAccessibleName("mood timeline")
+
+    def sizeHint(self) -> QSize:
+        return QSize(600, 150)
+
+    def set_data(self, data: TimelineData) -> None:
+        self.data = data
+        self.update()
+
+    def changed(self) -> None:
+        """New data: repainted at most every MIN_REPAINT_S (readings come ~20 times a
+        second; a line moving 4 times a second looks the same and costs a fifth)."""
+        now = time.monotonic()
+        if self.isVisible() and now - self._last_update >= MIN_REPAINT_S:
+            self._last_update = now
+            self.update()
+
+    def paintEvent(self, event) -> None:
+        self.repaints += 1
+        p = QPainter(self)
+        pal = self.palette()
+        self._markers = paint_timeline(p, QRectF(self.rect()), self.data, self.relative,
+                                       pal.color(pal.ColorRole.Text), pal.color(pal.ColorRole.Base))
+        p.end()
+
+    def marker_positions(self) -> list[tuple[float, str]]:
+        """Where the last paint put the markers: (x, explanation)."""
+        return list(self._markers)
+
+    def marker_text_at(self, x: float, tolerance: float = 5.0) -> str | None:
+        near = [(abs(mx - x), text) for mx, text in self._markers if abs(mx - x) <= tolerance]
+        return min(near)[1] if near else None
+
+    def mouseMoveEvent(self, event) -> None:
+        text = self.marker_text_at(event.position().x())
+        if text:
+            QToolTip.showText(event.globalPosition().toPoint(), text, self)
+        else:
+            QToolTip.hideText()
+        super().mouseMoveEvent(event)
+
+
+class TimelinePanel(QWidget):
+    """The live timeline, and a button that folds it away. The button is not in the panel:
+    the window puts it in its status bar, so the timeline costs no height when folded."""
+
+    toggled = Signal(bool)
+
+    def __init__(self, minutes: int = 10, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = TimelineView(TimelineData(span_s=60.0 * minutes))
+        self.toggle = QToolButton()
+        self.toggle.setObjectName("timelineToggle")
+        self.toggle.setCheckable(True)
+        self.toggle.setChecked(True)
+        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow)
+        self.toggle.setText(f"Mood timeline (last {minutes} min)")
+        self.toggle.setAutoRaise(True)
+        self.toggle.toggled.connect(self._show)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+
+    def _show(self, shown: bool) -> None:
+        self.setVisible(shown)
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self.toggled.emit(shown)
+        if shown:
+            self.view.update()
