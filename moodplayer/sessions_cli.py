@@ -4,17 +4,14 @@ and one session's report, from the command line (core/record.py, report.py)."""
 from __future__ import annotations
 
 import json
-import sys
 
 
-def _fail(message: str, code: int = 2) -> int:
-    print(f"moodplayer: error: {message}", file=sys.stderr)
-    return code
+from moodplayer.command_config import fail
 
 
 def _profile(args) -> str:
     """--profile, else the settings file's active profile. Raises ConfigError."""
-    from moodplayer.cli import effective_from_args
+    from moodplayer.command_config import effective_from_args
 
     return effective_from_args(args).profile_name
 
@@ -37,7 +34,7 @@ def cmd_sessions(args) -> int:
     try:
         profile = _profile(args)
     except ConfigError as err:
-        return _fail(str(err))
+        return fail(str(err))
     records = list_sessions(profile)
     if args.json:
         print(json.dumps({"sessions": [r.summary() for r in records]}, ensure_ascii=False))
@@ -59,17 +56,17 @@ def cmd_report(args) -> int:
 
     out = Path(args.out).expanduser()
     if out.suffix.lower() not in (".pdf", ".html"):
-        return _fail(f"--out {args.out}: the report is a .pdf or an .html file")
+        return fail(f"--out {args.out}: the report is a .pdf or an .html file")
     try:
         profile = _profile(args)
     except ConfigError as err:
-        return _fail(str(err))
+        return fail(str(err))
     record = find_session(profile, args.session)
     if record is None:
         what = "no recorded session" if args.session == "latest" else f"no session {args.session!r}"
-        return _fail(f"{what} for profile {profile} (moodplayer sessions --profile {profile} lists them)")
+        return fail(f"{what} for profile {profile} (moodplayer sessions --profile {profile} lists them)")
     if not record.lines:
-        return _fail(f"session {record.id} is damaged ({record.damaged}): nothing to report")
+        return fail(f"session {record.id} is damaged ({record.damaged}): nothing to report")
 
     from PySide6.QtGui import QGuiApplication
 
@@ -80,7 +77,7 @@ def cmd_report(args) -> int:
     try:
         write_report(record, out)
     except ReportError as err:
-        return _fail(str(err))
+        return fail(str(err))
     app.processEvents()
     print(f"report of session {record.id} ({profile}) written to {out}")
     return 0

@@ -83,3 +83,32 @@ def no_leaked_threads_or_timers(request):
         except (RuntimeError, AttributeError):
             continue
     assert not leaks, f"test leaked: {leaks}"
+
+
+@pytest.fixture
+def make_session(monkeypatch):
+    """A session on a FakePlayer (tests/helpers.py) with playlists of made-up tracks:
+    ``make_session(profile, sizes={emotion: n}, missing={emotion})`` -> (session, player, events)."""
+    from helpers import FakePlayer, tracks
+    from moodplayer.core.emotions import EMOTIONS
+    from moodplayer.core.playlist import Playlist
+    from moodplayer.core.session import Session
+    from moodplayer.core.settings import Profile
+
+    def factory(profile=None, sizes=None, missing=()):
+        sizes = {e: 2 for e in EMOTIONS} | (sizes or {})
+
+        def fake_load(name, source):
+            if name in missing:
+                return Playlist(name, Path(source), [], problem="folder not found")
+            return Playlist(name, Path(source), tracks(name, sizes[name]))
+
+        monkeypatch.setattr("moodplayer.core.session.load_playlist", fake_load)
+        player = FakePlayer()
+        session = Session(player, profile or Profile(), lambda e: Path("/demo") / e)
+        player.session = session
+        seen = []
+        session.subscribe(seen.append)
+        session.load_playlists()
+        return session, player, seen
+    return factory

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import wave
@@ -12,6 +13,8 @@ import numpy as np
 import pytest
 
 from moodplayer.core.emotions import EMOTIONS, Reading
+from moodplayer.core.player import PAUSED, PLAYING, STOPPED
+from moodplayer.core.playlist import Track
 from moodplayer.vision.models import package_data
 
 FEAT_DATA = package_data("feat", "tests", "data")
@@ -72,3 +75,83 @@ def no_face(session, seconds: float) -> None:
     """Nobody in front of the camera for ``seconds`` (readings without a face)."""
     t = session.last_reading.t if session.last_reading else 0.0
     session.push_readings([Reading(t=t + 0.1 * (k + 1)) for k in range(int(seconds * 10))])
+
+
+class FakePlayer:
+    """Keeps the port's state; ``finish()`` ends the current track as a player would."""
+
+    def __init__(self) -> None:
+        self.state, self.playlist, self.current_index = STOPPED, None, -1
+        self.session = None
+
+    def load(self, playlist, index=None, autoplay=True, planned=False):
+        self.planned = planned
+        self.playlist, self.current_index = playlist, (index or 0) % len(playlist.tracks)
+        self.state = PLAYING if autoplay else self.state
+        self.session.on_track_changed(self.current_index)
+
+    def play(self):
+        self.state = PLAYING
+
+    def pause(self):
+        self.state = PAUSED
+
+    def _go(self, delta):
+        self.current_index = (self.current_index + delta) % len(self.playlist.tracks)
+        self.session.on_track_changed(self.current_index)
+
+    def next(self):
+        self._go(1)
+
+    def previous(self):
+        self._go(-1)
+
+    def finish(self):
+        playlist = self.playlist
+        self.session.on_track_finished()
+        if self.playlist is playlist:
+            self._go(1)
+
+    @property
+    def names(self):
+        return [t.path.stem for t in self.playlist.tracks]
+
+    @property
+    def playing(self):
+        return self.playlist.tracks[self.current_index].path.stem
+
+
+def tracks(prefix, n):
+    return [Track(Path(f"/music/{prefix}{k}.wav"), f"{prefix}{k}") for k in range(n)]
+
+
+def of(seen, kind):
+    return [e for e in seen if isinstance(e, kind)]
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def screenshot_under_xvfb(name: str, config: Path, seconds: int, *extra: str):
+    """Run the app under Xvfb (a real X server, xcb) and keep a screenshot of the screen in
+    artifacts/NAME (gitignored). Returns it as a QImage."""
+    artifacts = REPO / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    shot = artifacts / name
+    shot.unlink(missing_ok=True)
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    env["QT_QPA_PLATFORM"] = "xcb"
+    cmd = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", sys.executable, "-m", "moodplayer",
+           "--source", "demo", "--backend", "null", "--config", str(config), *extra,
+           "--quit-after", str(seconds), "--screenshot", str(shot)]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(shot))
+    assert image.width() == 1280 and image.height() == 800
+    return image
+
+
+needs_xvfb = pytest.mark.skipif(shutil.which("xvfb-run") is None,
+                                reason="Xvfb is installed by make setup")

@@ -3,15 +3,11 @@ real emotion model, the Qt event loop, libvlc writing the decoded audio to a WAV
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from helpers import feel, feat_file, wav_rms, write_tone
+from helpers import feel, feat_file, needs_xvfb, screenshot_under_xvfb, wav_rms, write_tone
 from media import HAPPY_STILL, SURPRISE_STILL, expression_video
 from moodplayer.app import AppOptions, MoodPlayerApp
 from moodplayer.core.emotions import EMOTIONS
@@ -130,31 +126,6 @@ def test_controls_emit_intents_that_drive_the_player(qtbot, tmp_path, make_app):
     assert app.backend.volume == 12
     app.shutdown()  # as on exit: the settings are written back
     assert (tmp_path / "s.toml").read_text().count("volume = 12") == 1  # remembered
-
-def screenshot_under_xvfb(name: str, config: Path, seconds: int, *extra: str):
-    """Run the app under Xvfb (a real X server, xcb) and keep a screenshot of the screen in
-    artifacts/NAME (gitignored). Returns it as a QImage."""
-    artifacts = REPO / "artifacts"
-    artifacts.mkdir(exist_ok=True)
-    shot = artifacts / name
-    shot.unlink(missing_ok=True)
-    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
-    env["QT_QPA_PLATFORM"] = "xcb"
-    cmd = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", sys.executable, "-m", "moodplayer",
-           "--source", "demo", "--backend", "null", "--config", str(config), *extra,
-           "--quit-after", str(seconds), "--screenshot", str(shot)]
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
-    assert result.returncode == 0, result.stderr[-2000:]
-    from PySide6.QtGui import QImage
-
-    image = QImage(str(shot))
-    assert image.width() == 1280 and image.height() == 800
-    return image
-
-
-needs_xvfb = pytest.mark.skipif(shutil.which("xvfb-run") is None,
-                                reason="Xvfb is installed by make setup")
-
 
 @needs_xvfb
 def test_screenshot_of_the_main_window_under_xvfb(tmp_path):

@@ -3,12 +3,11 @@ subscriber (the session computes it), and analyze says the same about a video.""
 
 from __future__ import annotations
 
-from helpers import feel
+from helpers import feel, of
 from moodplayer.core import events
 from moodplayer.core.explain import mood_why, playlist_why, track_why
 from moodplayer.core.mood_window import WindowConfig
 from moodplayer.core.settings import Lift, Profile
-from test_session import make_session, of  # noqa: F401  (the session fixture with a fake player)
 
 
 def test_mood_sentence_names_shares_runner_up_and_rule():
@@ -27,7 +26,7 @@ def test_playlist_and_track_sentences():
     assert track_why("Sun", 0, "happy") == "Sun: track 1 of the happy playlist"
 
 
-def test_the_session_attaches_the_why_to_its_events(make_session):  # noqa: F811
+def test_the_session_attaches_the_why_to_its_events(make_session):
     session, player, seen = make_session(Profile(lift={"sad": Lift("happy", 3)}),
                                          sizes={"sad": 3, "happy": 2})
     feel(session, "happy")

@@ -10,12 +10,11 @@ import resource
 
 import pytest
 
-from helpers import feel, moodplayer, no_face
+from helpers import feel, no_face
 from moodplayer.core.record import (
     delete_all_sessions,
     delete_session,
     list_sessions,
-    load_session,
     profile_dir,
 )
 from moodplayer.core.settings import Profile, Settings, save_settings

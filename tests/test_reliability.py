@@ -17,7 +17,7 @@ from moodplayer.core.playlist import load_playlist
 from moodplayer.playback.backend import PLAYING, STOPPED
 from moodplayer.dev.face_clips import HAPPY_STILL, clip_frames
 from moodplayer.vision.analyzer import Analyzer, AnalyzerConfig
-from moodplayer.vision.sources import FrameSource, SourceSpec, VideoFileSource, demo_video_path
+from moodplayer.vision.sources import FrameSource, SourceSpec, demo_video_path
 
 pytestmark = pytest.mark.e2e
 

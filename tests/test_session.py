@@ -5,88 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from helpers import feel, no_face
+from helpers import feel, no_face, of
 from moodplayer.core import events
-from moodplayer.core.emotions import EMOTIONS
-from moodplayer.core.player import PAUSED, PLAYING, STOPPED
-from moodplayer.core.playlist import Playlist, Track
-from moodplayer.core.session import Session
+from moodplayer.core.player import PAUSED, PLAYING
 from moodplayer.core.settings import Lift, Profile
-
-
-class FakePlayer:
-    """Keeps the port's state; ``finish()`` ends the current track as a player would."""
-
-    def __init__(self) -> None:
-        self.state, self.playlist, self.current_index = STOPPED, None, -1
-        self.session = None
-
-    def load(self, playlist, index=None, autoplay=True, planned=False):
-        self.planned = planned
-        self.playlist, self.current_index = playlist, (index or 0) % len(playlist.tracks)
-        self.state = PLAYING if autoplay else self.state
-        self.session.on_track_changed(self.current_index)
-
-    def play(self):
-        self.state = PLAYING
-
-    def pause(self):
-        self.state = PAUSED
-
-    def _go(self, delta):
-        self.current_index = (self.current_index + delta) % len(self.playlist.tracks)
-        self.session.on_track_changed(self.current_index)
-
-    def next(self):
-        self._go(1)
-
-    def previous(self):
-        self._go(-1)
-
-    def finish(self):
-        playlist = self.playlist
-        self.session.on_track_finished()
-        if self.playlist is playlist:
-            self._go(1)
-
-    @property
-    def names(self):
-        return [t.path.stem for t in self.playlist.tracks]
-
-    @property
-    def playing(self):
-        return self.playlist.tracks[self.current_index].path.stem
-
-
-def tracks(prefix, n):
-    return [Track(Path(f"/music/{prefix}{k}.wav"), f"{prefix}{k}") for k in range(n)]
-
-
-@pytest.fixture
-def make_session(monkeypatch):
-    def factory(profile=None, sizes=None, missing=()):
-        sizes = {e: 2 for e in EMOTIONS} | (sizes or {})
-
-        def fake_load(name, source):
-            if name in missing:
-                return Playlist(name, Path(source), [], problem="folder not found")
-            return Playlist(name, Path(source), tracks(name, sizes[name]))
-
-        monkeypatch.setattr("moodplayer.core.session.load_playlist", fake_load)
-        player = FakePlayer()
-        session = Session(player, profile or Profile(), lambda e: Path("/demo") / e)
-        player.session = session
-        seen = []
-        session.subscribe(seen.append)
-        session.load_playlists()
-        return session, player, seen
-    return factory
-
-
-def of(seen, kind):
-    return [e for e in seen if isinstance(e, kind)]
 
 
 def test_a_mood_plays_its_playlist_and_says_so(make_session):

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QToolTip
 from helpers import feel, no_face
 from moodplayer.core.emotions import EMOTIONS
 from moodplayer.core.timeline_data import TimelineData
-from test_e2e import needs_xvfb, screenshot_under_xvfb
+from helpers import needs_xvfb, screenshot_under_xvfb
 from moodplayer.ui.timeline import MOOD_COLOURS
 
 

@@ -29,7 +29,7 @@ WORKERS = ("ours", "deepface_analyze", "gui", "app")
 
 # --- the parent: runs the children and reports ---------------------------------------------
 def cmd_bench(args) -> int:
-    from moodplayer.cli import effective_from_args, fail
+    from moodplayer.command_config import effective_from_args, fail
     from moodplayer.core.config import ConfigError
     from moodplayer.core.settings import save_settings
 
