@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--rebalance", type=float, metavar="STRENGTH",
                     help="undo FER-2013's class prior: 0 off .. 1 fully")
     ev.add_argument("--quiet", action="store_true", help="no progress bar")
+    ev.add_argument("--per-person", type=int, metavar="K",
+                    help="also score a per-person calibration built from K pictures of each label")
     _add_model_options(ev)
 
     bench = sub.add_parser("bench", help="measure speed, memory and reaction time")
@@ -199,6 +201,8 @@ def cmd_eval(args) -> int:
     except DatasetError as err:
         return fail(str(err))
     cfg = model_config(args)
+    if args.per_person is not None and (args.per_person < 1 or args.baseline):
+        return fail("--per-person needs K >= 1 and the app's analyzer (not --baseline)")
     try:
         if args.baseline:
             from moodplayer.vision.baseline import extract_faces_reader
@@ -217,7 +221,21 @@ def cmd_eval(args) -> int:
                 f"width {d.detect_width or 'full'}, border {d.border:g}")
     except ModelUnavailable as err:
         return fail(str(err), code=3)
-    result = run_eval(data, read, show_progress=not args.quiet)
+    collect = reads = None
+    if args.per_person:  # each picture read once; its raw reading serves all three scores
+        from moodplayer.vision.per_person import NO_GROUP, Read
+
+        analyzer.keep_raw, reads = True, []
+
+        def collect(sample, reading):
+            reads.append(Read(sample.label, sample.group or NO_GROUP, analyzer.last_raw))
+    result = run_eval(data, read, show_progress=not args.quiet, collect=collect)
     result.update(engine=engine, detector=detector)
-    print(json.dumps(result) if args.json else format_table(result))
+    table = None if args.json else format_table(result)
+    if args.per_person:
+        from moodplayer.vision.per_person import format_per_person, per_person
+
+        result["per_person"] = per_person(reads, args.per_person)
+        table = None if args.json else table + "\n" + format_per_person(result["per_person"])
+    print(json.dumps(result) if args.json else table)
     return 0

@@ -95,8 +95,10 @@ def _add(data: Dataset, path: Path, label: str, group: str | None) -> None:
         data.samples.append(Sample(path, label, group))
 
 
-def run_eval(data: Dataset, read: Callable[[np.ndarray], Reading], show_progress: bool = True) -> dict:
-    """Read every sample with ``read`` (image -> Reading) and score the predictions."""
+def run_eval(data: Dataset, read: Callable[[np.ndarray], Reading], show_progress: bool = True,
+             collect: Callable[[Sample, Reading], None] | None = None) -> dict:
+    """Read every sample with ``read`` (image -> Reading) and score the predictions.
+    ``collect`` sees every sample that was read with its reading (``--per-person``)."""
     truth, predicted, groups = [], [], []
     progress = Progress(len(data.samples)) if show_progress else None
     start = time.perf_counter()
@@ -106,8 +108,11 @@ def run_eval(data: Dataset, read: Callable[[np.ndarray], Reading], show_progress
             data.skip("unreadable image", sample.path)
         else:
             truth.append(sample.label)
-            predicted.append(read(image).emotion)
+            reading = read(image)
+            predicted.append(reading.emotion)
             groups.append(sample.group)
+            if collect:
+                collect(sample, reading)
         if progress:
             progress.update(i + 1)
     elapsed = time.perf_counter() - start
