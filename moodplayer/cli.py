@@ -7,7 +7,7 @@ import json
 import logging
 import sys
 
-COMMANDS = ("run", "analyze", "eval", "bench", "doctor")
+COMMANDS = ("run", "analyze", "eval", "bench", "doctor", "calibrate")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--skip-baseline", action="store_true", help=argparse.SUPPRESS)
 
     sub.add_parser("doctor", help="check cameras, libvlc, models and Qt; say how to fix")
+    from moodplayer import calibrate_cmd  # calibration: its own module
+
+    calibrate_cmd.add_parser(sub)
     return parser
 
 
@@ -100,6 +103,10 @@ def main(argv: list[str] | None = None) -> int:
         from moodplayer.bench import cmd_bench
 
         return cmd_bench(args)
+    if args.command == "calibrate":
+        from moodplayer.calibrate_cmd import cmd_calibrate
+
+        return cmd_calibrate(args)
     if args.command == "doctor":
         from moodplayer.doctor import run_doctor
 

@@ -8,11 +8,12 @@ from moodplayer.core.mood_window import MoodWindow, WindowConfig
 from moodplayer.vision.sources import SourceError, VideoFileSource, parse_source
 
 if TYPE_CHECKING:
+    from moodplayer.core.calibration import Calibration
     from moodplayer.vision.analyzer import AnalyzerConfig
 
 
 def analyze_video(path: str, config: "AnalyzerConfig | None" = None, stride: int = 1,
-                  window_s: float = 5.0) -> dict:
+                  window_s: float = 5.0, calibration: "Calibration | None" = None) -> dict:
     spec = parse_source(path)
     if spec.kind != "file":
         raise SourceError(f"analyze takes a video file, not {path!r}")
@@ -21,6 +22,7 @@ def analyze_video(path: str, config: "AnalyzerConfig | None" = None, stride: int
     from moodplayer.vision.analyzer import Analyzer, AnalyzerConfig
 
     analyzer = Analyzer.create(config or AnalyzerConfig())
+    analyzer.set_calibration(calibration)
     window = MoodWindow(WindowConfig(window_s=window_s))
     readings, moods = [], []
     frames = analysed = 0
@@ -50,4 +52,6 @@ def analyze_video(path: str, config: "AnalyzerConfig | None" = None, stride: int
         "analyzed": analysed,
         "readings": readings,
         "moods": moods,
+        "calibration": None if calibration is None else {
+            "profile": calibration.profile, "labels": calibration.labels},
     }

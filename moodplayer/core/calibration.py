@@ -45,7 +45,9 @@ NEUTRAL_INDEX = EMOTIONS.index(NEUTRAL)
 NEUTRAL_RADIUS = {"features": 0.4, "scores": 0.3}
 GATE_SOFTNESS = 0.1  # the gate's width, as a fraction of the radius
 NEUTRAL_WEIGHT = 0.8  # share of the neutral score the gate decides (the network keeps the rest)
-EXPRESSION_WEIGHT = 0.5  # share of the expression vote the prototypes get
+# The network counts as this many examples against the person's: with n examples of a
+# label its prototype gets n / (n + 1) of that label's vote (0.5 for one picture).
+PRIOR_EXAMPLES = 1.0
 EXPRESSION_TEMPERATURE = 0.1  # softmax temperature over cosines
 # How much the expressions the resting face already leaks are discounted: each expression's
 # score is divided by (its score on the neutral + FLOOR) ** RESTING_STRENGTH. Strength 1 is
@@ -73,6 +75,7 @@ class LabelStats:
 @dataclass(frozen=True)
 class Calibration:
     stats: Mapping[str, LabelStats] = field(default_factory=dict)
+    profile: str | None = None  # whose it is (set by the store; not part of the numbers)
 
     @property
     def labels(self) -> list[str]:
@@ -124,7 +127,11 @@ class Calibration:
             mass = expression[k].sum()
             vote = _softmax(cosines / EXPRESSION_TEMPERATURE)
             expression = expression.copy()
-            expression[k] = (1 - EXPRESSION_WEIGHT) * expression[k] + EXPRESSION_WEIGHT * mass * vote
+            # Each label's examples earn it a share n / (n + PRIOR_EXAMPLES) of its vote:
+            # half with one picture, most of it with many frames.
+            counts = np.array([self.stats[label].count for _, label in shown], dtype=np.float64)
+            weight = counts / (counts + PRIOR_EXAMPLES)
+            expression[k] = (1 - weight) * expression[k] + weight * mass * vote
 
         out = np.empty(len(EMOTIONS))
         out[others] = (1 - p_neutral) * expression

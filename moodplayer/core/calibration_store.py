@@ -12,6 +12,7 @@ import json
 import os
 import re
 import zlib
+from dataclasses import replace
 from pathlib import Path
 
 from moodplayer.core.calibration import Calibration, CalibrationError
@@ -53,7 +54,7 @@ def load(profile: str) -> tuple[Calibration | None, str | None]:
     if not isinstance(data, dict) or data.get("profile") != profile:
         return None, f"{path} is not the calibration of profile {profile!r}; it is ignored"
     try:
-        return Calibration.from_dict(data.get("calibration")), None
+        return replace(Calibration.from_dict(data.get("calibration")), profile=profile), None
     except CalibrationError as err:
         return None, f"the calibration in {path} is damaged ({err}); it is ignored"
 
