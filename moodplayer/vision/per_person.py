@@ -43,14 +43,15 @@ def choose_calibration(reads: list[Read], k: int, seed: int = 0) -> set[int]:
     return chosen
 
 
-def per_person(reads: list[Read], k: int, seed: int = 0) -> dict:
+def per_person(reads: list[Read], k: int, seed: int = 0, fit_fn=fit) -> dict:
+    """``fit_fn`` (samples -> an object with ``apply``) lets a study compare methods."""
     cal_idx = choose_calibration(reads, k, seed)
     truth: list[str] = []
     predicted: dict[str, list[str | None]] = {w: [] for w in WAYS}
     per_group = []
     for group in sorted({r.group for r in reads}):
         members = [i for i, r in enumerate(reads) if r.group == group]
-        calibrations, problem = _calibrations([reads[i] for i in members if i in cal_idx])
+        calibrations, problem = _calibrations([reads[i] for i in members if i in cal_idx], fit_fn)
         tests = [reads[i] for i in members if i not in cal_idx]
         g_truth = [r.label for r in tests]
         g_pred = {w: [_predict(r, calibrations.get(w)) for r in tests] for w in WAYS}
@@ -69,11 +70,11 @@ def per_person(reads: list[Read], k: int, seed: int = 0) -> dict:
     return out
 
 
-def _calibrations(cal_reads: list[Read]) -> tuple[dict[str, Calibration], str | None]:
+def _calibrations(cal_reads: list[Read], fit_fn=fit) -> tuple[dict[str, Calibration], str | None]:
     samples = [(r.label, r.raw[0], r.raw[1]) for r in cal_reads if r.raw is not None]
     try:
-        return {"neutral_only": fit([s for s in samples if s[0] == "neutral"]),
-                "calibrated": fit(samples)}, None
+        return {"neutral_only": fit_fn([s for s in samples if s[0] == "neutral"]),
+                "calibrated": fit_fn(samples)}, None
     except CalibrationError as err:  # e.g. no face found on the neutral pictures
         return {}, str(err)
 
