@@ -71,20 +71,24 @@ def cmd_calibrate(args) -> int:
         # the input is checked before the model loads: a wrong path fails at once
         source = open_video(args.video) if args.video else None
         pictures = None if args.video else load_pictures(args.pictures, args.labels)
-        from moodplayer.vision.analyzer import Analyzer
+        try:
+            from moodplayer.vision.analyzer import Analyzer
 
-        analyzer = Analyzer.create(model_config(args))
-        analyzer.keep_raw = True
-        if source is not None:
-            samples, missed, seen = read_video(analyzer, source, script, args.video)
-        else:
-            samples, missed, seen = read_pictures(analyzer, pictures)
+            analyzer = Analyzer.create(model_config(args))
+            analyzer.keep_raw = True
+            if source is not None:
+                samples, missed, seen = read_video(analyzer, source, script, args.video)
+            else:
+                samples, missed, seen = read_pictures(analyzer, pictures)
+        finally:
+            if source is not None:
+                source.close()
         if not samples:
             raise CalibrateInputError(f"no face found in the labelled {seen}")
         try:
             calibration = fit(samples)
-        except CalibrationError as err:
-            raise CalibrateInputError(f"{err} (no face found in the neutral {seen}?)") from err
+        except CalibrationError as err:  # the neutral segment or pictures showed no face
+            raise CalibrateInputError(f"no face found in the neutral {seen}: {err}") from err
     except CalibrateInputError as err:
         return fail(str(err))
     except ModelUnavailable as err:
@@ -168,7 +172,7 @@ def read_video(analyzer, source, script: list[Segment], clip: str) -> tuple[list
     """(label, scores, features) of every labelled frame with a face, how many labelled
     frames had none, and what the samples are called."""
     samples = []
-    frames = missed = 0
+    frames = missed = labelled = 0
     try:
         while (image := source.read()) is not None:
             t = frames / source.fps  # media time, as analyze counts it
@@ -176,6 +180,7 @@ def read_video(analyzer, source, script: list[Segment], clip: str) -> tuple[list
             label = label_at(script, t)
             if label is None:
                 continue
+            labelled += 1
             analyzer.analyze(image, t)
             if analyzer.last_raw is None:
                 missed += 1
@@ -186,6 +191,9 @@ def read_video(analyzer, source, script: list[Segment], clip: str) -> tuple[list
         source.close()
     if frames == 0:
         raise CalibrateInputError(f"{clip} holds no frames")
+    if labelled == 0:
+        raise CalibrateInputError(f"the script's segments lie beyond the end of {clip} "
+                                  f"({frames / source.fps:.1f} s)")
     return samples, missed, "frames"
 
 
@@ -198,6 +206,9 @@ def load_pictures(folder: str, labels_csv: str | None):
         raise CalibrateInputError(str(err)) from err
     if not data.samples:
         raise CalibrateInputError(f"{folder} holds no labelled pictures ({dict(data.skipped)})")
+    if not any(sample.label == "neutral" for sample in data.samples):
+        raise CalibrateInputError(f"{folder} has no neutral pictures: a calibration starts "
+                                  "from the relaxed face")
     return data
 
 

@@ -151,6 +151,12 @@ def test_a_bad_script_exits_2_with_one_line_and_saves_nothing(clips, tmp_path, c
     assert calibration_files(tmp_path) == []
 
 
+def pictures_without_neutral(root: Path) -> Path:
+    (root / "pics" / "happy").mkdir(parents=True)
+    shutil.copy(feat_file(HAPPY_STILL), root / "pics" / "happy" / HAPPY_STILL)
+    return root / "pics"
+
+
 def assert_one_line(stderr: str, message: str) -> None:
     """One error line (TensorFlow Lite's own start-up line aside, printed by its C library)."""
     lines = [line for line in stderr.strip().splitlines() if not line.startswith("INFO: Created TensorFlow")]
@@ -165,6 +171,10 @@ def assert_one_line(stderr: str, message: str) -> None:
     (lambda clip, script: ["--video", str(clip), "--script", "/no/such/script.json"],
      "cannot read the script"),
     (lambda clip, script: ["--pictures", "/no/such/folder"], "is not a folder"),
+    (lambda clip, script: ["--video", str(clip), "--script", str(write_script(
+        script.parent / "late.json", [[60, 70, "neutral"]]))], "beyond the end of"),
+    (lambda clip, script: ["--pictures", str(pictures_without_neutral(script.parent))],
+     "has no neutral pictures"),
 ])
 def test_unusable_input_exits_2(clips, tmp_path, args, message):
     script = write_script(tmp_path / "s.json", [[0, 3, "neutral"]])

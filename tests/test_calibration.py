@@ -48,19 +48,39 @@ def test_resting_face_read_as_sad_reads_neutral_and_never_collapses_on_disgust()
                                        else {label: 0.8}))) == label
 
 
+def axis(*weights: float, dim: int = 32) -> np.ndarray:
+    v = np.zeros(dim)
+    v[:len(weights)] = weights
+    return v / np.linalg.norm(v)
+
+
 def test_neutral_gate_uses_features_when_the_engine_gives_them():
-    neutral_f, smile_f = direction(1), direction(2)
+    neutral_f = axis(1)
+    smile_f = axis(1, 1)  # 0.77 from the neutral: outside the gate, still this person
     resting = probs(angry=0.6, neutral=0.3)
     cal = fit([("neutral", resting, neutral_f)])
     assert cal.uses_features and cal.feature_dim == 32
     # the same angry-looking scores: near their neutral features it is their resting face
-    assert top(cal.apply(resting, neutral_f + 0.05 * direction(3))) == "neutral"
-    # far from it, it is not neutral, whatever the network's neutral score
+    assert top(cal.apply(resting, axis(1, 0.1))) == "neutral"
+    # away from it, it is not neutral, whatever the network's neutral score
     assert top(cal.apply(probs(neutral=0.5, happy=0.4), smile_f)) == "happy"
     # scores alone (features missing or of another length): still a valid probability vector
     for feats in (None, np.ones(5)):
         out = cal.apply(resting, feats)
         assert out.shape == (7,) and out.sum() == pytest.approx(1) and np.all(out >= 0)
+
+
+def test_a_face_unlike_anything_calibrated_gets_the_networks_reading():
+    # someone else in front of the camera: far from every prototype of this person
+    cal = fit([("neutral", probs(neutral=0.9), axis(1)), ("happy", probs(happy=0.9), axis(1, 1))])
+    stranger = axis(0, 0, 0, 1)
+    for reading in (probs(neutral=0.6, sad=0.3), probs(angry=0.5)):
+        assert np.allclose(cal.apply(reading, stranger), reading)
+    # 1.1 from the nearest prototype, halfway out: half the network's reading, half the
+    # calibrated one (the gate alone would leave neutral at about 0.12)
+    halfway = axis(0.395, 0, np.sqrt(1 - 0.395**2))
+    assert np.linalg.norm(halfway - axis(1)) == pytest.approx(1.1, abs=0.01)
+    assert 0.3 < cal.apply(probs(neutral=0.6, sad=0.3), halfway)[I["neutral"]] < 0.45
 
 
 def test_one_example_per_expression_blends_with_the_network():
