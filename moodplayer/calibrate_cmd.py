@@ -77,16 +77,17 @@ def cmd_calibrate(args) -> int:
             analyzer = Analyzer.create(model_config(args))
             analyzer.keep_raw = True
             if source is not None:
-                samples, missed, seen = read_video(analyzer, source, script, args.video)
+                samples, missed, seen, takes = read_video(analyzer, source, script, args.video)
             else:
                 samples, missed, seen = read_pictures(analyzer, pictures)
+                takes = None  # every picture is an example
         finally:
             if source is not None:
                 source.close()
         if not samples:
             raise CalibrateInputError(f"no face found in the labelled {seen}")
         try:
-            calibration = fit(samples)
+            calibration = fit(samples, takes)
         except CalibrationError as err:  # the neutral segment or pictures showed no face
             raise CalibrateInputError(f"no face found in the neutral {seen}: {err}") from err
     except CalibrateInputError as err:
@@ -105,7 +106,11 @@ def cmd_calibrate(args) -> int:
           f"{seen} with a face ({'features' if calibration.uses_features else 'scores only'})")
     for label in EMOTIONS:
         if counts[label]:
-            print(f"  {label:<9}{counts[label]:>5} {seen}")
+            takes_note = ""
+            if takes:
+                n = calibration.stats[label].count
+                takes_note = f" ({n} segment{'s' if n > 1 else ''})"
+            print(f"  {label:<9}{counts[label]:>5} {seen}{takes_note}")
     if missed:
         print(f"  left out: {missed} labelled {seen} without a face found")
     print(f"agreement with the labels on these {seen}: {100 * before:.1f} % before, "
@@ -149,11 +154,16 @@ def load_script(path: str) -> list[Segment]:
     return segments
 
 
-def label_at(script: list[Segment], t: float) -> str | None:
+def segment_at(script: list[Segment], t: float) -> Segment | None:
     for s in script:
         if s.start <= t < s.end:
-            return None if s.label == NO_LABEL else s.label
+            return s
     return None
+
+
+def label_at(script: list[Segment], t: float) -> str | None:
+    s = segment_at(script, t)
+    return None if s is None or s.label == NO_LABEL else s.label
 
 
 def open_video(clip: str):
@@ -168,10 +178,12 @@ def open_video(clip: str):
         raise CalibrateInputError(str(err)) from err
 
 
-def read_video(analyzer, source, script: list[Segment], clip: str) -> tuple[list[tuple], int, str]:
+def read_video(analyzer, source, script: list[Segment], clip: str) -> tuple[list[tuple], int, str, dict]:
     """(label, scores, features) of every labelled frame with a face, how many labelled
-    frames had none, and what the samples are called."""
+    frames had none, what the samples are called, and per label how many script segments
+    they come from (a segment's frames are one example, not one each)."""
     samples = []
+    segments_seen: set[Segment] = set()  # the segments that gave a face: one take each
     frames = missed = labelled = 0
     try:
         while (image := source.read()) is not None:
@@ -187,6 +199,7 @@ def read_video(analyzer, source, script: list[Segment], clip: str) -> tuple[list
             else:
                 scores, features = analyzer.last_raw
                 samples.append((label, scores, features))
+                segments_seen.add(segment_at(script, t))
     finally:
         source.close()
     if frames == 0:
@@ -194,7 +207,8 @@ def read_video(analyzer, source, script: list[Segment], clip: str) -> tuple[list
     if labelled == 0:
         raise CalibrateInputError(f"the script's segments lie beyond the end of {clip} "
                                   f"({frames / source.fps:.1f} s)")
-    return samples, missed, "frames"
+    takes = Counter(segment.label for segment in segments_seen)
+    return samples, missed, "frames", dict(takes)
 
 
 def load_pictures(folder: str, labels_csv: str | None):

@@ -76,7 +76,7 @@ def test_calibrated_analyze_follows_the_script(clips, tmp_path, monkeypatch):
     out = result.stdout
     assert "profile 'Sam'" in out and "(features)" in out
     for label in CALIBRATION_ORDER:  # 1.7 s of each at 10 fps
-        assert f"  {label:<9}   17 frames" in out
+        assert f"  {label:<9}   17 frames (1 segment)" in out
     assert "before" in out and "100.0 % after" in out
     [path] = calibration_files(tmp_path)
     data = json.loads(path.read_text())  # what reached the data folder: JSON numbers

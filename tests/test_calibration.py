@@ -102,6 +102,24 @@ def test_one_example_per_expression_blends_with_the_network():
     assert top(partial.apply(probs(fear=0.7), shown["fear"])) == "fear"
 
 
+def test_frames_of_one_take_count_as_one_example():
+    neutral_f, disgust_f, angry_f = axis(1), axis(1, 1), axis(1, 0, 1)
+    frames = ([("neutral", probs(neutral=0.9), neutral_f)] * 20
+              + [("disgust", probs(disgust=0.5, angry=0.3), disgust_f)] * 20
+              + [("angry", probs(angry=0.7), angry_f)] * 20)
+    per_frame = fit(frames)
+    per_take = fit(frames, {"neutral": 1, "disgust": 1, "angry": 1})
+    assert per_frame.stats["disgust"].count == 20 and per_take.stats["disgust"].count == 1
+    reading = probs(angry=0.5, disgust=0.3)
+    # twenty frames of one take do not outvote the network as twenty pictures would
+    taken, framed = per_take.apply(reading, disgust_f), per_frame.apply(reading, disgust_f)
+    assert top(taken) == top(framed) == "disgust"
+    assert taken[I["angry"]] > framed[I["angry"]] + 0.1
+    assert fit(frames, {"disgust": 50}).stats["disgust"].count == 20  # never more than the frames
+    with pytest.raises(CalibrationError, match="examples must be a whole number"):
+        fit(frames, {"disgust": 0})
+
+
 def test_round_trip_is_numbers_only_and_gives_the_same_readings():
     samples = [("neutral", probs(neutral=0.8), direction(1)), ("happy", probs(happy=0.8), direction(2)),
                ("happy", probs(happy=0.6), direction(3))]

@@ -73,9 +73,10 @@ class CalibrationError(ValueError):
 
 @dataclass(frozen=True)
 class LabelStats:
-    """What one label looked like on this person: ``count`` readings, the mean of their
-    square-root probabilities (unit length) and, when the engine gave them, the mean of their
-    unit-length features."""
+    """What one label looked like on this person: ``count`` independent examples (pictures,
+    video segments or wizard steps; see ``fit``), the mean of their readings' square-root
+    probabilities (unit length) and, when the engine gave them, the mean of their unit-length
+    features."""
 
     count: int
     scores: np.ndarray  # (7,) unit vector
@@ -203,13 +204,17 @@ class Calibration:
 Sample = tuple  # (label, scores[7]) or (label, scores[7], features | None)
 
 
-def fit(samples: Iterable[Sample]) -> Calibration:
+def fit(samples: Iterable[Sample], examples: Mapping[str, int] | None = None) -> Calibration:
     """Learn a calibration from one person's labelled readings.
 
     Each sample is ``(label, scores)`` or ``(label, scores, features)``: a still picture or
     one captured frame (a wizard can pass every frame of a step with its prompt's label).
     The person's neutral is required; other labels are optional. Features are used only when
-    every sample has them."""
+    every sample has them.
+
+    ``examples`` says how many independent takes a label's samples come from: the frames of
+    one video segment or one wizard step are one take (they show the same face, and count
+    as one example against the network), not one each. Default: every sample is a take."""
     by_label: dict[str, list[tuple[np.ndarray, np.ndarray | None]]] = {}
     for i, sample in enumerate(samples):
         if not isinstance(sample, (tuple, list)) or len(sample) not in (2, 3):
@@ -231,9 +236,15 @@ def fit(samples: Iterable[Sample]) -> Calibration:
     use_features = all(f is not None for f in all_features) and len({f.shape for f in all_features}) == 1
     stats = {}
     for label, rows in by_label.items():
+        takes = len(rows)
+        if examples is not None and label in examples:
+            given = examples[label]
+            if not isinstance(given, int) or isinstance(given, bool) or given < 1:
+                raise CalibrationError(f"{label}: examples must be a whole number >= 1, not {given!r}")
+            takes = min(given, len(rows))
         scores = _unit(np.mean([np.sqrt(p) for p, _ in rows], axis=0))
         features = _unit(np.mean([f / np.linalg.norm(f) for _, f in rows], axis=0)) if use_features else None
-        stats[label] = LabelStats(len(rows), scores, features)
+        stats[label] = LabelStats(takes, scores, features)
     return Calibration({label: stats[label] for label in EMOTIONS if label in stats})
 
 

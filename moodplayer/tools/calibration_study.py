@@ -1,7 +1,7 @@
 """Compare per-person calibration methods on a labelled set with a ``group`` per person, and
 check the shipped knobs by leave-one-person-out (the figures in docs/accuracy.md).
 
-    python -m moodplayer.tools.calibration_study DIR [--k 1 2 3] [--seeds 5] [--lopo]
+    python -m moodplayer.tools.calibration_study DIR [--k 1 2 3] [--seeds 5] [--lopo] [--clips]
 
 Every picture is read once (the app's analyzer, uncalibrated, with the network's
 penultimate features); each method then calibrates from the same K pictures per label and
@@ -165,6 +165,84 @@ def leave_one_person_out(reads, seeds, k=1, max_loss=0.03) -> None:
     print("  shipped: " + ", ".join(f"{a}={v}" for a, v in zip(names, shipped)))
 
 
+CLIP_ORDER = ("neutral", "happy", "sad", "angry", "surprise", "disgust", "fear")
+
+
+def clip_check(root: str, labels: str | None, seconds: float = 6.0, fps: int = 10) -> None:
+    """The issue's video figure: per person, a calibration clip of one picture per label
+    (scripted, as ``moodplayer calibrate --video`` reads it) and a test clip of *other*
+    pictures of the same person in another order; how many test segments the analyzer's
+    readings (majority) and the mood window follow, without and with the calibration."""
+    import random
+    import tempfile
+    from pathlib import Path
+
+    from moodplayer.calibrate_cmd import Segment, read_video
+    from moodplayer.headless import analyze_video
+    from moodplayer.tools.face_clips import write_clip
+    from moodplayer.vision.analyzer import Analyzer
+    from moodplayer.vision.evaluate import load_dataset
+    from moodplayer.vision.sources import VideoFileSource
+
+    data = load_dataset(root, labels)
+    people = defaultdict(lambda: defaultdict(list))
+    for sample in data.samples:
+        people[sample.group][sample.label].append(sample.path)
+    totals = defaultdict(int)
+    print(f"\nvideo check: {seconds:g} s per expression at {fps} fps; segments whose majority "
+          "reading / whose mood at the segment's end matches the script")
+    print("| person | segments | readings, uncalibrated | readings, calibrated | mood, uncalibrated | mood, calibrated |")
+    print("|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for person in sorted(people):
+            pics = people[person]
+            shown = [label for label in CLIP_ORDER if len(pics[label]) >= 2]
+            if "neutral" not in shown:
+                continue
+            rng = random.Random(person)
+            calib_pics = {label: rng.choice(pics[label]) for label in shown}
+            test_pics = {label: rng.choice([p for p in pics[label] if p != calib_pics[label]])
+                         for label in shown}
+            calib = write_clip(Path(tmp, "calib.mp4"), [(str(calib_pics[l]), 2.0) for l in shown], fps=fps)
+            script = [Segment(2.0 * i + 0.3, 2.0 * i + 2.0, label) for i, label in enumerate(shown)]
+            analyzer = Analyzer.create()
+            analyzer.keep_raw = True
+            source = VideoFileSource(Path(calib))
+            try:
+                samples, _, _, takes = read_video(analyzer, source, script, str(calib))
+            finally:
+                source.close()
+            cal = fit(samples, takes)
+            order = shown[1:] + shown[:1]  # another order: the neutral last
+            order = [order[i] for i in rng.sample(range(len(order)), len(order))]
+            test = write_clip(Path(tmp, "test.mp4"), [(str(test_pics[l]), seconds) for l in order],
+                              fps=fps, face_side=280, drift_px=40)
+            row = [person, len(order)]
+            for key in ("readings", "moods"):
+                for calibration in (None, cal):
+                    result = analyze_video(str(test), calibration=calibration)
+                    right = sum(_segment_follows(result, key, i, seconds, label)
+                                for i, label in enumerate(order))
+                    totals[(key, calibration is not None)] += right
+                    row.append(right)
+            totals["segments"] += len(order)
+            print("| " + " | ".join(str(v) for v in row) + " |")
+    n = totals["segments"]
+    print(f"| all | {n} | " + " | ".join(f"{100 * totals[(k, c)] / n:.0f} %" for k in ("readings", "moods")
+                                         for c in (False, True)) + " |")
+
+
+def _segment_follows(result: dict, key: str, i: int, seconds: float, label: str) -> bool:
+    if key == "readings":
+        inside = [r["emotion"] for r in result["readings"] if seconds * i + 0.5 <= r["t"] < seconds * (i + 1)]
+        return bool(inside) and max(set(inside), key=inside.count) == label
+    mood = None
+    for change in result["moods"]:
+        if change["t"] < seconds * (i + 1):
+            mood = change["mood"]
+    return mood == label
+
+
 def read_all(root: str, labels: str | None) -> list[Read]:
     import cv2
 
@@ -194,7 +272,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--k", type=int, nargs="+", default=[1, 2])
     p.add_argument("--seeds", type=int, default=5, help="draws of the calibration pictures")
     p.add_argument("--lopo", action="store_true", help="also check the knobs leave-one-person-out")
+    p.add_argument("--clips", action="store_true",
+                   help="only the video check: calibrate on a clip of a person, analyze another")
     args = p.parse_args(argv)
+    if args.clips:
+        clip_check(args.dir, args.labels)
+        return 0
     reads = read_all(args.dir, args.labels)
     seeds = range(args.seeds)
     compare(reads, args.k, seeds)
