@@ -228,21 +228,12 @@ def cmd_eval(args) -> int:
                 f"width {d.detect_width or 'full'}, border {d.border:g}")
     except ModelUnavailable as err:
         return fail(str(err), code=3)
-    collect = reads = None
-    if args.per_person:  # each picture read once; its raw reading serves all three scores
-        from moodplayer.vision.per_person import NO_GROUP, Read
+    from moodplayer.vision import per_person  # --per-person K: calibration, measured
 
-        analyzer.keep_raw, reads = True, []
-
-        def collect(sample, reading):
-            reads.append(Read(sample.label, sample.group or NO_GROUP, analyzer.last_raw))
+    collect = per_person.Collector(analyzer) if args.per_person else None
     result = run_eval(data, read, show_progress=not args.quiet, collect=collect)
     result.update(engine=engine, detector=detector)
-    table = None if args.json else format_table(result)
-    if args.per_person:
-        from moodplayer.vision.per_person import format_per_person, per_person
-
-        result["per_person"] = per_person(reads, args.per_person)
-        table = None if args.json else table + "\n" + format_per_person(result["per_person"])
-    print(json.dumps(result) if args.json else table)
+    if collect:
+        result["per_person"] = per_person.per_person(collect.reads, args.per_person)
+    print(json.dumps(result) if args.json else format_table(result) + per_person.format_per_person(result))
     return 0

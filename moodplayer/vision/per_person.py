@@ -31,6 +31,19 @@ class Read:
     raw: tuple[np.ndarray, np.ndarray | None] | None
 
 
+class Collector:
+    """``run_eval``'s ``collect``: keeps each picture's uncalibrated reading (scores and
+    features) so that the three ways are scored from one pass through the network."""
+
+    def __init__(self, analyzer) -> None:
+        analyzer.keep_raw = True
+        self.analyzer = analyzer
+        self.reads: list[Read] = []
+
+    def __call__(self, sample, reading) -> None:
+        self.reads.append(Read(sample.label, sample.group or NO_GROUP, self.analyzer.last_raw))
+
+
 def choose_calibration(reads: list[Read], k: int, seed: int = 0) -> set[int]:
     """Indices of K pictures per (person, label), the same on every run and machine."""
     chosen: set[int] = set()
@@ -95,8 +108,12 @@ def _summary(truth: list[str], predicted: list[str | None]) -> dict:
     return {"accuracy": s["accuracy"], "macro_f1": s["macro_f1"]}
 
 
-def format_per_person(pp: dict) -> str:
-    lines = ["", f"per person (K = {pp['k']} of each label calibrate, {pp['test_n']} pictures of "
+def format_per_person(result: dict) -> str:
+    """The table's per-person part; empty when the evaluation had no ``per_person``."""
+    pp = result.get("per_person")
+    if not pp:
+        return ""
+    lines = ["", "", f"per person (K = {pp['k']} of each label calibrate, {pp['test_n']} pictures of "
                  f"{pp['persons']} people scored):",
              f"{'':<14}{'accuracy':>10}{'macro F1':>10}"]
     for w in WAYS:
