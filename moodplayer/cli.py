@@ -12,14 +12,18 @@ import json
 import logging
 import sys
 
-from moodplayer.command_config import effective_from_args, fail  # noqa: F401 (used by commands)
-from moodplayer.core.settings import PROFILE_OPTIONS, SETTINGS_OPTIONS
+from moodplayer.command_config import (  # noqa: F401 (effective_from_args: for commands)
+    MODEL_SETTINGS,
+    RATE_SETTINGS,
+    REACTION_SETTINGS,
+    add_setting_options,
+    effective_from_args,
+    fail,
+    model_config,
+)
 
-COMMANDS = ("run", "analyze", "eval", "bench", "doctor", "sessions", "report")
+COMMANDS = ("run", "analyze", "eval", "bench", "doctor", "sessions", "report", "calibrate")
 DEV_COMMANDS = ("eval", "bench")  # need the development install; the bundle leaves them out
-MODEL_SETTINGS = ("engine", "detector", "align", "expand_percentage")
-REACTION_SETTINGS = ("window_s", "margin", "min_dwell_s", "no_face_timeout_s")
-RATE_SETTINGS = ("adaptive_rate",)  # streams only: eval reads stills
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     from moodplayer.sessions_cli import add_parsers as add_session_parsers
 
     add_session_parsers(sub, _add_config_options)  # sessions, report (issue 13)
+    from moodplayer.calibrate_cmd import add_parser as add_calibrate_parser
+
+    add_calibrate_parser(sub, _add_config_options)  # calibrate (issue 12)
     return parser
 
 
@@ -74,6 +81,8 @@ def _add_dev_parsers(sub) -> None:
     ev.add_argument("--rebalance", type=float, metavar="STRENGTH",
                     help="undo FER-2013's class prior: 0 off .. 1 fully")
     ev.add_argument("--quiet", action="store_true", help="no progress bar")
+    ev.add_argument("--per-person", type=int, metavar="K",
+                    help="also score a per-person calibration built from K pictures of each label")
     add_setting_options(ev, MODEL_SETTINGS)
     _add_config_options(ev, "use this profile (default: the built-in defaults)", default_file=False)
     _add_download_option(ev)
@@ -85,22 +94,6 @@ def _add_dev_parsers(sub) -> None:
     bench.add_argument("--skip-baseline", action="store_true", help=argparse.SUPPRESS)
     add_setting_options(bench, MODEL_SETTINGS + REACTION_SETTINGS + RATE_SETTINGS)
     _add_config_options(bench, "measure this profile (default: the built-in defaults)", default_file=False)
-
-
-def add_setting_options(p: argparse.ArgumentParser, names: tuple[str, ...]) -> None:
-    """One option per setting, derived from its declaration; not given = the file's value."""
-    for name in names:
-        option = SETTINGS_OPTIONS.get(name) or PROFILE_OPTIONS[name]
-        flag = option.cli or f"--{name.replace('_', '-')}"
-        default = f"settings file; built in: {option.default}"
-        if option.kind is bool:
-            p.add_argument(flag, dest=name, action=argparse.BooleanOptionalAction, default=None,
-                           help=f"{option.help} ({default})")
-            continue
-        unit = f" {option.unit}" if option.unit else ""
-        p.add_argument(flag, dest=name, type=option.kind, choices=option.choices, default=None,
-                       metavar=None if option.choices else name.upper(),
-                       help=f"{option.title}{unit}: {option.help} ({default})")
 
 
 def _add_config_options(p: argparse.ArgumentParser, profile_help: str, default_file: bool = True) -> None:
@@ -150,6 +143,10 @@ def main(argv: list[str] | None = None) -> int:
         from moodplayer import sessions_cli
 
         return sessions_cli.cmd_sessions(args) if args.command == "sessions" else sessions_cli.cmd_report(args)
+    if args.command == "calibrate":
+        from moodplayer.calibrate_cmd import cmd_calibrate
+
+        return cmd_calibrate(args)
     if args.command == "doctor":
         from moodplayer.doctor import run_doctor
 
@@ -206,10 +203,15 @@ def cmd_analyze(args) -> int:
 
     if args.stride < 1:
         return fail("--stride must be >= 1")
+    from moodplayer.core import calibration_store
+
     try:
         effective = effective_from_args(args)
+        calibration, problem = calibration_store.load(effective.profile_name)
+        if problem:  # a damaged calibration is said and left aside, never fatal
+            print(f"moodplayer: {problem}", file=sys.stderr)
         result = analyze_video(args.video, effective, stride=args.stride,
-                               allow_download=args.allow_download)
+                               allow_download=args.allow_download, calibration=calibration)
     except (SourceError, ConfigError) as err:
         return fail(str(err))
     except ModelUnavailable as err:
@@ -226,26 +228,6 @@ def cmd_analyze(args) -> int:
     return 0
 
 
-def model_config(args, effective):
-    """The analyzer config of ``effective`` with eval's measuring options applied."""
-    from dataclasses import replace
-
-    from moodplayer.vision.analyzer import AnalyzerConfig
-
-    cfg = AnalyzerConfig.from_settings(effective.settings, args.allow_download)
-    det = cfg.detector
-    if getattr(args, "detect_width", None) is not None:
-        det = replace(det, detect_width=args.detect_width)
-    if getattr(args, "border", None) is not None:
-        det = replace(det, border=args.border)
-    cfg = replace(cfg, detector=det)
-    if getattr(args, "flip", None) is not None:
-        cfg = replace(cfg, flip=args.flip)
-    if getattr(args, "rebalance", None) is not None:
-        cfg = replace(cfg, rebalance=args.rebalance)
-    return cfg
-
-
 def cmd_eval(args) -> int:
     from moodplayer.core.config import ConfigError
     from moodplayer.vision.evaluate import DatasetError, format_table, load_dataset, run_eval
@@ -256,6 +238,8 @@ def cmd_eval(args) -> int:
         cfg = model_config(args, effective_from_args(args))
     except (DatasetError, ConfigError) as err:
         return fail(str(err))
+    if args.per_person is not None and (args.per_person < 1 or args.baseline):
+        return fail("--per-person needs K >= 1 and the app's analyzer (not --baseline)")
     try:
         if args.baseline:
             from moodplayer.vision.baseline import extract_faces_reader
@@ -274,7 +258,12 @@ def cmd_eval(args) -> int:
                 f"width {d.detect_width or 'full'}, border {d.border:g}")
     except ModelUnavailable as err:
         return fail(str(err), code=3)
-    result = run_eval(data, read, show_progress=not args.quiet)
+    from moodplayer.vision import per_person  # --per-person K: calibration, measured
+
+    collect = per_person.Collector(analyzer) if args.per_person else None
+    result = run_eval(data, read, show_progress=not args.quiet, collect=collect)
     result.update(engine=engine, detector=detector)
-    print(json.dumps(result) if args.json else format_table(result))
+    if collect:
+        result["per_person"] = per_person.per_person(collect.reads, args.per_person)
+    print(json.dumps(result) if args.json else format_table(result) + per_person.format_per_person(result))
     return 0

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from moodplayer.core.config import Effective
 from moodplayer.core.explain import mood_why, playlist_why
 from moodplayer.core.mood_window import MoodWindow
 from moodplayer.vision.sources import SourceError, VideoFileSource, parse_source
 
+if TYPE_CHECKING:
+    from moodplayer.core.calibration import Calibration
 
-def analyze_video(path: str, effective: Effective, stride: int = 1,
-                  allow_download: bool = False) -> dict:
+
+def analyze_video(path: str, effective: Effective, stride: int = 1, allow_download: bool = False,
+                  calibration: "Calibration | None" = None) -> dict:
     """Readings and mood changes of a video, decided as the app would with ``effective``
-    (core/config.py: the settings file, the profile and the command line's overrides)."""
+    (core/config.py: the settings file, the profile and the command line's overrides) and
+    the profile's ``calibration`` (core/calibration.py), if any."""
     spec = parse_source(path)
     if spec.kind != "file":
         raise SourceError(f"analyze takes a video file, not {path!r}")
@@ -24,6 +29,7 @@ def analyze_video(path: str, effective: Effective, stride: int = 1,
     from moodplayer.vision.timeline import MediaFrames, mood_timeline
 
     analyzer = Analyzer.create(AnalyzerConfig.from_settings(effective.settings, allow_download))
+    analyzer.set_calibration(calibration)
     frames = MediaFrames(source, stride)
     readings, moods = [], []
     try:
@@ -51,6 +57,8 @@ def analyze_video(path: str, effective: Effective, stride: int = 1,
         "analyzed": len(readings),
         "readings": readings,
         "moods": moods,
+        "calibration": None if calibration is None else {
+            "profile": calibration.profile, "labels": calibration.labels},
     }
 
 

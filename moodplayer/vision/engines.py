@@ -40,6 +40,11 @@ class EmotionEngine(ABC):
     def predict(self, faces_bgr: list[np.ndarray]) -> np.ndarray:
         """Face crops (uint8 BGR, any size) -> array (n, 7) of probabilities."""
 
+    def predict_with_features(self, faces_bgr: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray | None]:
+        """``predict`` plus what the network saw just before its last layer (n, d), for a
+        per-person calibration (core/calibration.py). None: this engine does not expose it."""
+        return self.predict(faces_bgr), None
+
 
 class _GreyCnnEngine(EmotionEngine):
     """A CNN fed square grey crops: subclasses give the size, the value scaling and how
@@ -80,7 +85,25 @@ class _LiteRuntime:
     """Runs a .tflite network on the LiteRT runtime (no TensorFlow import): about a
     millisecond a face on one core, and a start in milliseconds."""
 
+    _model_file: Path
+    _with_features = None  # a second interpreter that keeps its intermediate tensors
+
+    def predict_with_features(self, faces_bgr: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray | None]:
+        if not faces_bgr:
+            return np.zeros((0, len(EMOTIONS)), np.float32), None
+        if self._with_features is None:
+            # A separate interpreter: keeping every tensor costs memory and time the plain
+            # predict() of the app's live path should not pay.
+            self._with_features = _FeatureInterpreter(self._model_file)
+        probs, feats = [], []
+        for face in faces_bgr:
+            p, f = self._with_features.run(self._prepare(face))
+            probs.append(p)
+            feats.append(f)
+        return np.asarray(probs, np.float32), np.asarray(feats, np.float32)
+
     def _open(self, model_file: Path) -> None:
+        self._model_file = model_file
         if not model_file.is_file():
             raise ModelUnavailable(f"emotion model file is missing: {model_file}")
         try:
@@ -104,6 +127,48 @@ class _LiteRuntime:
             self.model.invoke()
             out.append(self.model.get_tensor(self._output)[0].copy())
         return np.asarray(out, dtype=np.float32)
+
+
+class _FeatureInterpreter:
+    """The same .tflite network run so that the input of its last layer can be read: the
+    penultimate features (a 4x4x128 map averaged to 128 numbers for the mini-Xception)."""
+
+    def __init__(self, model_file: Path) -> None:
+        import warnings
+
+        from ai_edge_litert.interpreter import Interpreter
+
+        with warnings.catch_warnings():  # "intended for debugging": we read one tensor only
+            warnings.simplefilter("ignore")
+            self.model = Interpreter(model_path=str(model_file), num_threads=1,
+                                     experimental_preserve_all_tensors=True)
+        self.model.allocate_tensors()
+        self._input = self.model.get_input_details()[0]["index"]
+        self._output = self.model.get_output_details()[0]["index"]
+        self._feature = _penultimate_tensor(self.model)
+
+    def run(self, face: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        self.model.set_tensor(self._input, face[None].astype(np.float32))
+        self.model.invoke()
+        probs = self.model.get_tensor(self._output)[0].copy()
+        feat = np.asarray(self.model.get_tensor(self._feature), np.float32)[0]
+        if feat.ndim == 3:  # a spatial map: its average over the face
+            feat = feat.mean(axis=(0, 1))
+        return probs, feat.ravel()
+
+
+def _penultimate_tensor(model) -> int:
+    """The last activation (an op's output, not a weight) with more than seven channels:
+    what the classifier layer reads (the 4x4x7 map before the mini-Xception's average is
+    still the classifier's output)."""
+    ops = model._get_ops_details()
+    produced = {int(t) for op in ops for t in op["outputs"]}
+    channels = {d["index"]: int(d["shape"][-1]) for d in model.get_tensor_details() if len(d["shape"])}
+    for op in reversed(ops):
+        for t in op["inputs"]:
+            if int(t) in produced and channels.get(int(t), 0) > len(EMOTIONS):
+                return int(t)
+    raise ModelUnavailable("the emotion model has no layer before its output to read features from")
 
 
 class LiteMiniXceptionEngine(_LiteRuntime, _MiniXception):
