@@ -137,6 +137,15 @@ class AnalysisThread(QThread):
         self.slot = slot
         self.make_analyzer = make_analyzer
         self.pace = AnalysisRate() if adaptive else None  # fewer readings of a still face
+        self.analyzer = None  # built on this thread, in run()
+        self._calibration = None
+
+    def set_calibration(self, calibration) -> None:
+        """The person's calibration for every later reading (None: the network as it is).
+        Called from the GUI thread: one attribute, replaced whole, read per reading."""
+        self._calibration = calibration
+        if self.analyzer is not None:
+            self.analyzer.set_calibration(calibration)
         self._stop = threading.Event()
         self.analysed = 0
 
@@ -148,6 +157,8 @@ class AnalysisThread(QThread):
         try:
             analyzer = self.make_analyzer()
             analyzer.analyze(np.zeros((120, 160, 3), np.uint8), 0.0)  # warm the graph
+            analyzer.set_calibration(self._calibration)
+            self.analyzer = analyzer
         except Exception as err:  # ModelUnavailable and anything the model stack throws
             self.failed.emit(str(err))
             return

@@ -8,7 +8,7 @@ import copy
 from pathlib import Path
 from typing import Callable
 
-from moodplayer.core import profiles
+from moodplayer.core import calibration_store, profiles
 from moodplayer.core.settings import Settings
 from moodplayer.ui.main_window import MainWindow
 
@@ -57,15 +57,19 @@ class ProfileCommands:
                 if command == "new":
                     new.active_profile = profiles.add_profile(new, name)
                 elif command == "rename":
-                    profiles.rename_profile(new, active, name)
+                    name = profiles.rename_profile(new, active, name)
+                    self._carry_calibration(active, name, keep_old=False)
                 else:
                     new.active_profile = profiles.duplicate_profile(new, active, name)
+                    self._carry_calibration(active, new.active_profile, keep_old=True)
             elif command == "delete":
                 profiles.delete_profile(new, active)
+                calibration_store.delete(active)  # a deleted client's face goes with them
             elif command == "export":
                 path = path or self._ask_path(save=True, suggested=f"{active}.toml")
                 if path:
-                    profiles.export_profile(new, active, Path(path))
+                    calibration, _ = calibration_store.load(active)
+                    profiles.export_profile(new, active, Path(path), calibration)
                     self.window.statusBar().showMessage(f"Profile {active} exported to {path}", 5000)
                 return
             elif command == "import":
@@ -76,6 +80,8 @@ class ProfileCommands:
         except profiles.ProfileError as err:
             self.window.show_message(f"Profile: {err}")
             return
+        except OSError as err:  # the calibration file could not be written or moved
+            self.window.show_message(f"Profile: the calibration could not be kept: {err}")
         self.apply(new)
         self.save()
 
@@ -114,10 +120,22 @@ class ProfileCommands:
                                         list(EMOTIONS), 0, False)
         return mood if ok else None
 
+    @staticmethod
+    def _carry_calibration(old: str, new: str, keep_old: bool) -> None:
+        """A renamed or duplicated profile keeps its person's calibration."""
+        calibration, _ = calibration_store.load(old)
+        if calibration is None:
+            return
+        calibration_store.save(new, calibration)
+        if not keep_old:
+            calibration_store.delete(old)
+
     def _import(self, new: Settings, path: Path) -> None:
         imported = profiles.import_profile(path)
         new.active_profile = profiles.unique_name(new, imported.name)
         new.profiles[new.active_profile] = imported.profile
+        if imported.calibration is not None:
+            calibration_store.save(new.active_profile, imported.calibration)
         for problem in imported.problems:
             self.window.show_message(f"Imported profile: {problem}")
         for missing in imported.missing_paths:

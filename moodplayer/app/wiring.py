@@ -109,9 +109,11 @@ class MoodPlayerApp(QObject):
         self.camera_paused = False
         self.analysis = AnalysisThread(self.slot, self._make_analyzer,
                                        adaptive=self.machine.adaptive_rate)
+        self.calibration = None  # the active profile's (core/calibration.py), if it has one
         self.preview = PreviewFeed(self.slot, self.window.preview, lambda: self.session.last_reading)
         self._position_timer = QTimer(self)
         self._wire()
+        self.load_calibration()
 
     @property
     def mood_history(self) -> list[tuple[float, str]]:
@@ -136,6 +138,42 @@ class MoodPlayerApp(QObject):
         self.window.profile_bar.show_profiles(list(new.profiles), new.active_profile)
         if self._started:
             self.recording.update(new.active_profile, new.profile.record_sessions)
+        if old.active_profile != new.active_profile:
+            self.load_calibration()
+
+    # --- the person's calibration -----------------------------------------------------------
+    def load_calibration(self) -> None:
+        """The active profile's calibration, if any; a damaged one is said and left aside."""
+        from moodplayer.core import calibration_store
+
+        calibration, problem = calibration_store.load(self.settings.active_profile)
+        if problem:
+            self.window.show_message(f"Calibration: {problem}")
+        self.use_calibration(calibration)
+
+    def use_calibration(self, calibration) -> None:
+        """From now on every reading is corrected with ``calibration`` (None: uncalibrated)."""
+        self.calibration = calibration
+        self.analysis.set_calibration(calibration)
+        self.window.profile_bar.show_calibrated(calibration is not None,
+                                                calibration.labels if calibration else None)
+
+    def forget_calibration(self) -> None:
+        from moodplayer.core import calibration_store
+
+        try:
+            calibration_store.delete(self.settings.active_profile)
+        except OSError as err:
+            self.window.show_message(f"Calibration could not be deleted: {err}")
+            return
+        self.use_calibration(None)
+        self.window.statusBar().showMessage(
+            f"Profile {self.settings.active_profile}: calibration forgotten", 5000)
+
+    def open_calibration(self):
+        """The calibration wizard (Profiles > Calibrate…)."""
+        self.window.show_message("Calibration from the window is not available yet: use "
+                                 "moodplayer calibrate PROFILE --video CLIP --script SCRIPT.json")
 
     def save_now(self) -> None:
         try:
@@ -151,7 +189,12 @@ class MoodPlayerApp(QObject):
         self.profiles.switch_to(name)
 
     def profile_command(self, command: str, name: str | None = None, path: str | None = None) -> None:
-        self.profiles.run(command, name, path)
+        if command == "calibrate":
+            self.open_calibration()
+        elif command == "forget_calibration":
+            self.forget_calibration()
+        else:
+            self.profiles.run(command, name, path)
 
     # --- start-up -----------------------------------------------------------------------
     def _open_source(self) -> tuple[SourceSpec, FrameSource]:

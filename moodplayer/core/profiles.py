@@ -8,6 +8,7 @@ import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from moodplayer.core.calibration import Calibration, CalibrationError
 from moodplayer.core.emotions import EMOTIONS
 from moodplayer.core.settings import (
     SCHEMA_VERSION,
@@ -59,9 +60,13 @@ def delete_profile(settings: Settings, name: str) -> None:
         settings.active_profile = next(iter(settings.profiles))
 
 
-def export_profile(settings: Settings, name: str, path: Path) -> None:
-    write_toml_atomically(path, {"schema_version": SCHEMA_VERSION, "profile_name": name,
-                                 "profile": asdict(settings.profiles[name])})
+def export_profile(settings: Settings, name: str, path: Path, calibration: Calibration | None = None) -> None:
+    """One TOML file; the person's calibration (numbers, no image) goes with it when given."""
+    data = {"schema_version": SCHEMA_VERSION, "profile_name": name,
+            "profile": asdict(settings.profiles[name])}
+    if calibration is not None:
+        data["calibration"] = calibration.to_dict()
+    write_toml_atomically(path, data)
 
 
 @dataclass
@@ -70,6 +75,7 @@ class ImportedProfile:
     profile: Profile
     problems: list[str] = field(default_factory=list)
     missing_paths: list[str] = field(default_factory=list)  # kept in the profile, flagged
+    calibration: Calibration | None = None  # the person's face, when the file carries it
 
 
 def import_profile(path: Path) -> ImportedProfile:
@@ -81,7 +87,13 @@ def import_profile(path: Path) -> ImportedProfile:
         raise ProfileError(f"{path} is not a MoodPlayer profile (no [profile] table)")
     name = str(data.get("profile_name") or Path(path).stem)
     profile, problems = profile_from_dict(data["profile"], "profile")
-    return ImportedProfile(name, profile, problems, missing_paths(profile))
+    calibration = None
+    if "calibration" in data:
+        try:
+            calibration = Calibration.from_dict(data["calibration"])
+        except CalibrationError as err:
+            problems.append(f"the calibration in {path} is damaged ({err}); imported without it")
+    return ImportedProfile(name, profile, problems, missing_paths(profile), calibration)
 
 
 def missing_paths(profile: Profile) -> list[str]:

@@ -6,9 +6,11 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QToolBar, QToolButton, QWidget
 
-PROFILE_COMMANDS = ("new", "rename", "duplicate", "delete", "export", "import")
+PROFILE_COMMANDS = ("new", "rename", "duplicate", "delete", "export", "import", "calibrate",
+                    "forget_calibration")
 _LABELS = {"new": "New…", "rename": "Rename…", "duplicate": "Duplicate…", "delete": "Delete",
-           "export": "Export to a file…", "import": "Import from a file…"}
+           "export": "Export to a file…", "import": "Import from a file…",
+           "calibrate": "Calibrate…", "forget_calibration": "Forget calibration"}
 
 
 class ProfileBar(QToolBar):
@@ -27,6 +29,8 @@ class ProfileBar(QToolBar):
         menu = QMenu(self)
         self.actions_by_command = {}
         for command in PROFILE_COMMANDS:
+            if command == "calibrate":
+                menu.addSeparator()  # the person's face, apart from the music settings
             action = menu.addAction(_LABELS[command])
             action.triggered.connect(lambda _=False, c=command: self.profile_command.emit(c))
             self.actions_by_command[command] = action
@@ -37,6 +41,10 @@ class ProfileBar(QToolBar):
         self.addWidget(QLabel(" Client profile: "))
         self.addWidget(self.profiles)
         self.addWidget(manage)
+        self.calibration_label = QLabel()
+        self.calibration_label.setObjectName("calibrationState")
+        self.addWidget(self.calibration_label)
+        self.show_calibrated(False)
         self.addSeparator()
         self.settings_action = self.addAction("Settings…")
         self.settings_action.setObjectName("openSettings")
@@ -50,6 +58,14 @@ class ProfileBar(QToolBar):
         self.profiles.setCurrentText(active)
         self.actions_by_command["delete"].setEnabled(len(names) > 1)
         self._quiet = False
+
+    def show_calibrated(self, calibrated: bool, labels: list[str] | None = None) -> None:
+        """Whether the active profile knows its person's face (and which expressions)."""
+        self.calibration_label.setText("  calibrated ✓ " if calibrated else "  not calibrated ")
+        self.calibration_label.setToolTip(
+            f"Calibrated on: {', '.join(labels or [])}" if calibrated
+            else "Profiles > Calibrate… teaches MoodPlayer this person's face")
+        self.actions_by_command["forget_calibration"].setEnabled(calibrated)
 
     def _on_selected(self, name: str) -> None:
         if not self._quiet and name:

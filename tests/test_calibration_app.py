@@ -1,0 +1,71 @@
+"""The active profile's calibration in the running app: applied to the analysis, shown,
+forgotten, and carried with the profile (rename, duplicate, delete, export, import)."""
+
+from __future__ import annotations
+
+import tomllib
+
+import numpy as np
+import pytest
+
+from moodplayer.core import calibration_store
+from moodplayer.core.calibration import fit
+from moodplayer.core.emotions import EMOTIONS
+
+
+@pytest.fixture(autouse=True)
+def own_data_folder(tmp_path, monkeypatch):
+    """Calibrations of these tests live in their own data folder, whatever happens."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+
+
+def a_calibration():
+    rng = np.random.default_rng(0)
+
+    def scores(label):
+        s = np.full(len(EMOTIONS), 0.02) + rng.random(len(EMOTIONS)) * 0.01
+        s[EMOTIONS.index(label)] = 0.8
+        return s / s.sum()
+
+    return fit([(label, scores(label), rng.random(128)) for label in ("neutral", "happy", "sad")])
+
+
+def test_the_profiles_calibration_reaches_the_analysis_and_can_be_forgotten(qtbot, make_app):
+    calibration_store.save("Default", a_calibration())
+    app = make_app()
+    assert app.calibration is not None and app.analysis._calibration is app.calibration
+    bar = app.window.profile_bar
+    assert "calibrated" in bar.calibration_label.text() and "not" not in bar.calibration_label.text()
+    assert bar.actions_by_command["forget_calibration"].isEnabled()
+    bar.actions_by_command["forget_calibration"].trigger()
+    assert app.calibration is None and app.analysis._calibration is None
+    assert "not calibrated" in bar.calibration_label.text()
+    assert calibration_store.load("Default") == (None, None)  # gone from the data folder
+
+
+def test_a_damaged_calibration_is_said_and_the_app_runs_uncalibrated(qtbot, make_app):
+    path = calibration_store.save("Default", a_calibration())
+    path.write_text('{"profile": "Default", "calibration": {"version": 1, "labels": {"happy": 3}}}')
+    app = make_app()
+    assert app.calibration is None
+    assert any("Calibration:" in m and "ignored" in m for m in app.window.messages)
+
+
+def test_the_calibration_goes_with_the_profile(qtbot, tmp_path, make_app):
+    calibration_store.save("Default", a_calibration())
+    app = make_app()
+    app.profile_command("rename", name="Anna")
+    assert calibration_store.load("Anna")[0] is not None and calibration_store.load("Default") == (None, None)
+    assert app.calibration is not None  # still the same person
+    app.profile_command("duplicate", name="Anna 2")
+    assert calibration_store.load("Anna 2")[0] is not None
+    exported = tmp_path / "anna.toml"
+    app.switch_profile("Anna")
+    app.profile_command("export", path=str(exported))
+    data = tomllib.loads(exported.read_text())
+    assert set(data["calibration"]["labels"]) == {"neutral", "happy", "sad"}  # numbers, no image
+    app.profile_command("delete")  # deletes Anna, and her face's numbers
+    assert calibration_store.load("Anna") == (None, None)
+    app.profile_command("import", path=str(exported))
+    assert app.settings.active_profile == "Anna" and app.calibration is not None
+    assert calibration_store.load("Anna")[0].labels == ["happy", "sad", "neutral"]
