@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from helpers import wav_rms, write_tone
-import moodplayer.app.wiring as app_module
+import moodplayer.app.camera as app_module
 from moodplayer.app import AppOptions, MoodPlayerApp
 from moodplayer.core.playlist import load_playlist
 from moodplayer.playback.backend import PLAYING, STOPPED

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
+from moodplayer.app.camera import Camera
 from moodplayer.app.presenter import Presenter
 from moodplayer.app.preview_feed import PreviewFeed
 from moodplayer.app.profiles import ProfileCommands
@@ -24,18 +25,11 @@ from moodplayer.core.events import ReadingsSeen
 from moodplayer.core.session import Session
 from moodplayer.core.settings import Settings, load_settings, save_settings
 from moodplayer.paths import config_file, demo_playlists_dir, resource_root
-from moodplayer.pipeline import AnalysisThread, CaptureThread, FrameSlot
+from moodplayer.pipeline import AnalysisThread, FrameSlot
 from moodplayer.playback.backend import PLAYING, PlaybackUnavailable, PlayerBackend
 from moodplayer.playback.null_backend import NullBackend
 from moodplayer.desktop.mpris import start_mpris
 from moodplayer.ui.main_window import MainWindow
-from moodplayer.vision.sources import (
-    FrameSource,
-    SourceError,
-    SourceSpec,
-    open_source,
-    parse_source,
-)
 
 log = logging.getLogger("moodplayer")
 
@@ -104,9 +98,7 @@ class MoodPlayerApp(QObject):
                                         self.apply_settings, self.save_now)
 
         self.slot = FrameSlot()
-        self.source_spec, source = self._open_source()
-        self.capture = self._new_capture(source)
-        self.camera_paused = False
+        self.camera = Camera(self.machine.source, self.slot, self.window)
         self.analysis = AnalysisThread(self.slot, self._make_analyzer,
                                        adaptive=self.machine.adaptive_rate)
         self.calibration = None  # the active profile's (core/calibration.py), if it has one
@@ -197,25 +189,6 @@ class MoodPlayerApp(QObject):
             self.profiles.run(command, name, path)
 
     # --- start-up -----------------------------------------------------------------------
-    def _open_source(self) -> tuple[SourceSpec, FrameSource]:
-        try:
-            spec = parse_source(self.machine.source)
-            return spec, open_source(spec)
-        except SourceError as err:
-            demo = parse_source("demo")
-            self.window.preview.show_banner(f"{err} — showing the demo clip instead.")
-            self.window.show_message(f"Camera: {err}; showing the demo clip")
-            return demo, open_source(demo)
-
-    def _reopen_source(self) -> FrameSource:
-        return open_source(self.source_spec)
-
-    def _new_capture(self, source: FrameSource) -> CaptureThread:
-        capture = CaptureThread(source, self.slot, reopen=self._reopen_source)
-        capture.problem.connect(self._on_capture_problem)
-        capture.recovered.connect(self._on_capture_recovered)
-        return capture
-
     def _make_analyzer(self):
         # Runs on the analysis thread: model objects are born where they are used.
         from moodplayer.vision.analyzer import Analyzer, AnalyzerConfig
@@ -224,8 +197,7 @@ class MoodPlayerApp(QObject):
 
     def _wire(self) -> None:
         w, session = self.window, self.session
-        w.show_source(self.source_spec.describe())
-        self._show_camera_state()
+        self.camera.show_state()
         w.player.picker.set_playlists(list(EMOTIONS))  # each with its mood's face icon
         w.player.controls.set_volume_quietly(self.settings.volume)
 
@@ -289,8 +261,8 @@ class MoodPlayerApp(QObject):
             picker = self.window.player.picker
             picker.setCurrentIndex(picker.findData(self.settings.last_playlist))
         self.window.show_loading(True)
-        if self.source_spec.kind == "camera":
-            self.capture.start()  # a live preview while the model warms up
+        if self.camera.live:
+            self.camera.start()  # a live preview while the model warms up
         # A video file waits for the model, so that no part of it goes unanalysed.
         self.analysis.start()
         self.preview.start()
@@ -308,65 +280,35 @@ class MoodPlayerApp(QObject):
         QApplication.quit()
 
     # --- camera and analysis ---------------------------------------------------------------
-    def _start_capture(self) -> None:
-        if not self.capture.isRunning() and not self._shut_down and not self.camera_paused:
-            self.capture.start()
+    @property
+    def capture(self):
+        return self.camera.capture
 
-    def _show_camera_state(self) -> None:
-        live = self.source_spec.kind == "camera"
-        self.window.preview.set_camera_active(live, "" if live else "○ no camera in use")
+    @property
+    def camera_paused(self) -> bool:
+        return self.camera.paused
+
+    @property
+    def source_spec(self):
+        return self.camera.spec
 
     def pause_camera(self, paused: bool) -> None:
-        """Paused: the capture thread ends and releases the device (the camera light goes
-        off), so no frame reaches the analysis, which waits. Resumed: the source is opened
-        again on a new capture thread."""
-        if paused == self.camera_paused or self._shut_down:
-            return
-        self.camera_paused = paused
-        if paused:
-            self.capture.stop()
-            if not self.capture.wait(2000):
-                log.warning("the capture thread did not stop within 2 s")
-            if not self.capture.isRunning():
-                self.capture.source.close()  # also when it never started
-            self.slot.clear()
-            self.window.preview.set_camera_active(False, "○ camera paused")
-            self.window.preview.show_paused()
-            self.window.statusBar().showMessage("Camera paused: the device is released", 5000)
-            return
-        try:
-            source = self._reopen_source()
-        except SourceError as err:
-            self.camera_paused = True
-            self.window.preview.pause_button.setChecked(True)
-            self.window.show_message(f"Camera: {err}")
-            return
-        self.capture = self._new_capture(source)
-        self._show_camera_state()
-        self.capture.start()
+        self.camera.pause(paused)
 
     def _follow_mood_window(self, event) -> None:
         if isinstance(event, ReadingsSeen):
             self.analysis.pace.follow(event.state)
 
     def _on_model_ready(self, engine: str) -> None:
-        self._start_capture()
+        self.camera.start()
         self.window.show_loading(False)
         self.window.show_engine(f"{engine} + {self.machine.detector}")
 
     def _on_model_failed(self, why: str) -> None:
-        self._start_capture()
+        self.camera.start()
         self.window.show_loading(False, "no analysis")
         self.window.show_engine("none")
         self.window.show_message(f"Emotion analysis is off: {why}")
-
-    def _on_capture_problem(self, text: str) -> None:
-        self.window.statusBar().showMessage(text, 5000)
-        self.window.preview.set_camera_active(False, f"○ {text}")
-
-    def _on_capture_recovered(self, text: str) -> None:
-        self.window.statusBar().showMessage(text, 5000)
-        self.window.preview.set_camera_active(self.source_spec.kind == "camera")
 
     # --- music intents that also touch the settings ------------------------------------------
     def _on_override(self, name: str | None) -> None:
@@ -392,14 +334,11 @@ class MoodPlayerApp(QObject):
         self.session.close()
         self.preview.stop()
         self._position_timer.stop()
-        self.capture.stop()
         self.analysis.stop()
-        for thread in (self.capture, self.analysis):
-            if not thread.wait(2000):  # e.g. the model still loading on a starved machine
-                log.warning("%s still busy after 2 s; waiting for it", type(thread).__name__)
-                thread.wait(10000)  # never leave a thread running behind the app
-        if not self.capture.isFinished():  # never started (the model never came up)
-            self.capture.source.close()
+        self.camera.close()
+        if not self.analysis.wait(2000):  # e.g. the model still loading on a starved machine
+            log.warning("AnalysisThread still busy after 2 s; waiting for it")
+            self.analysis.wait(10000)  # never leave a thread running behind the app
         self.backend.close()
         self.recording.stop()
         g = self.window.geometry()
