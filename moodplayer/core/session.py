@@ -4,7 +4,7 @@ It owns the mood window, the playlist selector, the loaded playlists, the lift i
 progress, the no-face policy and the user's override. Readings and the user's intents
 come in as method calls; the player is driven through a small port (core/player.py), and
 whatever happened goes out as events (core/events.py) to whoever subscribed: the window,
-the log, later the session record. The app only wires these together (app.py).
+the log, the session record. The app only wires these together (app/wiring.py).
 
 Two kinds of pause are kept apart: a pause the no-face policy made is undone when the face
 returns; a pause the user made is never undone by the policy.
