@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
+from moodplayer.app.calibration import CalibrationCommands
 from moodplayer.app.presenter import Presenter
 from moodplayer.app.preview_feed import PreviewFeed
 from moodplayer.app.profiles import ProfileCommands
@@ -110,6 +111,10 @@ class MoodPlayerApp(QObject):
         self.analysis = AnalysisThread(self.slot, self._make_analyzer,
                                        adaptive=self.machine.adaptive_rate)
         self.calibration = None  # the active profile's (core/calibration.py), if it has one
+        self.analysis_off: str | None = None  # why the emotion model failed, if it did
+        self.calibrating = CalibrationCommands(self.window, self.analysis,
+                                               lambda: self.settings.active_profile,
+                                               self.use_calibration, self._why_no_calibration)
         self.preview = PreviewFeed(self.slot, self.window.preview, lambda: self.session.last_reading)
         self._position_timer = QTimer(self)
         self._wire()
@@ -171,9 +176,17 @@ class MoodPlayerApp(QObject):
             f"Profile {self.settings.active_profile}: calibration forgotten", 5000)
 
     def open_calibration(self):
-        """The calibration wizard (Profiles > Calibrate…)."""
-        self.window.show_message("Calibration from the window is not available yet: use "
-                                 "moodplayer calibrate PROFILE --video CLIP --script SCRIPT.json")
+        """The calibration wizard (Profiles > Calibrate…): app/calibration.py."""
+        return self.calibrating.open()
+
+    def _why_no_calibration(self) -> str | None:
+        if self.analysis_off:
+            return f"the emotion analysis is off ({self.analysis_off})"
+        if self.source_spec.kind == "demo":
+            return "no camera is in use (the demo clip plays): connect a camera and restart"
+        if self.camera_paused:
+            return "the camera is paused: resume it first"
+        return None
 
     def save_now(self) -> None:
         try:
@@ -355,6 +368,7 @@ class MoodPlayerApp(QObject):
         self.window.show_engine(f"{engine} + {self.machine.detector}")
 
     def _on_model_failed(self, why: str) -> None:
+        self.analysis_off = why
         self._start_capture()
         self.window.show_loading(False, "no analysis")
         self.window.show_engine("none")
@@ -389,6 +403,7 @@ class MoodPlayerApp(QObject):
         if self._shut_down:
             return
         self._shut_down = True
+        self.calibrating.close()
         self.session.close()
         self.preview.stop()
         self._position_timer.stop()
