@@ -166,7 +166,7 @@ def test_a_step_without_a_face_says_so_and_offers_retry(qtbot, make_app, tmp_pat
     click(qtbot, dialog, "start")
     assert wait_step_over(qtbot, app).status == NO_FACE
     assert "no face was seen" in dialog.status_label.text()
-    assert "no face" in dialog.face_label.text()
+    assert "○ no face" in dialog.face_label.text()  # live: the wall is still there
     assert enabled(dialog) == {"retry"}  # the relaxed face is required: no skip, no save
     dialog.cancel_button.click()
     assert calibration_store.load("Default") == (None, None)
@@ -190,3 +190,20 @@ def test_without_a_camera_or_analysis_the_wizard_says_why_and_offers_nothing(qtb
     assert "analysis is off" in dialog.status_label.text() and enabled(dialog) == set()
     dialog.cancel_button.click()
     assert calibration_store.load("Default") == (None, None)
+
+
+def test_while_collecting_every_frame_is_analysed(qtbot):
+    """The adaptive rate skips frames of a steady face, except while calibrating."""
+    from moodplayer.core.emotions import Reading
+    from moodplayer.pipeline import AnalysisThread, FrameSlot, _FullRateWhileCollecting
+
+    thread = AnalysisThread(FrameSlot(), make_analyzer=None, adaptive=True)
+    rate = _FullRateWhileCollecting(thread)
+    image = np.full((48, 64, 3), 80, np.uint8)
+    reading = Reading(t=0.0, box=(0, 0, 10, 10), face_confidence=1.0, scores=(1 / 7,) * 7, faces=1)
+    for k in range(6):
+        rate.analysed(k * 0.01, image, reading)
+    thread.pace._settled = True  # the mood window shows what the readings show
+    assert not rate.wants(0.07, image)  # a steady face: the frame is skipped ...
+    thread.set_collecting(True)
+    assert rate.wants(0.07, image)  # ... but not while calibrating

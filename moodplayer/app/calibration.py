@@ -40,7 +40,6 @@ log = logging.getLogger("moodplayer")
 
 TICK_MS = 100  # countdown and meters
 CATCH_UP_S = 1.5  # longest wait, after a step's end, for its last frames to be analysed
-FACE_RECENT_S = 0.6  # "face found" if a frame this recent had one
 STEADY_FRAMES = 10  # the steadiness meter looks at this many latest frames
 
 _MARKS = {PENDING: " ", RECORDING: "…", DONE: "✓", NO_FACE: "✗", SKIPPED: "–"}
@@ -63,7 +62,6 @@ class CalibrationCommands(QObject):
         self._for_profile = ""
         self._connections: list = []
         self._recent: list = []  # the latest raw samples, for the steadiness meter
-        self._last_face_t: float | None = None  # capture time of the newest frame with a face
         self._analysed_until = 0.0  # capture time of the newest frame analysed
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
@@ -77,7 +75,7 @@ class CalibrationCommands(QObject):
         self._for_profile = self.profile()
         self.dialog = dialog = CalibrationWizard(self._for_profile, self.window)
         self.steps, self.result = CalibrationSteps(self.timing), None
-        self._recent, self._last_face_t, self._analysed_until = [], None, 0.0
+        self._recent, self._analysed_until = [], 0.0
         for signal, slot in ((dialog.start_requested, self._start), (dialog.retry_requested, self._start),
                              (dialog.next_requested, self._next), (dialog.skip_requested, self._skip),
                              (dialog.finish_requested, self._finish_early),
@@ -127,14 +125,16 @@ class CalibrationCommands(QObject):
     def _on_raw(self, samples: list) -> None:
         if not samples:
             return
-        self._last_face_t = samples[-1][0]
         self._recent = (self._recent + samples)[-STEADY_FRAMES:]
         if self.steps is not None and not self.steps.over:
             self.steps.add(samples)
 
     def _on_readings(self, readings: list) -> None:
-        if readings:
-            self._analysed_until = max(self._analysed_until, readings[-1].t)
+        if not readings:
+            return
+        self._analysed_until = max(self._analysed_until, readings[-1].t)
+        if self.dialog is not None and not self.steps.over:
+            self.dialog.show_face(readings[-1].has_face)  # live, also between the takes
 
     # --- the steps ----------------------------------------------------------------------------
     def _ready_to_start(self) -> None:
@@ -202,7 +202,6 @@ class CalibrationCommands(QObject):
             return
         now = time.monotonic()
         self.dialog.show_countdown(step.end - now)
-        self.dialog.show_face(self._last_face_t is not None and now - self._last_face_t <= FACE_RECENT_S)
         self.dialog.show_steadiness(steadiness(self._recent))
         caught_up = self._analysed_until >= step.end or now >= step.end + CATCH_UP_S
         if now >= step.end and caught_up:
@@ -212,6 +211,7 @@ class CalibrationCommands(QObject):
     def _step_over(self) -> None:
         step = self.steps.finish()
         self.dialog.show_countdown(None)
+        self.dialog.show_steadiness(None)  # it speaks of the take in progress only
         self._show_step()
         if step.status == DONE:
             steady = steadiness(step.samples)
@@ -254,10 +254,8 @@ class CalibrationCommands(QObject):
     # --- the result ---------------------------------------------------------------------------
     def _show_result(self) -> None:
         self._show_step()
-        self.dialog.show_step(len(self.steps.steps), len(self.steps.steps), "Done", False)
-        self.dialog.show_countdown(None)
-        self.dialog.show_face(None)
-        self.dialog.show_steadiness(None)
+        self.dialog.show_heading("All steps done", "Result")
+        self.dialog.show_meters(False)
         samples, takes = self.steps.labelled()
         try:
             self.result = self.steps.fit()

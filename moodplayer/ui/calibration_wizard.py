@@ -97,8 +97,11 @@ class CalibrationWizard(QDialog):
             button.setEnabled(action in enabled)
 
     def show_step(self, number: int, total: int, prompt: str, optional: bool) -> None:
-        self.step_label.setText(f"Step {number} of {total}" + (" (optional)" if optional else ""))
-        self.prompt_label.setText(prompt)
+        self.show_heading(f"Step {number} of {total}" + (" (optional)" if optional else ""), prompt)
+
+    def show_heading(self, small: str, big: str) -> None:
+        self.step_label.setText(small)
+        self.prompt_label.setText(big)
 
     def show_countdown(self, seconds: float | None) -> None:
         self.countdown_label.setText("" if seconds is None else f"{max(seconds, 0.0):.0f} s")
@@ -110,6 +113,12 @@ class CalibrationWizard(QDialog):
     def show_steadiness(self, fraction: float | None) -> None:
         self.steadiness.setValue(0 if fraction is None else round(100 * fraction))
         self.steadiness.setEnabled(fraction is not None)
+        self.steadiness.setTextVisible(fraction is not None)
+
+    def show_meters(self, visible: bool) -> None:
+        """The countdown, face and steadiness meters (hidden once the steps are over)."""
+        for widget in (self.countdown_label, self.face_label, self.steadiness):
+            widget.setVisible(visible)
 
     def show_status(self, text: str) -> None:
         self.status_label.setText(text)
