@@ -16,8 +16,6 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from moodplayer.core.emotions import EMOTIONS
 
 NO_LABEL = "none"
@@ -55,7 +53,7 @@ def add_parser(sub, add_config_options) -> argparse.ArgumentParser:
 def cmd_calibrate(args) -> int:
     from moodplayer.command_config import effective_from_args, fail, model_config
     from moodplayer.core import calibration_store
-    from moodplayer.core.calibration import CalibrationError, fit
+    from moodplayer.core.calibration import CalibrationError, agreement, fit
     from moodplayer.core.config import ConfigError
     from moodplayer.vision.models import ModelUnavailable
 
@@ -266,12 +264,3 @@ def read_pictures(analyzer, data) -> tuple[list[tuple], int, str]:
             samples.append((sample.label, scores, features))
     return samples, missed, "pictures"
 
-
-def agreement(samples: list[tuple], calibration) -> float:
-    """Share of the samples whose top label is the one they were labelled with."""
-    right = 0
-    for label, scores, features in samples:
-        if calibration is not None:
-            scores = calibration.apply(scores, features)
-        right += EMOTIONS[int(np.argmax(scores))] == label
-    return right / len(samples)

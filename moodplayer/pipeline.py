@@ -131,6 +131,9 @@ class AnalysisThread(QThread):
     failed = Signal(str)  # the analyzer cannot start: the app runs without analysis
     readings = Signal(list)  # list[Reading], batched
     rate = Signal(float)  # analysed frames per second, about once a second
+    # while collecting: list[(t, scores, features | None, box)] of frames with a face, the
+    # scores before any calibration (numbers only: no frame or crop leaves the thread)
+    raw_samples = Signal(list)
 
     def __init__(self, slot: FrameSlot, make_analyzer, adaptive: bool = True, parent=None) -> None:
         super().__init__(parent)
@@ -139,6 +142,11 @@ class AnalysisThread(QThread):
         self.pace = AnalysisRate() if adaptive else None  # fewer readings of a still face
         self.analyzer = None  # built on this thread, in run()
         self._calibration = None
+        # Set from the GUI thread (calibration wizard): every analysed frame with a face
+        # also goes out uncalibrated, with its features, on ``raw_samples``; full rate.
+        self.collecting = False
+        self._stop = threading.Event()
+        self.analysed = 0
 
     def set_calibration(self, calibration) -> None:
         """The person's calibration for every later reading (None: the network as it is).
@@ -146,8 +154,11 @@ class AnalysisThread(QThread):
         self._calibration = calibration
         if self.analyzer is not None:
             self.analyzer.set_calibration(calibration)
-        self._stop = threading.Event()
-        self.analysed = 0
+
+    def set_collecting(self, on: bool) -> None:
+        """Hand over raw samples (``raw_samples``) from now on, or stop. A plain attribute
+        read by the analysis thread before each frame."""
+        self.collecting = on
 
     def stop(self) -> None:
         self._stop.set()
@@ -164,15 +175,24 @@ class AnalysisThread(QThread):
             return
         self.ready.emit(analyzer.engine.name)
         self._batch: list = []
+        self._raw: list = []
         self._last_emit = self._rate_start = time.monotonic()
         self._rate_count = 0
-        for reading in read_frames(self._newest_frames(), analyzer, self.pace):
+        pace = _FullRateWhileCollecting(self) if self.pace is not None else None
+        for reading in read_frames(self._newest_frames(), analyzer, pace):
             self._batch.append(reading)
+            if analyzer.keep_raw and reading.has_face and analyzer.last_raw is not None:
+                scores, features = analyzer.last_raw
+                self._raw.append((reading.t, tuple(float(s) for s in scores),
+                                  None if features is None else tuple(float(f) for f in features),
+                                  reading.box))
             self.analysed += 1
             self._rate_count += 1
             self._report()
         if self._batch:
             self.readings.emit(self._batch)
+        if self._raw:
+            self.raw_samples.emit(self._raw)
 
     def _newest_frames(self):
         """The slot's newest frame each time the analyzer is free; stale ones are dropped."""
@@ -183,13 +203,32 @@ class AnalysisThread(QThread):
                 self._report()  # no frame: still hand over what waits
                 continue
             seq = frame.seq
+            self.analyzer.keep_raw = self.collecting  # read on this thread, before the frame
             yield frame.t, frame.image
 
     def _report(self) -> None:
         now = time.monotonic()
-        if self._batch and now - self._last_emit >= 1.0 / EMIT_HZ:
-            self.readings.emit(self._batch)
+        if (self._batch or self._raw) and now - self._last_emit >= 1.0 / EMIT_HZ:
+            if self._raw:  # before the readings: a step that ends on a reading has its samples
+                self.raw_samples.emit(self._raw)
+                self._raw = []
+            if self._batch:
+                self.readings.emit(self._batch)
             self._batch, self._last_emit = [], now
         if now - self._rate_start >= 1.0:
             self.rate.emit(self._rate_count / (now - self._rate_start))
             self._rate_count, self._rate_start = 0, now
+
+
+class _FullRateWhileCollecting:
+    """The adaptive rate, except while calibrating: then every frame is analysed (more
+    frames of each expression, better statistics)."""
+
+    def __init__(self, thread: AnalysisThread) -> None:
+        self.thread = thread
+
+    def wants(self, t: float, image: np.ndarray) -> bool:
+        return self.thread.collecting or self.thread.pace.wants(t, image)
+
+    def analysed(self, t: float, image: np.ndarray, reading) -> None:
+        self.thread.pace.analysed(t, image, reading)

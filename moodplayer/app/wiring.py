@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from moodplayer.app.camera import Camera
+from moodplayer.app.calibration import CalibrationCommands
 from moodplayer.app.presenter import Presenter
 from moodplayer.app.preview_feed import PreviewFeed
 from moodplayer.app.profiles import ProfileCommands
@@ -102,6 +103,10 @@ class MoodPlayerApp(QObject):
         self.analysis = AnalysisThread(self.slot, self._make_analyzer,
                                        adaptive=self.machine.adaptive_rate)
         self.calibration = None  # the active profile's (core/calibration.py), if it has one
+        self.analysis_off: str | None = None  # why the emotion model failed, if it did
+        self.calibrating = CalibrationCommands(self.window, self.analysis,
+                                               lambda: self.settings.active_profile,
+                                               self.use_calibration, self._why_no_calibration)
         self.preview = PreviewFeed(self.slot, self.window.preview, lambda: self.session.last_reading)
         self._position_timer = QTimer(self)
         self._wire()
@@ -163,9 +168,17 @@ class MoodPlayerApp(QObject):
             f"Profile {self.settings.active_profile}: calibration forgotten", 5000)
 
     def open_calibration(self):
-        """The calibration wizard (Profiles > Calibrate…)."""
-        self.window.show_message("Calibration from the window is not available yet: use "
-                                 "moodplayer calibrate PROFILE --video CLIP --script SCRIPT.json")
+        """The calibration wizard (Profiles > Calibrate…): app/calibration.py."""
+        return self.calibrating.open()
+
+    def _why_no_calibration(self) -> str | None:
+        if self.analysis_off:
+            return f"the emotion analysis is off ({self.analysis_off})"
+        if self.source_spec.kind == "demo":
+            return "no camera is in use (the demo clip plays): connect a camera and restart"
+        if self.camera_paused:
+            return "the camera is paused: resume it first"
+        return None
 
     def save_now(self) -> None:
         try:
@@ -239,7 +252,7 @@ class MoodPlayerApp(QObject):
         # what the analysis reports
         self.analysis.ready.connect(self._on_model_ready)
         self.analysis.failed.connect(self._on_model_failed)
-        self.analysis.readings.connect(session.push_readings)
+        self.analysis.readings.connect(self._on_readings)
         if self.analysis.pace is not None:  # analysis slows down only once the mood has settled
             session.subscribe(self._follow_mood_window)
         self.analysis.rate.connect(w.show_fps)
@@ -295,6 +308,11 @@ class MoodPlayerApp(QObject):
     def pause_camera(self, paused: bool) -> None:
         self.camera.pause(paused)
 
+    def _on_readings(self, batch: list) -> None:
+        if self.analysis.collecting:
+            return  # faces posed for the calibration wizard are not the person's mood
+        self.session.push_readings(batch)
+
     def _follow_mood_window(self, event) -> None:
         if isinstance(event, ReadingsSeen):
             self.analysis.pace.follow(event.state)
@@ -305,6 +323,7 @@ class MoodPlayerApp(QObject):
         self.window.show_engine(f"{engine} + {self.machine.detector}")
 
     def _on_model_failed(self, why: str) -> None:
+        self.analysis_off = why
         self.camera.start()
         self.window.show_loading(False, "no analysis")
         self.window.show_engine("none")
@@ -331,6 +350,7 @@ class MoodPlayerApp(QObject):
         if self._shut_down:
             return
         self._shut_down = True
+        self.calibrating.close()
         self.session.close()
         self.preview.stop()
         self._position_timer.stop()

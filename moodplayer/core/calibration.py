@@ -248,6 +248,19 @@ def fit(samples: Iterable[Sample], examples: Mapping[str, int] | None = None) ->
     return Calibration({label: stats[label] for label in EMOTIONS if label in stats})
 
 
+def agreement(samples: list[tuple], calibration: Calibration | None) -> float:
+    """Share of the (label, scores, features) samples whose top label is their label,
+    read as they are (None) or through ``calibration``."""
+    if not samples:
+        return 0.0
+    right = 0
+    for label, scores, features in samples:
+        if calibration is not None:
+            scores = calibration.apply(scores, features)
+        right += EMOTIONS[int(np.argmax(scores))] == label
+    return right / len(samples)
+
+
 def _probabilities(scores, what: str = "scores") -> np.ndarray:
     p = np.asarray(scores, dtype=np.float64).ravel()
     if p.shape != (len(EMOTIONS),):
