@@ -148,6 +148,15 @@ def main() -> int:
         moods = [m["mood"] for m in json.loads(result.stdout)["moods"]]
         check(moods[:1] == ["happy"], f"analyze finds the mood: {moods}")
 
+        result = subprocess.run(isolated([str(EXE), "sessions", "--json"]), capture_output=True,
+                                text=True, env=env, timeout=120)
+        check(result.returncode == 0 and json.loads(result.stdout) == {"sessions": []},
+              "sessions --json runs (no session recorded)")
+        result = subprocess.run(isolated([str(EXE), "report", "latest", "--out", str(tmp / "r.pdf")]),
+                                capture_output=True, text=True, env=env, timeout=120)
+        said = result.stderr.strip().splitlines()
+        check(result.returncode == 2 and len(said) == 1, f"report without a session: one line, exit 2: {said}")
+
         for command in ("bench", "eval"):  # development tools: left out, and the CLI says so
             result = subprocess.run(isolated([str(EXE), command]), capture_output=True, text=True,
                                     env=env, timeout=60)
