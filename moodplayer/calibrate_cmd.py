@@ -102,8 +102,11 @@ def cmd_calibrate(args) -> int:
     before = agreement(samples, None)
     after = agreement(samples, calibration)
     try:
-        path = calibration_store.save(name, calibration)
         created = ensure_profile(args.config, name)
+    except OSError as err:
+        return fail(str(err))
+    try:
+        path = calibration_store.save(name, calibration)
     except (OSError, ValueError) as err:
         return fail(f"cannot save the calibration: {err}")
     counts = Counter(s[0] for s in samples)
@@ -127,17 +130,21 @@ def cmd_calibrate(args) -> int:
 
 
 def ensure_profile(config: str | None, name: str):
-    """The settings file gets an (empty) profile ``name`` if it has none; its path if made."""
+    """The settings file gets an (empty) profile ``name`` if it has none; its path if made.
+    A settings file that cannot be read is never overwritten: OSError says so."""
     from moodplayer.core.profiles import add_profile
     from moodplayer.core.settings import load_settings, save_settings
     from moodplayer.paths import config_file
 
     path = config_file(config)
-    settings = load_settings(path).settings
-    if name in settings.profiles:
+    loaded = load_settings(path, keep_aside=False)
+    if name in loaded.settings.profiles:
         return None
-    add_profile(settings, name)
-    save_settings(path, settings)
+    if loaded.problems:
+        raise OSError(f"{path} has problems ({loaded.problems[0]}); profile {name!r} was not "
+                      f"added to it (open MoodPlayer once to repair it)")
+    add_profile(loaded.settings, name)
+    save_settings(path, loaded.settings)
     return path
 
 

@@ -10,6 +10,7 @@ is lost, the GUI thread is not flooded, and it never runs detection or inference
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from moodplayer.vision.rate import AnalysisRate
 from moodplayer.vision.timeline import read_frames
 
 EMIT_HZ = 20
+log = logging.getLogger("moodplayer")
 
 
 @dataclass(frozen=True)
@@ -168,8 +170,8 @@ class AnalysisThread(QThread):
         try:
             analyzer = self.make_analyzer()
             analyzer.analyze(np.zeros((120, 160, 3), np.uint8), 0.0)  # warm the graph
-            analyzer.set_calibration(self._calibration)
-            self.analyzer = analyzer
+            self.analyzer = analyzer  # first: a set_calibration from now on reaches it ...
+            analyzer.set_calibration(self._calibration)  # ... and this one is the newest
         except Exception as err:  # ModelUnavailable and anything the model stack throws
             self.failed.emit(str(err))
             return
@@ -178,6 +180,13 @@ class AnalysisThread(QThread):
         self._raw: list = []
         self._last_emit = self._rate_start = time.monotonic()
         self._rate_count = 0
+        try:
+            self._analyse(analyzer)
+        except Exception as err:  # a fault in one frame must not end the analysis silently
+            log.exception("the analysis stopped")
+            self.failed.emit(f"the analysis stopped: {err}")
+
+    def _analyse(self, analyzer) -> None:
         pace = _FullRateWhileCollecting(self) if self.pace is not None else None
         for reading in read_frames(self._newest_frames(), analyzer, pace):
             self._batch.append(reading)

@@ -7,6 +7,7 @@ import json
 
 
 from moodplayer.command_config import fail
+from moodplayer.core.userpath import user_path
 
 
 def _profile(args) -> str:
@@ -49,12 +50,11 @@ def cmd_sessions(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from pathlib import Path
 
     from moodplayer.core.config import ConfigError
     from moodplayer.core.record import find_session
 
-    out = Path(args.out).expanduser()
+    out = user_path(args.out)
     if out.suffix.lower() not in (".pdf", ".html"):
         return fail(f"--out {args.out}: the report is a .pdf or an .html file")
     try:

@@ -87,7 +87,7 @@ class FakePlayer:
     def load(self, playlist, index=None, autoplay=True, planned=False):
         self.planned = planned
         self.playlist, self.current_index = playlist, (index or 0) % len(playlist.tracks)
-        self.state = PLAYING if autoplay else self.state
+        self.state = PLAYING if autoplay else STOPPED  # as both backends: loaded, not playing
         self.session.on_track_changed(self.current_index)
 
     def play(self):
@@ -95,6 +95,9 @@ class FakePlayer:
 
     def pause(self):
         self.state = PAUSED
+
+    def stop(self):
+        self.state = STOPPED
 
     def _go(self, delta):
         self.current_index = (self.current_index + delta) % len(self.playlist.tracks)

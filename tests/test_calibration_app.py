@@ -8,7 +8,7 @@ import tomllib
 import numpy as np
 import pytest
 
-from moodplayer.core import calibration_store
+from moodplayer.core import calibration_store, record
 from moodplayer.core.calibration import fit
 from moodplayer.core.emotions import EMOTIONS
 
@@ -53,9 +53,13 @@ def test_a_damaged_calibration_is_said_and_the_app_runs_uncalibrated(qtbot, make
 
 def test_the_calibration_goes_with_the_profile(qtbot, tmp_path, make_app):
     calibration_store.save("Default", a_calibration())
+    records = record.profile_dir("Default")
+    records.mkdir(parents=True)
+    (records / "2026-11-28T10-00-00.jsonl").write_text('{"type": "start", "t": 0}\n')
     app = make_app()
     app.profile_command("rename", name="Anna")
     assert calibration_store.load("Anna")[0] is not None and calibration_store.load("Default") == (None, None)
+    assert len(record.list_sessions("Anna")) == 1 and not records.exists()  # records follow
     assert app.calibration is not None  # still the same person
     app.profile_command("duplicate", name="Anna 2")
     assert calibration_store.load("Anna 2")[0] is not None
@@ -64,8 +68,8 @@ def test_the_calibration_goes_with_the_profile(qtbot, tmp_path, make_app):
     app.profile_command("export", path=str(exported))
     data = tomllib.loads(exported.read_text())
     assert set(data["calibration"]["labels"]) == {"neutral", "happy", "sad"}  # numbers, no image
-    app.profile_command("delete")  # deletes Anna, and her face's numbers
-    assert calibration_store.load("Anna") == (None, None)
+    app.profile_command("delete")  # deletes Anna, her face's numbers and her records
+    assert calibration_store.load("Anna") == (None, None) and record.list_sessions("Anna") == []
     app.profile_command("import", path=str(exported))
     assert app.settings.active_profile == "Anna" and app.calibration is not None
     assert calibration_store.load("Anna")[0].labels == ["happy", "sad", "neutral"]

@@ -100,3 +100,16 @@ def test_without_libvlc_music_is_off_with_a_message_and_the_app_runs(tmp_path):
     assert "Music is off" in why and "libvlc5 vlc-plugin-base" in why
     doctor = moodplayer("doctor", env=env)
     assert "libvlc5 vlc-plugin-base" in doctor.stdout + doctor.stderr
+
+
+def test_commands_that_only_read_settings_leave_a_bad_file_as_it_is(tmp_path):
+    config = tmp_path / "settings.toml"
+    config.write_text("schema_version = 2\nvolume = 500\n[profiles.Default]\n")
+    video = expression_video(tmp_path / "faces.mp4", [(HAPPY_STILL, 1)], fps=5)
+    for _ in range(2):
+        result = moodplayer("analyze", str(video), "--json", "--config", str(config), timeout=60)
+        assert result.returncode == 0 and "volume = 500" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["faces.mp4", "settings.toml"]  # no .bak
+    config.write_text("volume = [unclosed")
+    result = moodplayer("analyze", str(video), "--config", str(config), timeout=60)
+    assert result.returncode == 0 and config.read_text() == "volume = [unclosed"  # not moved aside

@@ -72,6 +72,23 @@ def test_a_playlist_loaded_when_a_track_finishes_plays_from_the_index_asked(back
     assert backend.current_index == 2
 
 
+def test_a_playlist_loaded_while_paused_waits_for_play(backend, qtbot, tmp_path):
+    """The session loads a mood's new music without playing it while the user has paused."""
+    backend.load(load_playlist("happy", tracks(tmp_path, seconds=5)))
+    qtbot.waitUntil(lambda: backend.state == PLAYING, timeout=5000)
+    backend.pause()
+    qtbot.waitUntil(lambda: backend.state == PAUSED, timeout=5000)
+    second_dir = tmp_path / "second"
+    for i in range(2):
+        write_tone(second_dir / f"{i}.wav", 5.0, 500 + 50 * i)
+    backend.load(load_playlist("second", second_dir), 1, autoplay=False)
+    qtbot.wait(300)
+    assert backend.state == STOPPED and backend.current_index == 1 and backend.playlist.name == "second"
+    backend.play()
+    qtbot.waitUntil(lambda: backend.state == PLAYING, timeout=5000)
+    assert backend.current_index == 1
+
+
 def test_pause_and_resume(backend, qtbot, tmp_path):
     backend.load(load_playlist("happy", tracks(tmp_path, seconds=5)))
     qtbot.waitUntil(lambda: backend.state == PLAYING, timeout=5000)

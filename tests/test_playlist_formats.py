@@ -191,3 +191,11 @@ def test_the_window_says_a_playlist_has_no_track_on_this_machine(qtbot, tmp_path
     said = "\n".join(app.window.messages)
     assert "Cannot play the happy playlist: none of its 12 tracks exist on this machine" in said
     assert app.backend.playlist is None  # nothing was started: no silence passed off as music
+
+
+def test_a_home_folder_that_does_not_exist_is_a_missing_track_not_a_crash(tmp_path):
+    m3u = tmp_path / "odd.m3u8"
+    m3u.write_text("#EXTM3U\n~nosuchuser-moodplayer/a.mp3\n", encoding="utf-8")
+    playlist = load_playlist("odd", m3u)
+    assert not playlist.playable and "does not exist on this machine" in playlist.problem
+    assert not load_playlist("odd", "~nosuchuser-moodplayer/music").playable

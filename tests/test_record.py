@@ -63,7 +63,8 @@ def test_a_recorded_session_holds_what_happened_and_no_images(qtbot, make_app, t
     app.shutdown()
 
     [record] = list_sessions("Anna")
-    assert record.path.parent == data_home / "moodplayer" / "sessions" / "Anna"
+    assert record.path.parent.parent == data_home / "moodplayer" / "sessions"
+    assert record.path.parent.name.startswith("Anna-")  # the name, and a checksum of it
     assert record.damaged is None and record.ended and record.profile == "Anna"
     assert [m["mood"] for m in record.moods] == ["sad", "happy"]
     assert record.moods[1]["why"].startswith("happy: ") and set(record.moods[1]["shares"]) >= {"sad", "happy"}
@@ -89,7 +90,12 @@ def test_a_damaged_file_is_listed_as_damaged_and_the_others_still_open(tmp_path,
     (folder / "2026-11-28T10-00-00.jsonl").write_text("\n".join(good) + "\n")
     (folder / "2026-11-28T11-00-00.jsonl").write_text("\n".join(good[:3]) + '\n{"type": "mo')
     (folder / "2026-11-28T12-00-00.jsonl").write_bytes(b"\x00\xff garbage\n")
-    first, truncated, garbage = list_sessions("Anna")
+    incomplete = good[:1] + ['{"type": "mood", "t": 1}', '{"type": "track", "t": 2}'] + good[1:]
+    (folder / "2026-11-28T13-00-00.jsonl").write_text("\n".join(incomplete) + "\n")
+    first, truncated, garbage, partial = list_sessions("Anna")
+    assert partial.damaged == "line 3 is not a session event"  # valid JSON, but not a whole event
+    assert partial.summary()["time_per_mood"] == {"sad": 4.0, "happy": 4.0}  # no KeyError
+    delete_session(partial)
     assert first.damaged is None and first.time_per_mood() == {"sad": 4.0, "happy": 4.0}
     assert truncated.damaged == "truncated at line 4"
     assert [m["mood"] for m in truncated.moods] == ["sad", "happy"]  # what survived still opens
@@ -132,9 +138,10 @@ def test_turning_recording_on_in_the_settings_starts_a_record(qtbot, make_app, t
 
 
 def _limit_file_size():
-    # A full disk, for this process only: writes past 4 kB fail (EFBIG) instead of killing it.
+    # A full disk, for this process only: writes past 1.5 kB fail (EFBIG) instead of killing it
+    # (the start line and the first moods fit; a few seconds of the record do not).
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, resource.RLIM_INFINITY))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1536, resource.RLIM_INFINITY))
 
 
 def test_a_full_disk_stops_the_recording_and_the_app_goes_on(tmp_path, data_home):
@@ -145,7 +152,7 @@ def test_a_full_disk_stops_the_recording_and_the_app_goes_on(tmp_path, data_home
     env = os.environ.copy() | {"PYTHONDONTWRITEBYTECODE": "1"}
     result = subprocess.run(
         [sys.executable, "-m", "moodplayer", "--source", "demo", "--backend", "null",
-         "--config", config, "--quit-after", "25"],
+         "--config", config, "--quit-after", "15"],
         capture_output=True, text=True, timeout=180, env=env, preexec_fn=_limit_file_size)
     assert result.returncode == 0, result.stderr[-2000:]
     log = result.stderr
@@ -153,7 +160,7 @@ def test_a_full_disk_stops_the_recording_and_the_app_goes_on(tmp_path, data_home
     after = log.split("Session recording stopped", 1)[1]
     assert "mood: " in after or "track: " in after or "playlist: " in after  # the app went on
     [record] = list_sessions("Default")
-    assert record.lines[0]["type"] == "start" and record.path.stat().st_size <= 4096
+    assert record.lines[0]["type"] == "start" and record.path.stat().st_size <= 1536
 
 
 def test_the_settings_dialog_checkbox_turns_recording_on(qtbot, make_app, tmp_path, data_home):

@@ -126,3 +126,53 @@ def test_a_closed_session_decides_nothing(make_session):
     except AssertionError:
         feel_failed = True
     assert feel_failed and player.playlist is None and not of(seen, events.PlaylistStarted)
+
+
+def test_a_mood_change_while_paused_loads_the_new_music_without_playing_it(make_session):
+    session, player, _ = make_session(Profile(no_face_policy="pause", no_face_timeout_s=1.0))
+    feel(session, "happy")
+    session.toggle()  # the user pauses
+    feel(session, "sad")
+    assert player.playlist.name == "sad" and player.state != PLAYING  # ready, silent
+    session.toggle()
+    assert player.state == PLAYING
+    no_face(session, 2.0)  # the policy pauses ...
+    feel(session, "angry")  # ... the face returns showing another mood: music again, the new one
+    assert player.playlist.name == "angry" and player.state == PLAYING
+
+
+def test_the_users_choice_plays_even_while_paused(make_session):
+    session, player, _ = make_session()
+    feel(session, "happy")
+    session.toggle()
+    session.choose("neutral")
+    assert player.playlist.name == "neutral" and player.state == PLAYING
+
+
+def test_another_client_starts_with_no_mood_of_the_last_one(make_session):
+    session, player, _ = make_session()
+    feel(session, "sad")
+    session.configure(Profile(playlists={"happy": "/elsewhere"}), new_client=True)
+    assert session.mood is None and session.mood_history == [] and session.window.mood is None
+    feel(session, "happy")
+    assert player.playlist.source == Path("/elsewhere")
+
+
+def test_a_stop_from_the_desktop_is_not_undone_by_a_returning_face(make_session):
+    session, player, seen = make_session(Profile(no_face_policy="pause", no_face_timeout_s=1.0))
+    feel(session, "happy")
+    no_face(session, 2.0)
+    session.stop()
+    feel(session, "happy")
+    assert player.state == "stopped"
+
+
+def test_a_broken_subscriber_does_not_stop_a_decision(make_session):
+    session, player, _ = make_session()
+
+    def broken(event):
+        raise RuntimeError("subscriber bug")
+
+    session.subscribe(broken)
+    feel(session, "happy")
+    assert player.playlist.name == "happy" and player.state == PLAYING

@@ -8,7 +8,7 @@ import copy
 from pathlib import Path
 from typing import Callable
 
-from moodplayer.core import calibration_store, profiles
+from moodplayer.core import calibration_store, profiles, record
 from moodplayer.core.settings import Settings
 from moodplayer.ui.main_window import MainWindow
 
@@ -59,12 +59,18 @@ class ProfileCommands:
                 elif command == "rename":
                     name = profiles.rename_profile(new, active, name)
                     self._carry_calibration(active, name, keep_old=False)
+                    self._move_records(active, name)
                 else:
                     new.active_profile = profiles.duplicate_profile(new, active, name)
                     self._carry_calibration(active, new.active_profile, keep_old=True)
             elif command == "delete":
                 profiles.delete_profile(new, active)
-                calibration_store.delete(active)  # a deleted client's face goes with them
+                # a deleted client's face and session records go with them: a later profile
+                # of the same name must not find another person's data
+                calibration_store.delete(active)
+                records = record.delete_all_sessions(active)
+                self.window.statusBar().showMessage(
+                    f"Profile {active} deleted, with its calibration and {records} session records", 8000)
             elif command == "export":
                 path = path or self._ask_path(save=True, suggested=f"{active}.toml")
                 if path:
@@ -89,13 +95,14 @@ class ProfileCommands:
         """Music dropped on the window becomes a mood's playlist (asked for when not given)."""
         from moodplayer.core.dropped import playlist_for_drop
         from moodplayer.core.emotions import EMOTIONS
+        from moodplayer.core.userpath import file_stem
         from moodplayer.paths import data_dir
 
         mood = mood or self._ask_mood(paths)
         if mood not in EMOTIONS:
             return
         settings = self.current()
-        gathered = data_dir() / "playlists" / f"{settings.active_profile}-{mood}.m3u8"
+        gathered = data_dir() / "playlists" / f"{file_stem(settings.active_profile)}-{mood}.m3u8"
         try:
             playlist = playlist_for_drop(paths, gathered)
         except OSError as err:
@@ -129,6 +136,13 @@ class ProfileCommands:
         calibration_store.save(new, calibration)
         if not keep_old:
             calibration_store.delete(old)
+
+    @staticmethod
+    def _move_records(old: str, new: str) -> None:
+        """A renamed profile keeps its session records (a duplicate is a new client: none)."""
+        source, target = record.profile_dir(old), record.profile_dir(new)
+        if source.is_dir() and not target.exists():
+            source.rename(target)
 
     def _import(self, new: Settings, path: Path) -> None:
         imported = profiles.import_profile(path)

@@ -46,6 +46,9 @@ class Recording:
             self._failed(f"Session recording is off: cannot write to the data folder ({err}); "
                          "the music goes on")
             return
+        if not self.recorder.active:  # its first line could not be written: said by _failed
+            self.recorder = None
+            return
         self.session.subscribe(self.recorder)
         log.info("recording the session to %s", self.recorder.path)
         self.window.show_recording(True)

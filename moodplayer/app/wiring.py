@@ -239,6 +239,7 @@ class MoodPlayerApp(QObject):
         self.backend.shuffle_changed.connect(c.show_shuffle)
         self.backend.muted_changed.connect(c.show_muted)
         self.backend.volume_changed.connect(c.set_volume_quietly)  # e.g. set over MPRIS
+        self.backend.volume_changed.connect(self._remember_volume)  # ... and kept for next time
         # MPRIS2: desktop media controls and media keys (None, logged, without a session bus)
         self.mpris = start_mpris(self.backend, w, intents=session)
 
@@ -338,8 +339,12 @@ class MoodPlayerApp(QObject):
 
     def _on_volume(self, volume: int) -> None:
         self.backend.set_volume(volume)
-        self.settings.volume = volume
-        self._settings_dirty = True
+        self._remember_volume(volume)
+
+    def _remember_volume(self, volume: int) -> None:
+        if volume != self.settings.volume:
+            self.settings.volume = volume
+            self._settings_dirty = True
 
     def _on_track_failed(self, index: int, why: str) -> None:
         self.window.player.tracks.mark_broken(index)

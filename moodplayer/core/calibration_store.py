@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import zlib
 from dataclasses import replace
 from pathlib import Path
 
 from moodplayer.core.calibration import Calibration, CalibrationError
+from moodplayer.core.userpath import file_stem
 
 APP = "moodplayer"
 
@@ -27,12 +26,10 @@ def calibrations_dir() -> Path:
 
 
 def calibration_path(profile: str) -> Path:
-    """A file name that any profile name maps to, and only that one: the name's safe
-    characters, for people reading the folder, plus a checksum of the exact name."""
+    """One file per profile name (core/userpath.file_stem: readable, and never shared)."""
     if not profile or not profile.strip():
         raise ValueError("a calibration belongs to a profile: the profile name is empty")
-    slug = re.sub(r"[^A-Za-z0-9_-]+", "_", profile.strip())[:40].strip("_") or "profile"
-    return calibrations_dir() / f"{slug}-{zlib.crc32(profile.encode('utf-8')):08x}.json"
+    return calibrations_dir() / f"{file_stem(profile)}.json"
 
 
 def save(profile: str, calibration: Calibration) -> Path:

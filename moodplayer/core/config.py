@@ -83,8 +83,9 @@ def effective_config(settings: Settings, profile: str | None = None,
 def load_effective(path: Path | None, profile: str | None = None,
                    overrides: dict[str, Any] | None = None) -> Effective:
     """The settings file at ``path`` (None: the built-in defaults), then ``effective_config``.
-    A damaged file never stops a command: its problems are reported in ``problems``."""
-    loaded = load_settings(path) if path is not None else None
+    A damaged file never stops a command: its problems are reported in ``problems``, and the
+    file is left as it is (only the app, which writes settings back, keeps a copy aside)."""
+    loaded = load_settings(path, keep_aside=False) if path is not None else None
     settings = loaded.settings if loaded else Settings()
     effective = effective_config(settings, profile, overrides)
     effective.problems = list(loaded.problems) if loaded else []

@@ -21,11 +21,14 @@ class Player(Protocol):
     def load(self, playlist: Playlist, index: int | None = None, autoplay: bool = True,
              planned: bool = False) -> None:
         """``index`` None: the start (a random track when the user shuffles); ``planned``:
-        play the list in its order even when shuffling (a lift)."""
+        play the list in its order even when shuffling (a lift). ``autoplay`` False: loaded
+        and stopped, ``play`` starts it."""
 
     def play(self) -> None: ...
 
     def pause(self) -> None: ...
+
+    def stop(self) -> None: ...
 
     def next(self) -> None: ...
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from moodplayer.core.playlist_formats import SUFFIXES, Entry, PlaylistFileError, read_entries
+from moodplayer.core.userpath import user_path
 
 AUDIO_EXTENSIONS = frozenset(
     ".mp3 .ogg .oga .opus .flac .wav .m4a .aac .wma .aiff .aif .mka .ape .wv .mpc".split()
@@ -105,7 +106,7 @@ def _tag(tags, vorbis_key: str, id3_frame: str, mp4_atom: str) -> str | None:
 
 
 def load_playlist(name: str, source: str | os.PathLike[str]) -> Playlist:
-    src = Path(source).expanduser()
+    src = user_path(source)
     playlist = Playlist(name=name, source=src)
     if src.suffix.lower() in PLAYLIST_EXTENSIONS:
         if not src.is_file():

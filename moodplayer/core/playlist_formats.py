@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from moodplayer.core.userpath import user_path
+
 M3U_SUFFIXES = frozenset({".m3u", ".m3u8"})
 PLS_SUFFIXES = frozenset({".pls"})
 XSPF_SUFFIXES = frozenset({".xspf"})
@@ -78,10 +80,10 @@ def resolve(location: str, base: Path) -> Entry:
         if parts.netloc not in ("", "localhost"):
             return Entry(location, None, unplayable=f"a file on another computer ({parts.netloc})")
         return Entry(location, Path(unquote(parts.path)))
-    local = Path(location).expanduser()
+    local = user_path(location)
     candidate = local if local.is_absolute() else base / local
     if "%" in location and not candidate.exists():
-        decoded = Path(unquote(location)).expanduser()
+        decoded = user_path(unquote(location))
         decoded = decoded if decoded.is_absolute() else base / decoded
         if decoded.exists():
             candidate = decoded

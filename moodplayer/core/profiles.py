@@ -17,6 +17,7 @@ from moodplayer.core.settings import (
     profile_from_dict,
     write_toml_atomically,
 )
+from moodplayer.core.userpath import user_path
 
 
 class ProfileError(ValueError):
@@ -100,7 +101,7 @@ def missing_paths(profile: Profile) -> list[str]:
     """Playlist and lift-target paths of the profile that do not exist here."""
     paths = list(profile.playlists.values())
     paths += [lift.target for lift in profile.lift.values() if lift.target not in EMOTIONS]
-    return [p for p in paths if not Path(p).expanduser().exists()]
+    return [p for p in paths if not user_path(p).exists()]
 
 
 def unique_name(settings: Settings, name: str) -> str:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Callable
 
 from moodplayer.core import events
+from moodplayer.core.userpath import file_stem
 
 FORMAT_VERSION = 1
 SHARES_EVERY_S = 1.0  # the timeline's resolution in a record
@@ -37,9 +37,8 @@ def data_root() -> Path:
 
 
 def profile_dir(profile: str, root: Path | None = None) -> Path:
-    """``<data>/sessions/<profile>``; a profile name is made safe for a folder name."""
-    safe = re.sub(r"[^\w\- .]", "_", profile).strip(" .") or "_"
-    return (root or data_root()) / "sessions" / safe
+    """``<data>/sessions/<profile>``: one folder per profile name, never shared (file_stem)."""
+    return (root or data_root()) / "sessions" / file_stem(profile)
 
 
 class SessionRecorder:
@@ -257,6 +256,15 @@ class SessionRecord:
                 "time_per_mood": self.time_per_mood()}
 
 
+# What each kind of line must hold for the readers above (a line without them is damaged).
+REQUIRED_KEYS = {"mood": ("mood",), "track": ("title", "path"), "track_end": ("start", "path", "end", "how"),
+                 "playlist": ("name",)}
+
+
+def _complete(line: dict) -> bool:
+    return all(key in line for key in REQUIRED_KEYS.get(line.get("type"), ()))
+
+
 def load_session(path: Path) -> SessionRecord:
     """Never raises for the content: what is wrong goes in ``damaged``."""
     record = SessionRecord(id=path.stem, path=path)
@@ -270,7 +278,8 @@ def load_session(path: Path) -> SessionRecord:
     for number, text in enumerate(text_lines[:last], 1):
         try:
             line = json.loads(text)
-            if not isinstance(line, dict) or not isinstance(line.get("t"), (int, float)):
+            if not isinstance(line, dict) or not isinstance(line.get("t"), (int, float)) \
+                    or not _complete(line):
                 raise ValueError("not an event")
         except ValueError:
             truncated = number == last and not raw.endswith("\n")

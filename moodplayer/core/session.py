@@ -37,9 +37,10 @@ from moodplayer.core.explain import mood_why, override_why, playlist_why, track_
 from moodplayer.core.lift import lift_order
 from moodplayer.core.mapping import PlaylistSelector
 from moodplayer.core.mood_window import MoodState, MoodWindow
-from moodplayer.core.player import PLAYING, Player
+from moodplayer.core.player import PAUSED, PLAYING, Player
 from moodplayer.core.playlist import Playlist, load_playlist
 from moodplayer.core.settings import Profile
+from moodplayer.core.userpath import user_path
 
 log = logging.getLogger("moodplayer")
 
@@ -90,7 +91,10 @@ class Session:
 
     def _emit(self, event: object) -> None:
         for listener in list(self._listeners):
-            listener(event)
+            try:
+                listener(event)
+            except Exception:  # a broken subscriber must not stop a decision half-way
+                log.exception("a subscriber failed on %s", type(event).__name__)
 
     @property
     def mood(self) -> str | None:
@@ -111,6 +115,12 @@ class Session:
         old, self.profile = self.profile, profile
         self.window.config = window_config(profile)
         self.selector.switch_policy = profile.switch_policy
+        if new_client:  # another person: none of the last one's votes, mood or lift carry over
+            self.window = MoodWindow(window_config(profile))
+            self.selector.mood = None
+            self.lift = None
+            self.mood_reason = ""
+            self.mood_history = []
         if not (new_client or old.playlists != profile.playlists or old.lift != profile.lift):
             return
         self.load_playlists()
@@ -168,7 +178,7 @@ class Session:
         playing = self.player.playlist.name if self.player.playlist else None
         if target is None and name is not None and playing != name:
             target = name  # picked the mood's own playlist while its lift plays: play it as is
-        self._switch_to(target, reason if name else f"{reason}; {self.mood_reason}")
+        self._switch_to(target, reason if name else f"{reason}; {self.mood_reason}", by_user=True)
 
     def toggle(self) -> None:
         if self.player.state == PLAYING:
@@ -184,6 +194,12 @@ class Session:
     def pause(self) -> None:
         self.paused_by_policy = False  # a returning face must not undo the user's pause
         self.player.pause()
+        self._emit(Paused("user"))
+
+    def stop(self) -> None:
+        """Stopped by the user (desktop media controls): a returning face does not restart it."""
+        self.paused_by_policy = False
+        self.player.stop()
         self._emit(Paused("user"))
 
     def next(self) -> None:
@@ -246,7 +262,10 @@ class Session:
         self._emit(TrackChanged(index, track, playlist, why))
 
     # --- music ----------------------------------------------------------------------------
-    def _switch_to(self, name: str | None, reason: str = "") -> None:
+    def _switch_to(self, name: str | None, reason: str = "", by_user: bool = False) -> None:
+        """Play ``name``'s music. A switch the user asked for plays; one the mood or a
+        settings change made keeps a pause (the user's, or the no-face policy's) as it is:
+        the new music is loaded, and starts when the pause ends."""
         if name is None or self.closed:
             return
         playlist = self.playlists[name]
@@ -262,11 +281,13 @@ class Session:
                            lift.tracks if lift else None)
         self._emit(PlaylistStarted(name, playlist, towards, why))
         self.lift = lift
-        self.paused_by_policy = False
+        autoplay = by_user or self.player.state != PAUSED
+        if by_user:
+            self.paused_by_policy = False
         if lift is None:
-            self.player.load(playlist)
-        else:
-            self.player.load(playlist, 0, planned=True)  # the iso-principle's order, shuffle or not
+            self.player.load(playlist, autoplay=autoplay)
+        else:  # the iso-principle's order, shuffle or not
+            self.player.load(playlist, 0, autoplay=autoplay, planned=True)
         self.selector.started(name)
 
     def _lift_plan(self, name: str, own: Playlist) -> tuple[Playlist, LiftState | None]:
@@ -276,7 +297,7 @@ class Session:
         if lift.target in EMOTIONS:
             target = self.playlists[lift.target]
         else:
-            target = load_playlist(Path(lift.target).name, Path(lift.target).expanduser())
+            target = load_playlist(Path(lift.target).name, user_path(lift.target))
         if not target.playable:
             self._emit(Notice(f"Cannot lift {name} towards {lift.target}: {target.problem}; "
                               f"playing the {name} playlist"))

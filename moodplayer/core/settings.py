@@ -131,20 +131,21 @@ class LoadResult:
     backup: Path | None = None
 
 
-def load_settings(path: Path) -> LoadResult:
-    """Read settings; never raises for a bad file (see module docstring)."""
+def load_settings(path: Path, keep_aside: bool = True) -> LoadResult:
+    """Read settings; never raises for a bad file (see module docstring). ``keep_aside``
+    False (commands that only read, e.g. analyze): report problems, touch no file."""
     if not path.exists():
         return LoadResult(Settings())
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as err:
-        backup = _move_aside(path)
+        backup = _move_aside(path) if keep_aside else None
         return LoadResult(
             Settings(), [f"{path} could not be read ({err}); defaults are used"], backup
         )
 
     settings, problems = settings_from_dict(data)
-    backup = _copy_aside(path) if problems else None
+    backup = _copy_aside(path) if problems and keep_aside else None
     if backup:
         problems.append(f"the original file was kept as {backup}")
     return LoadResult(settings, problems, backup)

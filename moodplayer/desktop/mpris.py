@@ -117,7 +117,7 @@ class _PlayerAdaptor(QDBusAbstractAdaptor):
 
     @Slot()
     def Stop(self) -> None:  # noqa: N802
-        self.b.stop()
+        self.intents.stop()
 
     @Slot()
     def Play(self) -> None:  # noqa: N802

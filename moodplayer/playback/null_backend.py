@@ -37,8 +37,9 @@ class NullBackend(PlayerBackend):
         index = self._new_order(playlist, index, planned)
         if autoplay:
             self._start(index, 1)
-        else:
+        else:  # loaded, not playing: play() starts it (a paused old track is gone)
             self._set_index(index)
+            self._set_state(STOPPED)
 
     def play(self) -> None:
         if self.playlist is None or not self.playlist.tracks:

