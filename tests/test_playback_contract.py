@@ -21,10 +21,10 @@ def backend(request, qtbot, tmp_path):
     b.close()
 
 
-def tracks(tmp_path, n=3, seconds=0.6):
-    folder = tmp_path / "music"
+def tracks(tmp_path, n=3, seconds=0.6, name="music", freq=300):
+    folder = tmp_path / name
     for i in range(n):
-        write_tone(folder / f"{i}.wav", seconds, 300 + 100 * i)
+        write_tone(folder / f"{i}.wav", seconds, freq + 100 * i)
     return folder
 
 
@@ -61,10 +61,7 @@ def test_a_playlist_loaded_when_a_track_finishes_plays_from_the_index_asked(back
     """The session switches playlists (after_track, end of a lift) from a track_finished
     handler; the backend must then play the new list from the index asked, not move on."""
     first = load_playlist("first", tracks(tmp_path, n=2, seconds=0.5))
-    second_dir = tmp_path / "second"
-    for i in range(3):
-        write_tone(second_dir / f"{i}.wav", 5.0, 500 + 50 * i)
-    second = load_playlist("second", second_dir)
+    second = load_playlist("second", tracks(tmp_path, 3, 5.0, "second", 500))
     backend.track_finished.connect(lambda: backend.playlist is first and backend.load(second, 2))
     backend.load(first)
     qtbot.waitUntil(lambda: backend.playlist is second and backend.state == PLAYING, timeout=10000)
@@ -78,10 +75,7 @@ def test_a_playlist_loaded_while_paused_waits_for_play(backend, qtbot, tmp_path)
     qtbot.waitUntil(lambda: backend.state == PLAYING, timeout=5000)
     backend.pause()
     qtbot.waitUntil(lambda: backend.state == PAUSED, timeout=5000)
-    second_dir = tmp_path / "second"
-    for i in range(2):
-        write_tone(second_dir / f"{i}.wav", 5.0, 500 + 50 * i)
-    backend.load(load_playlist("second", second_dir), 1, autoplay=False)
+    backend.load(load_playlist("second", tracks(tmp_path, 2, 5.0, "second", 500)), 1, autoplay=False)
     qtbot.wait(300)
     assert backend.state == STOPPED and backend.current_index == 1 and backend.playlist.name == "second"
     backend.play()

@@ -155,24 +155,18 @@ class CalibrationCommands(QObject):
         self._tick()
 
     def _next(self) -> None:
-        try:
-            self.steps.next()
-        except ValueError as err:
-            self.dialog.show_status(f"{err}.")
-            return
-        self._go_on()
+        self._advance(self.steps.next)
 
     def _skip(self) -> None:
-        try:
-            self.steps.skip()
-        except ValueError as err:
-            self.dialog.show_status(f"{err}.")
-            return
-        self._go_on()
+        self._advance(self.steps.skip)
 
     def _finish_early(self) -> None:
+        self._advance(self.steps.finish_early)
+
+    def _advance(self, move) -> None:
+        """Next, Skip or Finish now: a move the steps refuse is said, not done."""
         try:
-            self.steps.finish_early()
+            move()
         except ValueError as err:
             self.dialog.show_status(f"{err}.")
             return
