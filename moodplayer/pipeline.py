@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QThread, Signal
 
-from moodplayer.vision.sources import FrameSource, Pacer
 from moodplayer.vision.rate import AnalysisRate
+from moodplayer.vision.sources import FrameSource, Pacer
 from moodplayer.vision.timeline import read_frames
 
 EMIT_HZ = 20
@@ -143,19 +143,30 @@ class AnalysisThread(QThread):
         self.make_analyzer = make_analyzer
         self.pace = AnalysisRate() if adaptive else None  # fewer readings of a still face
         self.analyzer = None  # built on this thread, in run()
-        self._calibration = None
+        # the calibration waiting for the analyzer to be built; from then on the analyzer
+        # holds it (one owner at a time: ``calibration`` reads whichever has it)
+        self._pending_calibration = None
+        self._handover = threading.Lock()
         # Set from the GUI thread (calibration wizard): every analysed frame with a face
         # also goes out uncalibrated, with its features, on ``raw_samples``; full rate.
         self.collecting = False
         self._stop = threading.Event()
         self.analysed = 0
 
+    @property
+    def calibration(self):
+        """The calibration every reading is corrected with (None: the network as it is)."""
+        analyzer = self.analyzer
+        return self._pending_calibration if analyzer is None else analyzer.calibration
+
     def set_calibration(self, calibration) -> None:
         """The person's calibration for every later reading (None: the network as it is).
         Called from the GUI thread: one attribute, replaced whole, read per reading."""
-        self._calibration = calibration
-        if self.analyzer is not None:
-            self.analyzer.set_calibration(calibration)
+        with self._handover:
+            if self.analyzer is None:
+                self._pending_calibration = calibration
+            else:
+                self.analyzer.set_calibration(calibration)
 
     def set_collecting(self, on: bool) -> None:
         """Hand over raw samples (``raw_samples``) from now on, or stop. A plain attribute
@@ -170,8 +181,10 @@ class AnalysisThread(QThread):
         try:
             analyzer = self.make_analyzer()
             analyzer.analyze(np.zeros((120, 160, 3), np.uint8), 0.0)  # warm the graph
-            self.analyzer = analyzer  # first: a set_calibration from now on reaches it ...
-            analyzer.set_calibration(self._calibration)  # ... and this one is the newest
+            with self._handover:  # a set_calibration from the GUI lands before or after, whole
+                analyzer.set_calibration(self._pending_calibration)
+                self.analyzer = analyzer
+                self._pending_calibration = None
         except Exception as err:  # ModelUnavailable and anything the model stack throws
             self.failed.emit(str(err))
             return

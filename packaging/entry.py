@@ -2,7 +2,7 @@
 
 import sys
 
-from moodplayer.cli import main
+from moodplayer.commands import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -18,7 +18,7 @@ def render(svg: Path, outdir: Path) -> list[Path]:
     from PySide6.QtGui import QGuiApplication, QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
 
-    _app = QGuiApplication.instance() or QGuiApplication([])  # noqa: F841 (fonts, painting)
+    _app = QGuiApplication.instance() or QGuiApplication([])
     renderer = QSvgRenderer(str(svg))
     if not renderer.isValid():
         raise SystemExit(f"cannot read the icon {svg}")

@@ -74,8 +74,8 @@ def play_every_format(tmp: Path, video: Path, env: dict) -> dict[str, float]:
     the happy face: {format: RMS of what libvlc decoded}."""
     from urllib.parse import quote
 
-    from moodplayer.core.settings import Profile, Settings, save_settings
-    from moodplayer.tools.audio_formats import make_all, png
+    from moodplayer.core.settings.schema import Profile, Settings, save_settings
+    from moodplayer.dev.audio_formats import make_all, png
 
     music = tmp / "My Music"
     rms = {}

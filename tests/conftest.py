@@ -20,14 +20,38 @@ os.environ.pop("MOODPLAYER_CONFIG", None)
 os.environ.pop("DBUS_SESSION_BUS_ADDRESS", None)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import pytest  # noqa: E402
+import pytest
 
-from moodplayer import netguard  # noqa: E402
-from moodplayer.vision.models import prepare_deepface_home, quiet_tensorflow  # noqa: E402
+from moodplayer.system import netguard
+from moodplayer.vision.models import prepare_deepface_home, quiet_tensorflow
 
 quiet_tensorflow()  # before anything imports TensorFlow: the same Keras as the app
 prepare_deepface_home()
 netguard.block_network()  # a test that opens a socket fails loudly
+
+
+# Markers come from the folder a test lives in (the layer it tests): `pytest -m unit`, `-m "not e2e"`.
+LAYERS = {
+    "unit": "pure logic of the Qt-free core, with fakes where a part is slow",
+    "vision": "the real face detector and emotion model on real faces",
+    "playback": "the player backends (null and real libvlc), formats, MPRIS on a private bus",
+    "ui": "widgets and dialogs on a real Qt event loop",
+    "e2e": "the whole app end to end: OpenCV capture, model, Qt and libvlc",
+    "cli": "the commands as real processes",
+    "quality": "linters and type checks over the tree",
+}
+
+
+def pytest_configure(config):
+    for name, what in LAYERS.items():
+        config.addinivalue_line("markers", f"{name}: {what}")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        layer = Path(str(item.fspath)).parent.name
+        if layer in LAYERS:
+            item.add_marker(getattr(pytest.mark, layer))
 
 
 @pytest.fixture(scope="session")
@@ -44,8 +68,14 @@ def make_app(qtbot, tmp_path):
 
     apps = []
 
+    from moodplayer.core.settings.schema import PROFILE_OPTIONS, SETTINGS_OPTIONS
+
     def factory(**options):
-        options.setdefault("source", "demo")
+        # a setting's name (source=, engine=, ...) is a command-line override, as `run` passes it
+        overrides = {name: options.pop(name) for name in list(options)
+                     if name in SETTINGS_OPTIONS or name in PROFILE_OPTIONS}
+        overrides.setdefault("source", "demo")
+        options["overrides"] = {**overrides, **options.get("overrides", {})}
         options.setdefault("backend", "null")
         options.setdefault("config", str(tmp_path / "settings.toml"))
         app = MoodPlayerApp(AppOptions(**options))
@@ -90,10 +120,11 @@ def make_session(monkeypatch):
     """A session on a FakePlayer (tests/helpers.py) with playlists of made-up tracks:
     ``make_session(profile, sizes={emotion: n}, missing={emotion})`` -> (session, player, events)."""
     from helpers import FakePlayer, tracks
+
     from moodplayer.core.emotions import EMOTIONS
-    from moodplayer.core.playlist import Playlist
-    from moodplayer.core.session import Session
-    from moodplayer.core.settings import Profile
+    from moodplayer.core.music.playlist import Playlist
+    from moodplayer.core.session.engine import Session
+    from moodplayer.core.settings.schema import Profile
 
     def factory(profile=None, sizes=None, missing=()):
         sizes = {e: 2 for e in EMOTIONS} | (sizes or {})
@@ -103,7 +134,7 @@ def make_session(monkeypatch):
                 return Playlist(name, Path(source), [], problem="folder not found")
             return Playlist(name, Path(source), tracks(name, sizes[name]))
 
-        monkeypatch.setattr("moodplayer.core.session.load_playlist", fake_load)
+        monkeypatch.setattr("moodplayer.core.session.engine.load_playlist", fake_load)
         player = FakePlayer()
         session = Session(player, profile or Profile(), lambda e: Path("/demo") / e)
         player.session = session

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from moodplayer.core.emotions import EMOTIONS, Reading
-from moodplayer.core.player import PAUSED, PLAYING, STOPPED
-from moodplayer.core.playlist import Track
+from moodplayer.core.music.playlist import Track
+from moodplayer.core.session.player import PAUSED, PLAYING, STOPPED
 from moodplayer.vision.models import package_data
 
 FEAT_DATA = package_data("feat", "tests", "data")

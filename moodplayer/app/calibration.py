@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 from PySide6.QtCore import QObject, QTimer
 
-from moodplayer.core import calibration_store
-from moodplayer.core.calibration import Calibration, CalibrationError, agreement
-from moodplayer.core.calibration_steps import (
+from moodplayer.core.calibration import store as calibration_store
+from moodplayer.core.calibration.model import Calibration, CalibrationError, agreement
+from moodplayer.core.calibration.steps import (
     DONE,
     NO_FACE,
     PENDING,

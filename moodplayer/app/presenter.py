@@ -9,8 +9,8 @@ import logging
 
 from PySide6.QtCore import QObject, Signal
 
-from moodplayer.core import events
-from moodplayer.core.cover_art import cover_for
+from moodplayer.core.music.cover_art import cover_for
+from moodplayer.core.session import events
 from moodplayer.ui.main_window import MainWindow
 
 log = logging.getLogger("moodplayer")

@@ -3,7 +3,7 @@ rate, with the face box of a fresh reading."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import cv2
 from PySide6.QtCore import QObject, QTimer

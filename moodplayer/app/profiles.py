@@ -5,11 +5,11 @@ the app applies live (``apply``) and saves (``save``)."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-from moodplayer.core import calibration_store, profiles, record
-from moodplayer.core.settings import Settings
+from moodplayer.core.settings import lifecycle, profiles
+from moodplayer.core.settings.schema import Settings
 from moodplayer.ui.main_window import MainWindow
 
 
@@ -57,25 +57,17 @@ class ProfileCommands:
                 if command == "new":
                     new.active_profile = profiles.add_profile(new, name)
                 elif command == "rename":
-                    name = profiles.rename_profile(new, active, name)
-                    self._carry_calibration(active, name, keep_old=False)
-                    self._move_records(active, name)
+                    lifecycle.rename(new, active, name)
                 else:
-                    new.active_profile = profiles.duplicate_profile(new, active, name)
-                    self._carry_calibration(active, new.active_profile, keep_old=True)
+                    new.active_profile = lifecycle.duplicate(new, active, name)
             elif command == "delete":
-                profiles.delete_profile(new, active)
-                # a deleted client's face and session records go with them: a later profile
-                # of the same name must not find another person's data
-                calibration_store.delete(active)
-                records = record.delete_all_sessions(active)
+                records = lifecycle.delete(new, active)
                 self.window.statusBar().showMessage(
                     f"Profile {active} deleted, with its calibration and {records} session records", 8000)
             elif command == "export":
                 path = path or self._ask_path(save=True, suggested=f"{active}.toml")
                 if path:
-                    calibration, _ = calibration_store.load(active)
-                    profiles.export_profile(new, active, Path(path), calibration)
+                    lifecycle.export(new, active, Path(path))
                     self.window.statusBar().showMessage(f"Profile {active} exported to {path}", 5000)
                 return
             elif command == "import":
@@ -93,10 +85,10 @@ class ProfileCommands:
 
     def use_music(self, paths: list[Path], mood: str | None = None) -> None:
         """Music dropped on the window becomes a mood's playlist (asked for when not given)."""
-        from moodplayer.core.dropped import playlist_for_drop
         from moodplayer.core.emotions import EMOTIONS
-        from moodplayer.core.userpath import file_stem
-        from moodplayer.paths import data_dir
+        from moodplayer.core.files.locations import data_dir
+        from moodplayer.core.files.userpath import file_stem
+        from moodplayer.core.music.dropped import playlist_for_drop
 
         mood = mood or self._ask_mood(paths)
         if mood not in EMOTIONS:
@@ -127,29 +119,8 @@ class ProfileCommands:
                                         list(EMOTIONS), 0, False)
         return mood if ok else None
 
-    @staticmethod
-    def _carry_calibration(old: str, new: str, keep_old: bool) -> None:
-        """A renamed or duplicated profile keeps its person's calibration."""
-        calibration, _ = calibration_store.load(old)
-        if calibration is None:
-            return
-        calibration_store.save(new, calibration)
-        if not keep_old:
-            calibration_store.delete(old)
-
-    @staticmethod
-    def _move_records(old: str, new: str) -> None:
-        """A renamed profile keeps its session records (a duplicate is a new client: none)."""
-        source, target = record.profile_dir(old), record.profile_dir(new)
-        if source.is_dir() and not target.exists():
-            source.rename(target)
-
     def _import(self, new: Settings, path: Path) -> None:
-        imported = profiles.import_profile(path)
-        new.active_profile = profiles.unique_name(new, imported.name)
-        new.profiles[new.active_profile] = imported.profile
-        if imported.calibration is not None:
-            calibration_store.save(new.active_profile, imported.calibration)
+        imported = lifecycle.import_into(new, path)
         for problem in imported.problems:
             self.window.show_message(f"Imported profile: {problem}")
         for missing in imported.missing_paths:

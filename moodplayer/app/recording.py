@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from moodplayer.core.record import SessionRecorder
-from moodplayer.core.session import Session
+from moodplayer.core.records.record import SessionRecorder
+from moodplayer.core.session.engine import Session
 from moodplayer.ui.main_window import MainWindow
 
 log = logging.getLogger("moodplayer")

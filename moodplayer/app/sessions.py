@@ -4,12 +4,12 @@ write its report, delete one or all (core/record.py does the files)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-from moodplayer.core.record import delete_all_sessions, delete_session, list_sessions
-from moodplayer.report import ReportError, write_report
+from moodplayer.core.records.record import delete_all_sessions, delete_session, list_sessions
 from moodplayer.ui.main_window import MainWindow
+from moodplayer.ui.report import ReportError, write_report
 from moodplayer.ui.sessions_window import SessionsWindow
 
 log = logging.getLogger("moodplayer")

@@ -8,28 +8,29 @@ presenter, and starts and stops things."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
-from moodplayer.app.camera import Camera
 from moodplayer.app.calibration import CalibrationCommands
+from moodplayer.app.camera import Camera
 from moodplayer.app.presenter import Presenter
 from moodplayer.app.preview_feed import PreviewFeed
 from moodplayer.app.profiles import ProfileCommands
 from moodplayer.app.recording import Recording
 from moodplayer.app.sessions import SessionCommands
-from moodplayer.core.config import ConfigError, effective_config
 from moodplayer.core.emotions import EMOTIONS
-from moodplayer.core.events import ReadingsSeen
-from moodplayer.core.session import Session
-from moodplayer.core.settings import Settings, load_settings, save_settings
-from moodplayer.paths import config_file, demo_playlists_dir, resource_root
+from moodplayer.core.files.locations import config_file, demo_playlists_dir, resource_root
+from moodplayer.core.session.engine import Session
+from moodplayer.core.session.events import ReadingsSeen
+from moodplayer.core.settings.effective import ConfigError, effective_config
+from moodplayer.core.settings.schema import Settings, load_settings, save_settings
+from moodplayer.desktop.mpris import start_mpris
 from moodplayer.pipeline import AnalysisThread, FrameSlot
 from moodplayer.playback.backend import PLAYING, PlaybackUnavailable, PlayerBackend
 from moodplayer.playback.null_backend import NullBackend
-from moodplayer.desktop.mpris import start_mpris
 from moodplayer.ui.main_window import MainWindow
 
 log = logging.getLogger("moodplayer")
@@ -37,11 +38,10 @@ log = logging.getLogger("moodplayer")
 
 @dataclass
 class AppOptions:
-    source: str | None = None  # overrides the settings' source
+    # setting name -> value given on the command line (None: not given), every one that
+    # `moodplayer run` accepts; applied for this run only, never written back
+    overrides: dict[str, Any] = field(default_factory=dict)
     audio_out: str = "default"
-    engine: str | None = None  # overrides the settings' engine
-    detector: str | None = None  # overrides the settings' detector
-    adaptive_rate: bool | None = None  # overrides the settings' adaptive_rate
     profile: str | None = None  # start on this client profile
     config: str | None = None
     allow_download: bool = False
@@ -102,7 +102,6 @@ class MoodPlayerApp(QObject):
         self.camera = Camera(self.machine.source, self.slot, self.window)
         self.analysis = AnalysisThread(self.slot, self._make_analyzer,
                                        adaptive=self.machine.adaptive_rate)
-        self.calibration = None  # the active profile's (core/calibration.py), if it has one
         self.analysis_off: str | None = None  # why the emotion model failed, if it did
         self.calibrating = CalibrationCommands(self.window, self.analysis,
                                                lambda: self.settings.active_profile,
@@ -119,9 +118,7 @@ class MoodPlayerApp(QObject):
     def _machine_settings(self) -> Settings:
         o = self.options
         try:
-            overrides = {"source": o.source, "engine": o.engine, "detector": o.detector,
-                         "adaptive_rate": o.adaptive_rate}
-            return effective_config(self.settings, None, overrides).settings
+            return effective_config(self.settings, None, o.overrides).settings
         except ConfigError as err:
             self.window.show_message(f"Command line: {err}; the settings file's value is used")
             return self.settings
@@ -141,7 +138,7 @@ class MoodPlayerApp(QObject):
     # --- the person's calibration -----------------------------------------------------------
     def load_calibration(self) -> None:
         """The active profile's calibration, if any; a damaged one is said and left aside."""
-        from moodplayer.core import calibration_store
+        from moodplayer.core.calibration import store as calibration_store
 
         calibration, problem = calibration_store.load(self.settings.active_profile)
         if problem:
@@ -150,13 +147,12 @@ class MoodPlayerApp(QObject):
 
     def use_calibration(self, calibration) -> None:
         """From now on every reading is corrected with ``calibration`` (None: uncalibrated)."""
-        self.calibration = calibration
         self.analysis.set_calibration(calibration)
         self.window.profile_bar.show_calibrated(calibration is not None,
                                                 calibration.labels if calibration else None)
 
     def forget_calibration(self) -> None:
-        from moodplayer.core import calibration_store
+        from moodplayer.core.calibration import store as calibration_store
 
         try:
             calibration_store.delete(self.settings.active_profile)

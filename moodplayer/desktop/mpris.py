@@ -26,7 +26,7 @@ from PySide6.QtDBus import (
     QDBusObjectPath,
 )
 
-from moodplayer.core.play_order import REPEAT_ONE, REPEAT_PLAYLIST
+from moodplayer.core.music.play_order import REPEAT_ONE, REPEAT_PLAYLIST
 from moodplayer.playback.backend import PAUSED, PLAYING, PlayerBackend
 
 log = logging.getLogger("moodplayer")
@@ -45,52 +45,52 @@ MIME_TYPES = ["audio/mpeg", "audio/flac", "audio/ogg", "audio/opus", "audio/mp4"
 
 @ClassInfo({"D-Bus Interface": ROOT_IFACE})
 class _RootAdaptor(QDBusAbstractAdaptor):
-    def __init__(self, service: "MprisService") -> None:
+    def __init__(self, service: MprisService) -> None:
         super().__init__(service)
         self.s = service
 
     @Slot()
-    def Raise(self) -> None:  # noqa: N802 (the specification's names)
+    def Raise(self) -> None:
         self.s.raise_window()
 
     @Slot()
-    def Quit(self) -> None:  # noqa: N802
+    def Quit(self) -> None:
         log.info("MPRIS: a desktop asked MoodPlayer to quit; ignored (CanQuit is false)")
 
     @Property(bool)
-    def CanQuit(self) -> bool:  # noqa: N802
+    def CanQuit(self) -> bool:
         return False
 
     @Property(bool)
-    def CanRaise(self) -> bool:  # noqa: N802
+    def CanRaise(self) -> bool:
         return self.s.window is not None
 
     @Property(bool)
-    def HasTrackList(self) -> bool:  # noqa: N802
+    def HasTrackList(self) -> bool:
         return False
 
     @Property(str)
-    def Identity(self) -> str:  # noqa: N802
+    def Identity(self) -> str:
         return "MoodPlayer"
 
     @Property(str)
-    def DesktopEntry(self) -> str:  # noqa: N802
+    def DesktopEntry(self) -> str:
         return "moodplayer"
 
     @Property("QStringList")
-    def SupportedUriSchemes(self) -> list[str]:  # noqa: N802
+    def SupportedUriSchemes(self) -> list[str]:
         return ["file"]
 
     @Property("QStringList")
-    def SupportedMimeTypes(self) -> list[str]:  # noqa: N802
+    def SupportedMimeTypes(self) -> list[str]:
         return MIME_TYPES
 
 
 @ClassInfo({"D-Bus Interface": PLAYER_IFACE})
 class _PlayerAdaptor(QDBusAbstractAdaptor):
-    Seeked = Signal("qlonglong")  # noqa: N815: relayed to D-Bus by QtDBus (position in µs)
+    Seeked = Signal("qlonglong")  # relayed to D-Bus by QtDBus (position in µs)
 
-    def __init__(self, service: "MprisService") -> None:
+    def __init__(self, service: MprisService) -> None:
         super().__init__(service)
         self.s = service
         self.b = service.backend
@@ -100,44 +100,44 @@ class _PlayerAdaptor(QDBusAbstractAdaptor):
 
     # --- methods ------------------------------------------------------------------------
     @Slot()
-    def Next(self) -> None:  # noqa: N802
+    def Next(self) -> None:
         self.intents.next()
 
     @Slot()
-    def Previous(self) -> None:  # noqa: N802
+    def Previous(self) -> None:
         self.intents.previous()
 
     @Slot()
-    def Pause(self) -> None:  # noqa: N802
+    def Pause(self) -> None:
         self.intents.pause()
 
     @Slot()
-    def PlayPause(self) -> None:  # noqa: N802
+    def PlayPause(self) -> None:
         self.intents.toggle()
 
     @Slot()
-    def Stop(self) -> None:  # noqa: N802
+    def Stop(self) -> None:
         self.intents.stop()
 
     @Slot()
-    def Play(self) -> None:  # noqa: N802
+    def Play(self) -> None:
         self.intents.play()
 
     @Slot("qlonglong")
-    def Seek(self, offset_us: int) -> None:  # noqa: N802
+    def Seek(self, offset_us: int) -> None:
         self.s.seek_by(int(offset_us))
 
     @Slot(QDBusObjectPath, "qlonglong")
-    def SetPosition(self, track: QDBusObjectPath, position_us: int) -> None:  # noqa: N802
+    def SetPosition(self, track: QDBusObjectPath, position_us: int) -> None:
         self.s.set_position(track.path(), int(position_us))
 
     @Slot(str)
-    def OpenUri(self, uri: str) -> None:  # noqa: N802
+    def OpenUri(self, uri: str) -> None:
         log.info("MPRIS: OpenUri(%s) is not supported; pick the music in the settings", uri)
 
     # --- properties -------------------------------------------------------------------------
     @Property(str)
-    def PlaybackStatus(self) -> str:  # noqa: N802
+    def PlaybackStatus(self) -> str:
         return self.s.playback_status()
 
     def _loop(self) -> str:
@@ -166,47 +166,47 @@ class _PlayerAdaptor(QDBusAbstractAdaptor):
     Volume = Property(float, _volume, _set_volume)
 
     @Property("QVariantMap")
-    def Metadata(self) -> dict:  # noqa: N802
+    def Metadata(self) -> dict:
         return self.s.metadata()
 
     @Property("qlonglong")
-    def Position(self) -> int:  # noqa: N802
+    def Position(self) -> int:
         return self.b.position()[0] * 1000
 
     @Property(float)
-    def Rate(self) -> float:  # noqa: N802
+    def Rate(self) -> float:
         return 1.0
 
     @Property(float)
-    def MinimumRate(self) -> float:  # noqa: N802
+    def MinimumRate(self) -> float:
         return 1.0
 
     @Property(float)
-    def MaximumRate(self) -> float:  # noqa: N802
+    def MaximumRate(self) -> float:
         return 1.0
 
     @Property(bool)
-    def CanGoNext(self) -> bool:  # noqa: N802
+    def CanGoNext(self) -> bool:
         return self.s.has_tracks()
 
     @Property(bool)
-    def CanGoPrevious(self) -> bool:  # noqa: N802
+    def CanGoPrevious(self) -> bool:
         return self.s.has_tracks()
 
     @Property(bool)
-    def CanPlay(self) -> bool:  # noqa: N802
+    def CanPlay(self) -> bool:
         return self.s.has_tracks()
 
     @Property(bool)
-    def CanPause(self) -> bool:  # noqa: N802
+    def CanPause(self) -> bool:
         return self.s.has_tracks()
 
     @Property(bool)
-    def CanSeek(self) -> bool:  # noqa: N802
+    def CanSeek(self) -> bool:
         return self.s.has_tracks()
 
     @Property(bool)
-    def CanControl(self) -> bool:  # noqa: N802
+    def CanControl(self) -> bool:
         return True
 
 

@@ -29,9 +29,9 @@ WORKERS = ("ours", "deepface_analyze", "gui", "app")
 
 # --- the parent: runs the children and reports ---------------------------------------------
 def cmd_bench(args) -> int:
-    from moodplayer.command_config import effective_from_args, fail
-    from moodplayer.core.config import ConfigError
-    from moodplayer.core.settings import save_settings
+    from moodplayer.commands.common import effective_from_args, fail
+    from moodplayer.core.settings.effective import ConfigError
+    from moodplayer.core.settings.schema import save_settings
 
     if args.frames < 1:
         return fail("--frames must be >= 1")
@@ -169,7 +169,7 @@ def _fmt(x) -> str:
 
 # --- the children ----------------------------------------------------------------------------
 def _worker(name: str, video: str, frames: int, spawned_at: float) -> dict:
-    from moodplayer import netguard
+    from moodplayer.system import netguard
 
     netguard.block_network()
     if name == "gui":
@@ -186,10 +186,10 @@ def _worker(name: str, video: str, frames: int, spawned_at: float) -> dict:
         read = analyzer.analyze
         note = f"engine {analyzer.engine.name}, detector {analyzer.detector.backend}"
     else:
-        from moodplayer.vision.baseline import deepface_analyze_reader
+        from moodplayer.dev.baseline import deepface_analyze_reader
 
         reader, note = deepface_analyze_reader()
-        read = lambda image, t: reader(image)  # noqa: E731
+        read = lambda image, t: reader(image)
     out = _timed_loop(read, video, frames, spawned_at)
     out["note"] = note
     if name == "ours":
@@ -238,7 +238,7 @@ def _timed_loop(read, video: str, frames: int, spawned_at: float) -> dict:
 def _switch_latency(effective) -> float | None:
     """Happy until SWITCH_AT_S, then surprise, in media time at 30 fps, through the
     app's analyzer and mood window: how long until the window says surprise."""
-    from moodplayer.core.mood_window import MoodWindow
+    from moodplayer.core.session.mood_window import MoodWindow
     from moodplayer.dev.face_clips import HAPPY_STILL, SURPRISE_STILL, clip_frames
     from moodplayer.vision.analyzer import Analyzer, AnalyzerConfig
     from moodplayer.vision.rate import AnalysisRate
@@ -257,7 +257,7 @@ def _switch_latency(effective) -> float | None:
 
 def _effective(tmp: Path | None = None):
     """The configuration cmd_bench wrote for this run (MOODPLAYER_CONFIG in the children)."""
-    from moodplayer.core.config import load_effective
+    from moodplayer.core.settings.effective import load_effective
 
     path = tmp / "settings.toml" if tmp else Path(os.environ["MOODPLAYER_CONFIG"])
     return load_effective(path)
@@ -270,7 +270,7 @@ def _gui_worker(video: str, frames: int) -> dict:
     from moodplayer.app import AppOptions, MoodPlayerApp
 
     app = QApplication.instance() or QApplication([])
-    player = MoodPlayerApp(AppOptions(source=video, backend="null"))
+    player = MoodPlayerApp(AppOptions(overrides={"source": video}, backend="null"))
     seconds = min(10.0, max(3.0, frames / 30.0))
     gaps: list[float] = []
     clock = QElapsedTimer()

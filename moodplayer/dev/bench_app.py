@@ -23,7 +23,7 @@ def app_worker(video: str) -> dict:
 
     seconds = float(os.environ.get("MOODPLAYER_BENCH_APP_S", "20"))
     app = QApplication.instance() or QApplication([])
-    player = MoodPlayerApp(AppOptions(source=video, audio_out="dummy", backend="vlc"))
+    player = MoodPlayerApp(AppOptions(overrides={"source": video}, audio_out="dummy", backend="vlc"))
     figures: dict = {}
 
     def snapshot() -> dict:

@@ -18,9 +18,9 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from moodplayer.core import calibration as method
-from moodplayer.core.calibration import CalibrationError, fit
-from moodplayer.vision.per_person import WAYS, Read, per_person
+from moodplayer.core.calibration import model as method
+from moodplayer.core.calibration.model import CalibrationError, fit
+from moodplayer.dev.per_person import WAYS, Read, per_person
 
 
 class LogRatio:
@@ -177,11 +177,12 @@ def clip_check(root: str, labels: str | None, seconds: float = 6.0, fps: int = 1
     import tempfile
     from pathlib import Path
 
-    from moodplayer.calibrate_cmd import Segment, read_video
-    from moodplayer.headless import analyze_video
+    from moodplayer.core.calibration.script import Segment
+    from moodplayer.dev.evaluate import load_dataset
     from moodplayer.dev.face_clips import write_clip
+    from moodplayer.vision.analyze_video import analyze_video
     from moodplayer.vision.analyzer import Analyzer
-    from moodplayer.vision.evaluate import load_dataset
+    from moodplayer.vision.calibration_samples import read_video
     from moodplayer.vision.sources import VideoFileSource
 
     data = load_dataset(root, labels)
@@ -191,7 +192,8 @@ def clip_check(root: str, labels: str | None, seconds: float = 6.0, fps: int = 1
     totals = defaultdict(int)
     print(f"\nvideo check: {seconds:g} s per expression at {fps} fps; segments whose majority "
           "reading / whose mood at the segment's end matches the script")
-    print("| person | segments | readings, uncalibrated | readings, calibrated | mood, uncalibrated | mood, calibrated |")
+    print("| person | segments | readings, uncalibrated | readings, calibrated "
+          "| mood, uncalibrated | mood, calibrated |")
     print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for person in sorted(people):
@@ -203,19 +205,20 @@ def clip_check(root: str, labels: str | None, seconds: float = 6.0, fps: int = 1
             calib_pics = {label: rng.choice(pics[label]) for label in shown}
             test_pics = {label: rng.choice([p for p in pics[label] if p != calib_pics[label]])
                          for label in shown}
-            calib = write_clip(Path(tmp, "calib.mp4"), [(str(calib_pics[l]), 2.0) for l in shown], fps=fps)
+            calib = write_clip(Path(tmp, "calib.mp4"), [(str(calib_pics[label]), 2.0) for label in shown], fps=fps)
             script = [Segment(2.0 * i + 0.3, 2.0 * i + 2.0, label) for i, label in enumerate(shown)]
             analyzer = Analyzer.create()
             analyzer.keep_raw = True
             source = VideoFileSource(Path(calib))
             try:
-                samples, _, _, takes = read_video(analyzer, source, script, str(calib))
+                read = read_video(analyzer, source, script, str(calib))
+                samples, takes = read.samples, read.takes
             finally:
                 source.close()
             cal = fit(samples, takes)
             order = shown[1:] + shown[:1]  # another order: the neutral last
             order = [order[i] for i in rng.sample(range(len(order)), len(order))]
-            test = write_clip(Path(tmp, "test.mp4"), [(str(test_pics[l]), seconds) for l in order],
+            test = write_clip(Path(tmp, "test.mp4"), [(str(test_pics[label]), seconds) for label in order],
                               fps=fps, face_side=280, drift_px=40)
             row = [person, len(order)]
             for key in ("readings", "moods"):
@@ -246,9 +249,9 @@ def _segment_follows(result: dict, key: str, i: int, seconds: float, label: str)
 def read_all(root: str, labels: str | None) -> list[Read]:
     import cv2
 
+    from moodplayer.dev.evaluate import Progress, load_dataset
+    from moodplayer.dev.per_person import NO_GROUP
     from moodplayer.vision.analyzer import Analyzer
-    from moodplayer.vision.evaluate import Progress, load_dataset
-    from moodplayer.vision.per_person import NO_GROUP
 
     data = load_dataset(root, labels)
     analyzer = Analyzer.create()

@@ -5,8 +5,8 @@ benchmark and the tests: a known expression at a known time, no camera, nothing 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import cv2
 import numpy as np

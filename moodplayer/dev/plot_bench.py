@@ -13,15 +13,17 @@ import time
 
 which = sys.argv[1] if len(sys.argv) > 1 else "qpainter"
 t_import = time.perf_counter()
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication  # noqa: E402 (timed: the import is part of the figure)
+
 app = QApplication([])
-from moodplayer.core.emotions import EMOTIONS
+from moodplayer.core.emotions import EMOTIONS  # noqa: E402 (after the QApplication, as the app does)
+
 N = 1200
 random.seed(0)
 data = [[random.random() for _ in EMOTIONS] for _ in range(N)]
 if which == "qpainter":
+    from moodplayer.core.records.timeline import TimelineData
     from moodplayer.ui.timeline import TimelineView
-    from moodplayer.core.timeline_data import TimelineData
     imp = time.perf_counter() - t_import
     d = TimelineData(span_s=600, resolution_s=0.5)
     for i, row in enumerate(data):
@@ -37,9 +39,12 @@ elif which == "pyqtgraph":
     xs = [i * 0.5 for i in range(N)]
     cols = list(zip(*data))
     def update(i):
-        xs.append(xs[-1] + 0.5); xs.pop(0)
+        xs.append(xs[-1] + 0.5)
+        xs.pop(0)
         for k, c in enumerate(curves):
-            ys = list(cols[k]); ys.append(random.random()); ys.pop(0)
+            ys = list(cols[k])
+            ys.append(random.random())
+            ys.pop(0)
             c.setData(xs, ys)
 else:
     from PySide6.QtCharts import QChart, QChartView, QLineSeries
@@ -48,13 +53,16 @@ else:
     chart = QChart()
     series = []
     for k in range(len(EMOTIONS)):
-        s = QLineSeries(); s.replace([QPointF(i * 0.5, data[i][k]) for i in range(N)])
-        chart.addSeries(s); series.append(s)
+        s = QLineSeries()
+        s.replace([QPointF(i * 0.5, data[i][k]) for i in range(N)])
+        chart.addSeries(s)
+        series.append(s)
     chart.createDefaultAxes()
     w = QChartView(chart)
     def update(i):
-        for k, s in enumerate(series):
-            s.remove(0); s.append(QPointF(600 + i * 0.5, random.random()))
+        for s in series:
+            s.remove(0)
+            s.append(QPointF(600 + i * 0.5, random.random()))
         chart.axes()[0].setRange(i * 0.5, 600 + i * 0.5)
 w.resize(1080, 150)
 w.show()

@@ -38,11 +38,11 @@ def soak(minutes: float, workdir: Path) -> dict:
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from moodplayer import netguard
     from moodplayer.app import AppOptions, MoodPlayerApp
     from moodplayer.core.emotions import EMOTIONS
-    from moodplayer.core.settings import Profile, Settings, save_settings
-    from moodplayer.tools.demo_tracks import generate
+    from moodplayer.core.settings.schema import Profile, Settings, save_settings
+    from moodplayer.provision.demo_tracks import generate
+    from moodplayer.system import netguard
 
     netguard.block_network()
     music = workdir / "music"
@@ -51,7 +51,7 @@ def soak(minutes: float, workdir: Path) -> dict:
     save_settings(config, Settings(profiles={"Default": Profile(playlists={e: str(music / e) for e in EMOTIONS})}))
 
     app = QApplication.instance() or QApplication([])
-    player = MoodPlayerApp(AppOptions(source="demo", audio_out="dummy", config=str(config)))
+    player = MoodPlayerApp(AppOptions(overrides={"source": "demo"}, audio_out="dummy", config=str(config)))
     tracks, failures, errors = [0], [], []
     player.backend.track_changed.connect(lambda i: tracks.__setitem__(0, tracks[0] + 1))
     player.backend.track_failed.connect(lambda i, why: failures.append(why))

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from moodplayer.core.play_order import REPEAT_ONE, REPEAT_PLAYLIST, PlayOrder  # noqa: F401 (re-exported)
-from moodplayer.core.player import PAUSED, PLAYING, STOPPED
-from moodplayer.core.playlist import Playlist
+from moodplayer.core.music.play_order import REPEAT_ONE, REPEAT_PLAYLIST, PlayOrder  # noqa: F401 (re-exported)
+from moodplayer.core.music.playlist import Playlist
+from moodplayer.core.session.player import PAUSED, PLAYING, STOPPED
 
 __all__ = ["PAUSED", "PLAYING", "STOPPED", "PlaybackUnavailable", "PlayerBackend"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer
 
-from moodplayer.core.playlist import Playlist
+from moodplayer.core.music.playlist import Playlist
 from moodplayer.playback.backend import PAUSED, PLAYING, STOPPED, PlayerBackend
 
 

@@ -15,7 +15,7 @@ import sys
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from moodplayer.core.playlist import Playlist
+from moodplayer.core.music.playlist import Playlist
 from moodplayer.playback.backend import (
     PAUSED,
     PLAYING,

@@ -10,7 +10,7 @@ icon-engine plugin has to be found at run time.
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
@@ -18,7 +18,7 @@ from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from moodplayer.core.emotions import EMOTIONS
-from moodplayer.paths import resource_root
+from moodplayer.core.files.locations import resource_root
 
 log = logging.getLogger("moodplayer")
 
@@ -35,7 +35,7 @@ def icon_names() -> tuple[str, ...]:
     return UI_ICONS + tuple(f"mood-{e}" for e in EMOTIONS)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _svg(name: str) -> bytes | None:
     path = icon_dir() / f"{name}.svg"
     try:

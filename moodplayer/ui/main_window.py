@@ -197,7 +197,7 @@ class MainWindow(QMainWindow):
 
 
 def _dropped_music(mime) -> list[Path]:
-    from moodplayer.core.dropped import is_music
+    from moodplayer.core.music.dropped import is_music
 
     if not mime.hasUrls():
         return []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox, QWidget
 
-from moodplayer.core.options import Option
+from moodplayer.core.settings.options import Option
 
 
 def editor_for(option: Option) -> QWidget:

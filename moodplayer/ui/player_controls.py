@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from moodplayer.core.emotions import EMOTIONS
-from moodplayer.core.play_order import REPEAT_ONE, REPEAT_PLAYLIST
+from moodplayer.core.music.play_order import REPEAT_ONE, REPEAT_PLAYLIST
 from moodplayer.ui.cover_art import CoverArt
 from moodplayer.ui.icons import icon_for, ui_icon
 from moodplayer.ui.mood_panel import MoodIcon

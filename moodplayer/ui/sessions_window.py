@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from moodplayer.core.record import SessionRecord
-from moodplayer.core.timeline_data import TimelineData
+from moodplayer.core.records.record import SessionRecord
+from moodplayer.core.records.timeline import TimelineData
 from moodplayer.ui.timeline import TimelineView
 
 COLUMNS = ("Date", "Length", "Mood at start", "Mood at end", "Time in each mood", "State")

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from moodplayer.core.emotions import EMOTIONS
-from moodplayer.core.lift import STRATEGIES
-from moodplayer.core.settings import LIFT_OPTIONS, PROFILE_OPTIONS, SETTINGS_OPTIONS, Lift, Settings
-from moodplayer.core.userpath import user_path
+from moodplayer.core.files.userpath import user_path
+from moodplayer.core.session.lift import STRATEGIES
+from moodplayer.core.settings.schema import LIFT_OPTIONS, PROFILE_OPTIONS, SETTINGS_OPTIONS, Lift, Settings
 from moodplayer.ui.option_fields import editor_for, on_edit, show_value, value_of
 
 REACTION = ("window_s", "margin", "min_dwell_s", "switch_policy", "no_face_timeout_s", "no_face_policy",
@@ -55,7 +55,7 @@ def playlist_problem(text: str) -> str | None:
 class MoodRow:
     """The widgets of one emotion's row on the Music tab."""
 
-    def __init__(self, emotion: str, dialog: "SettingsDialog") -> None:
+    def __init__(self, emotion: str, dialog: SettingsDialog) -> None:
         self.emotion = emotion
         self.playlist = QLineEdit()
         self.playlist.setPlaceholderText("demo playlist")

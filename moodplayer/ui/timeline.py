@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QToolButton, QToolTip, QVBoxLayout, QWidget
 
 from moodplayer.core.emotions import EMOTIONS
-from moodplayer.core.timeline_data import TimelineData
+from moodplayer.core.records.timeline import TimelineData
 
 MOOD_COLOURS = {
     "angry": QColor("#d32f2f"), "disgust": QColor("#689f38"), "fear": QColor("#7b1fa2"),

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from moodplayer.core.calibration import Calibration
+from moodplayer.core.calibration.model import Calibration
 from moodplayer.core.emotions import Reading
-from moodplayer.core.settings import Settings
+from moodplayer.core.settings.schema import Settings
 from moodplayer.vision.detect import DetectorConfig, Face, FaceDetector
 from moodplayer.vision.engines import EmotionEngine, build_engine, rebalance
 from moodplayer.vision.models import choose_engine
@@ -34,14 +34,14 @@ class AnalyzerConfig:
     allow_download: bool = False
 
     @classmethod
-    def from_settings(cls, settings: "Settings", allow_download: bool = False) -> "AnalyzerConfig":
+    def from_settings(cls, settings: Settings, allow_download: bool = False) -> AnalyzerConfig:
         """The analyzer a configuration asks for (core/config.py's effective settings)."""
         base = cls(engine=settings.engine, allow_download=allow_download)
         return replace(base, detector=replace(base.detector, backend=settings.detector,
                                               align=settings.align,
                                               expand_percentage=settings.expand_percentage))
 
-    def with_options(self, engine: str | None = None, detector: str | None = None) -> "AnalyzerConfig":
+    def with_options(self, engine: str | None = None, detector: str | None = None) -> AnalyzerConfig:
         """This config with the command line's --engine / --detector, where given."""
         cfg = self
         if engine:
@@ -71,7 +71,7 @@ class Analyzer:
         self._last = None  # a repeated frame must not reuse a reading made without it
 
     @classmethod
-    def create(cls, config: AnalyzerConfig = AnalyzerConfig()) -> "Analyzer":
+    def create(cls, config: AnalyzerConfig = AnalyzerConfig()) -> Analyzer:
         """Build on the calling thread (model objects stay where they were made)."""
         choice = choose_engine(config.engine, config.allow_download)
         return cls(FaceDetector(config.detector), build_engine(choice), config)

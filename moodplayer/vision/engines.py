@@ -15,7 +15,6 @@ import numpy as np
 from moodplayer.core.emotions import EMOTIONS
 from moodplayer.vision.models import EngineChoice, ModelUnavailable, quiet_tensorflow
 
-
 # Images per class in FER-2013's training split, the data both networks learnt from
 # (EMOTIONS order). Disgust is 1.5 % of it, happy 25 %: a network trained on it has learnt
 # to almost never say disgust. Dividing its output by this prior (``rebalance``) turns it
@@ -202,7 +201,7 @@ class _DeepFaceEmotion(_GreyCnnEngine):
 
 class LiteDeepFaceEmotionEngine(_LiteRuntime, _DeepFaceEmotion):
     """DeepFace's Emotion model converted to TensorFlow Lite from the user's weights
-    (``moodplayer.tools.convert_deepface``, run by ``make setup``)."""
+    (``moodplayer.provision.deepface``, run by ``make setup``)."""
 
     def __init__(self, model_file: Path) -> None:
         self._open(model_file)

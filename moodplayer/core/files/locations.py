@@ -1,0 +1,52 @@
+"""Where MoodPlayer keeps things: the one place that knows.
+
+Settings live in the platform's config folder; calibrations, session records, playlists made
+from dropped music and the model folder in its data folder; the demo playlists and icons
+beside the code, or inside the packaged bundle.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+APP = "moodplayer"
+
+
+def bundle_root() -> Path | None:
+    """The PyInstaller bundle's folder when running from the packaged app, else None."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    return Path(bundle) if bundle and getattr(sys, "frozen", False) else None
+
+
+def config_file(override: str | None = None) -> Path:
+    if override:
+        return Path(override).expanduser()
+    if os.environ.get("MOODPLAYER_CONFIG"):
+        return Path(os.environ["MOODPLAYER_CONFIG"]).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP, appauthor=False)) / "settings.toml"
+
+
+def resource_root() -> Path:
+    """The bundle, or the repository beside the package (icons, demo playlists)."""
+    return bundle_root() or Path(__file__).resolve().parents[3]
+
+
+def demo_playlists_dir() -> Path:
+    return resource_root() / "assets" / "playlists"
+
+
+def data_dir() -> Path:
+    """The user's data folder (XDG_DATA_HOME on Linux)."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP, appauthor=False))
+
+
+def model_home() -> Path:
+    """The app-private model folder (DeepFace's DEEPFACE_HOME): DEEPFACE_HOME if set, else
+    ``<data>/deepface``; the bundle points DEEPFACE_HOME at its own copy."""
+    return Path(os.environ.get("DEEPFACE_HOME") or data_dir() / "deepface")

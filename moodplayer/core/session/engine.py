@@ -1,0 +1,322 @@
+"""The session: every mood-to-music decision in one Qt-free object.
+
+It owns the mood window, the playlist selector, the loaded playlists, the lift in
+progress, the no-face policy and the user's override. Readings and the user's intents
+come in as method calls; the player is driven through a small port (core/player.py), and
+whatever happened goes out as events (core/events.py) to whoever subscribed: the window,
+the log, the session record. The app only wires these together (app/wiring.py).
+
+Two kinds of pause are kept apart: a pause the no-face policy made is undone when the face
+returns; a pause the user made is never undone by the policy.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from moodplayer.core.emotions import EMOTIONS, Reading
+from moodplayer.core.files.userpath import user_path
+from moodplayer.core.music.playlist import Playlist, load_playlist
+from moodplayer.core.session.events import (
+    FacePresence,
+    LiftFinished,
+    MoodChanged,
+    Notice,
+    OverrideChanged,
+    Paused,
+    PlaylistRefused,
+    PlaylistStarted,
+    ReadingsSeen,
+    Resumed,
+    TrackChanged,
+    TrackFinished,
+)
+from moodplayer.core.session.explain import mood_why, override_why, playlist_why, track_why
+from moodplayer.core.session.lift import lift_order
+from moodplayer.core.session.mood_window import MoodState, MoodWindow
+from moodplayer.core.session.player import PAUSED, PLAYING, Player
+from moodplayer.core.session.selector import PlaylistSelector
+from moodplayer.core.settings.effective import window_config
+from moodplayer.core.settings.schema import Profile
+
+log = logging.getLogger("moodplayer")
+
+
+@dataclass
+class LiftState:
+    """A lift in progress: ``left`` of its ``tracks`` still to go before only the target
+    plays. A track counts as gone when it finishes or the user skips past it (Next), and
+    comes back with Previous; the player's index wrapping around decides nothing."""
+
+    mood: str
+    target: Playlist
+    tracks: int
+    left: int
+    resume_at: int  # the target's track that follows the lift
+
+
+class Session:
+    def __init__(self, player: Player, profile: Profile,
+                 default_playlist: Callable[[str], Path]) -> None:
+        self.player = player
+        self.profile = profile
+        self.default_playlist = default_playlist  # emotion -> the demo playlist's folder
+        self.window = MoodWindow(window_config(profile))
+        self.selector = PlaylistSelector(profile.switch_policy)
+        self.playlists: dict[str, Playlist] = {}
+        self.lift: LiftState | None = None
+        self.paused_by_policy = False
+        self.face_lost = False
+        self.last_reading: Reading | None = None
+        self.mood_history: list[tuple[float, str]] = []  # (reading time, mood)
+        self.closed = False
+        self.mood_reason = ""  # why the current mood (core/explain.py)
+        self._listeners: list[Callable[[object], None]] = []
+
+    def close(self) -> None:
+        """The app is shutting down: readings still on their way (queued before the
+        analysis stopped) and late player events change nothing any more."""
+        self.closed = True
+
+    # --- events ---------------------------------------------------------------------------
+    def subscribe(self, listener: Callable[[object], None]) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[object], None]) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _emit(self, event: object) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:  # a broken subscriber must not stop a decision half-way
+                log.exception("a subscriber failed on %s", type(event).__name__)
+
+    @property
+    def mood(self) -> str | None:
+        return self.window.mood
+
+    # --- configuration --------------------------------------------------------------------
+    def load_playlists(self) -> None:
+        p = self.profile
+        self.playlists = {e: load_playlist(e, p.playlists.get(e) or self.default_playlist(e))
+                          for e in EMOTIONS}
+        for playlist in self.playlists.values():
+            if playlist.problem:
+                self._emit(Notice(f"{playlist.name} playlist: {playlist.problem}"))
+
+    def configure(self, profile: Profile, new_client: bool = False) -> None:
+        """Live: reaction, mapping and strategy take effect at once; the music changes only
+        if what the current mood plays changed (or another client's profile is now active)."""
+        old, self.profile = self.profile, profile
+        self.window.config = window_config(profile)
+        self.selector.switch_policy = profile.switch_policy
+        if new_client:  # another person: none of the last one's votes, mood or lift carry over
+            self.window = MoodWindow(window_config(profile))
+            self.selector.mood = None
+            self.lift = None
+            self.mood_reason = ""
+            self.mood_history = []
+        if not (new_client or old.playlists != profile.playlists or old.lift != profile.lift):
+            return
+        self.load_playlists()
+        current = self.selector.current
+        if current and (new_client or old.playlists.get(current) != profile.playlists.get(current)
+                        or old.lift.get(current) != profile.lift.get(current)):
+            self._switch_to(current, f"the profile changed ({self.mood_reason or current})")
+
+    # --- readings -------------------------------------------------------------------------
+    def push_readings(self, batch: list[Reading]) -> MoodState | None:
+        """Readings from the analysis, oldest first. Returns the window's state after them."""
+        if self.closed:
+            return None
+        state = None
+        for reading in batch:
+            self.last_reading = reading
+            state = self.window.push(reading)
+            if state.changed and state.mood:
+                self._on_mood(reading.t, state)
+        if state is None:
+            return None
+        self._emit(ReadingsSeen(self.last_reading, state))
+        self._on_face_presence(self.last_reading.t, state.face_lost)
+        return state
+
+    def _on_mood(self, t: float, state: MoodState) -> None:
+        previous = self.mood_history[-1][1] if self.mood_history else None
+        self.mood_history.append((t, state.mood))
+        self.mood_reason = mood_why(state.mood, state.shares, self.window.config, previous)
+        log.info("mood: %s (%s)", state.mood, self.mood_reason)
+        self._emit(MoodChanged(t, state.mood, previous, state.confidence, dict(state.shares),
+                               self.mood_reason))
+        self._switch_to(self.selector.on_mood(state.mood), self.mood_reason)
+
+    def _on_face_presence(self, t: float, lost: bool) -> None:
+        if lost == self.face_lost:
+            return
+        self.face_lost = lost
+        self._emit(FacePresence(t, lost))
+        if not lost and self.paused_by_policy:
+            self.paused_by_policy = False
+            self.player.play()
+            self._emit(Resumed("policy"))
+        elif lost and self.profile.no_face_policy == "pause" and self.player.state == PLAYING:
+            self.player.pause()
+            self.paused_by_policy = True
+            self._emit(Paused("policy"))
+
+    # --- the user's intents ---------------------------------------------------------------
+    def choose(self, name: str | None) -> None:
+        """The dropdown: a playlist overrides the mood until Auto (None) is picked again."""
+        self._emit(OverrideChanged(name))
+        reason = override_why(name)
+        target = self.selector.on_override(name)
+        playing = self.player.playlist.name if self.player.playlist else None
+        if target is None and name is not None and playing != name:
+            target = name  # picked the mood's own playlist while its lift plays: play it as is
+        self._switch_to(target, reason if name else f"{reason}; {self.mood_reason}", by_user=True)
+
+    def toggle(self) -> None:
+        if self.player.state == PLAYING:
+            self.pause()
+        else:
+            self.play()
+
+    def play(self) -> None:
+        self.paused_by_policy = False  # the user decides from now on
+        self.player.play()
+        self._emit(Resumed("user"))
+
+    def pause(self) -> None:
+        self.paused_by_policy = False  # a returning face must not undo the user's pause
+        self.player.pause()
+        self._emit(Paused("user"))
+
+    def stop(self) -> None:
+        """Stopped by the user (desktop media controls): a returning face does not restart it."""
+        self.paused_by_policy = False
+        self.player.stop()
+        self._emit(Paused("user"))
+
+    def next(self) -> None:
+        lift = self.lift
+        if lift is not None:
+            lift.left -= 1
+            if lift.left <= 0:
+                self._finish_lift(self.player.current_index + 1)
+                return
+        self.player.next()
+
+    def previous(self) -> None:
+        lift = self.lift
+        if lift is not None:
+            if self.player.current_index <= 0:  # the lift's first track: start it again
+                self.player.load(self.player.playlist, 0, planned=True)
+                return
+            lift.left = min(lift.tracks, lift.left + 1)
+        self.player.previous()
+
+    def activate_track(self, index: int) -> None:
+        """A track picked in the list."""
+        if self.player.playlist is None:
+            return
+        lift = self.lift
+        if lift is not None:
+            lift.left = lift.tracks - index
+            if lift.left <= 0:
+                self._finish_lift(index)
+                return
+        self.player.load(self.player.playlist, index, planned=lift is not None)
+
+    # --- what the player reports ----------------------------------------------------------
+    def on_track_finished(self) -> None:
+        """A track ended by itself (not skipped)."""
+        if self.closed:
+            return
+        self._emit(TrackFinished(self.player.current_index))
+        target = self.selector.on_track_finished()
+        if target is not None:  # a switch that waited for the end of the track
+            self._switch_to(target, f"the track ended; {self.mood_reason}")
+            return
+        lift = self.lift
+        if lift is not None:
+            lift.left -= 1
+            if lift.left <= 0:
+                self._finish_lift(self.player.current_index + 1)
+
+    def on_track_changed(self, index: int) -> None:
+        playlist = self.player.playlist
+        track = playlist.tracks[index] if playlist and 0 <= index < len(playlist.tracks) else None
+        why = ""
+        if track is not None:
+            lift = self.lift
+            position = None
+            if lift is not None:
+                position = (min(lift.tracks, max(1, lift.tracks - lift.left + 1)), lift.tracks)
+            why = track_why(track.title, index, playlist.name, position,
+                            lift.target.name if lift else None)
+        self._emit(TrackChanged(index, track, playlist, why))
+
+    # --- music ----------------------------------------------------------------------------
+    def _switch_to(self, name: str | None, reason: str = "", by_user: bool = False) -> None:
+        """Play ``name``'s music. A switch the user asked for plays; one the mood or a
+        settings change made keeps a pause (the user's, or the no-face policy's) as it is:
+        the new music is loaded, and starts when the pause ends."""
+        if name is None or self.closed:
+            return
+        playlist = self.playlists[name]
+        if not playlist.playable:
+            # The selector is not told: what plays now goes on and stays "current".
+            self._emit(PlaylistRefused(name, playlist.problem or "it has no tracks"))
+            return
+        lift = None
+        if self.profile.strategy(name) == "lift" and self.selector.override is None:
+            playlist, lift = self._lift_plan(name, playlist)
+        towards = lift.target.name if lift else None
+        why = playlist_why(reason or name, self.playlists[name].name, towards,
+                           lift.tracks if lift else None)
+        self._emit(PlaylistStarted(name, playlist, towards, why))
+        self.lift = lift
+        autoplay = by_user or self.player.state != PAUSED
+        if by_user:
+            self.paused_by_policy = False
+        if lift is None:
+            self.player.load(playlist, autoplay=autoplay)
+        else:  # the iso-principle's order, shuffle or not
+            self.player.load(playlist, 0, autoplay=autoplay, planned=True)
+        self.selector.started(name)
+
+    def _lift_plan(self, name: str, own: Playlist) -> tuple[Playlist, LiftState | None]:
+        """Iso-principle: the mood's own music first, the target's more and more over N
+        tracks, then only the target's (core/lift.py)."""
+        lift = self.profile.lift[name]
+        if lift.target in EMOTIONS:
+            target = self.playlists[lift.target]
+        else:
+            target = load_playlist(Path(lift.target).name, user_path(lift.target))
+        if not target.playable:
+            self._emit(Notice(f"Cannot lift {name} towards {lift.target}: {target.problem}; "
+                              f"playing the {name} playlist"))
+            return own, None
+        # After the lift the player holds the target's tracks too, so it never falls silent
+        # or back to the mood's music whatever the user skips.
+        order, resume_at = lift_order(own.tracks, target.tracks, lift.tracks)
+        plan = Playlist(name=f"{name} → {target.name}", source=own.source, tracks=order)
+        return plan, LiftState(name, target, lift.tracks, lift.tracks, resume_at)
+
+    def _finish_lift(self, at: int) -> None:
+        """The lift has played through: from now on only the target, in a loop, going on
+        from the target's track at position ``at`` of the lift's list."""
+        lift, self.lift = self.lift, None
+        target = lift.target
+        index = (lift.resume_at + max(0, at - lift.tracks)) % len(target.tracks)
+        self._emit(LiftFinished(lift.mood, target.name))
+        self._emit(PlaylistStarted(target.name, target, None,
+                                   f"the lift from {lift.mood} reached {target.name}: "
+                                   f"only {target.name} from now on"))
+        self.player.load(target, index)
+

@@ -1,0 +1,5 @@
+import sys
+
+from moodplayer.provision.steps import main
+
+sys.exit(main())

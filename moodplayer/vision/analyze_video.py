@@ -1,0 +1,72 @@
+"""``moodplayer analyze``: the app's analyzer and mood window over a video file, no Qt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from moodplayer.core.session.explain import mood_why, playlist_why
+from moodplayer.core.session.mood_window import MoodWindow
+from moodplayer.core.settings.effective import Effective
+from moodplayer.vision.sources import SourceError, VideoFileSource, parse_source
+
+if TYPE_CHECKING:
+    from moodplayer.core.calibration.model import Calibration
+
+
+def analyze_video(path: str, effective: Effective, stride: int = 1, allow_download: bool = False,
+                  calibration: Calibration | None = None) -> dict:
+    """Readings and mood changes of a video, decided as the app would with ``effective``
+    (core/config.py: the settings file, the profile and the command line's overrides) and
+    the profile's ``calibration`` (core/calibration.py), if any."""
+    spec = parse_source(path)
+    if spec.kind != "file":
+        raise SourceError(f"analyze takes a video file, not {path!r}")
+    source = VideoFileSource(spec.path, loop=False)
+
+    from moodplayer.vision.analyzer import Analyzer, AnalyzerConfig
+    from moodplayer.vision.rate import AnalysisRate
+    from moodplayer.vision.timeline import MediaFrames, mood_timeline
+
+    analyzer = Analyzer.create(AnalyzerConfig.from_settings(effective.settings, allow_download))
+    analyzer.set_calibration(calibration)
+    frames = MediaFrames(source, stride)
+    readings, moods = [], []
+    try:
+        rate = AnalysisRate() if effective.settings.adaptive_rate else None
+        for step in mood_timeline(frames, analyzer, MoodWindow(effective.window), rate):
+            r = step.reading
+            readings.append({
+                "t": r.t,
+                "face": list(r.box) if r.box else None,
+                "emotion": r.emotion,
+                "scores": {k: round(v, 4) for k, v in r.score_dict().items()},
+            })
+            if step.state.changed:
+                st = step.state
+                previous = moods[-1]["mood"] if moods else None
+                why = mood_why(st.mood, st.shares, effective.window, previous)
+                moods.append({"t": r.t, "mood": st.mood, "why": music_why(why, st.mood, effective)})
+    finally:
+        source.close()
+    return {
+        "engine": analyzer.engine.name,
+        "detector": analyzer.detector.backend,
+        "settings": effective.summary(),
+        "frames": frames.read,
+        "analyzed": len(readings),
+        "readings": readings,
+        "moods": moods,
+        "calibration": None if calibration is None else {
+            "profile": calibration.profile, "labels": calibration.labels},
+    }
+
+
+def music_why(reason: str, mood: str, effective: Effective) -> str:
+    """The mood's why and the playlist the profile gives that mood, as the app would say it
+    (no playlist is loaded here: its name is the folder's or the file's)."""
+    profile = effective.profile
+    where = profile.playlists.get(mood)
+    name = f"{mood} ({Path(where).name})" if where else mood
+    lift = profile.lift.get(mood)
+    return playlist_why(reason, name, lift.target if lift else None, lift.tracks if lift else None)

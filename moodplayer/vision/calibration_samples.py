@@ -1,0 +1,96 @@
+"""The samples a calibration learns from: (label, uncalibrated scores, features) of every
+labelled frame of a video (with its timing script) or of a folder of labelled pictures,
+read by the app's analyzer. ``moodplayer calibrate`` and the calibration study use it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from moodplayer.core.calibration.script import Segment, label_at, segment_at
+from moodplayer.vision.datasets import Dataset, DatasetError, load_dataset
+from moodplayer.vision.sources import SourceError, VideoFileSource, parse_source
+
+
+class SamplesError(ValueError):
+    """The input cannot give calibration samples: one line says why."""
+
+
+@dataclass
+class Samples:
+    samples: list[tuple] = field(default_factory=list)  # (label, scores, features)
+    missed: int = 0  # labelled frames or pictures without a face found
+    unit: str = "frames"  # what one sample is called: frames or pictures
+    takes: dict[str, int] | None = None  # per label, the video segments that gave a face
+    seconds: float = 0.0  # how long the video is (0 for pictures)
+
+
+def open_video(clip: str) -> VideoFileSource:
+    try:
+        spec = parse_source(clip)
+        if spec.kind != "file":
+            raise SamplesError(f"--video takes a video file, not {clip!r}")
+        return VideoFileSource(spec.path, loop=False)
+    except SourceError as err:
+        raise SamplesError(str(err)) from err
+
+
+def read_video(analyzer, source: VideoFileSource, script: list[Segment], clip: str) -> Samples:
+    """Every labelled frame with a face; a segment's frames are one example (a take)."""
+    out = Samples(unit="frames")
+    segments_seen: set[Segment] = set()
+    frames = labelled = 0
+    try:
+        while (image := source.read()) is not None:
+            t = frames / source.fps  # media time, as analyze counts it
+            frames += 1
+            label = label_at(script, t)
+            if label is None:
+                continue
+            labelled += 1
+            analyzer.analyze(image, t)
+            if analyzer.last_raw is None:
+                out.missed += 1
+            else:
+                scores, features = analyzer.last_raw
+                out.samples.append((label, scores, features))
+                segments_seen.add(segment_at(script, t))
+    finally:
+        source.close()
+    if frames == 0:
+        raise SamplesError(f"{clip} holds no frames")
+    out.seconds = frames / source.fps
+    if labelled == 0:
+        raise SamplesError(f"the script's segments lie beyond the end of {clip} "
+                           f"({out.seconds:.1f} s)")
+    out.takes = dict(Counter(segment.label for segment in segments_seen))
+    return out
+
+
+def load_pictures(folder: str, labels_csv: str | None) -> Dataset:
+    try:
+        data = load_dataset(folder, labels_csv)
+    except DatasetError as err:
+        raise SamplesError(str(err)) from err
+    if not data.samples:
+        raise SamplesError(f"{folder} holds no labelled pictures ({dict(data.skipped)})")
+    if not any(sample.label == "neutral" for sample in data.samples):
+        raise SamplesError(f"{folder} has no neutral pictures: a calibration starts "
+                           "from the relaxed face")
+    return data
+
+
+def read_pictures(analyzer, data: Dataset) -> Samples:
+    import cv2
+
+    out = Samples(unit="pictures")
+    for sample in data.samples:
+        image = cv2.imread(str(sample.path), cv2.IMREAD_COLOR)
+        if image is not None:
+            analyzer.analyze_still(image)
+        if image is None or analyzer.last_raw is None:  # unreadable, or no face found
+            out.missed += 1
+        else:
+            scores, features = analyzer.last_raw
+            out.samples.append((sample.label, scores, features))
+    return out

