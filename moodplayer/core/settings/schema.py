@@ -163,19 +163,8 @@ def settings_from_dict(data: dict) -> tuple[Settings, list[str]]:
         )
     elif version < SCHEMA_VERSION:
         data = migrate(data)
-    values: dict = {}
-    for key, value in data.items():
-        if key in ("schema_version", "profiles"):
-            continue
-        option = SETTINGS_OPTIONS.get(key)
-        if option is None:
-            problems.append(f"unknown setting {key!r} ignored")
-            continue
-        reason = option.validate(value)
-        if reason is None:
-            values[key] = option.coerce(value)
-        else:
-            problems.append(f"{key} = {value!r}: {reason}; the default is used")
+    top = {k: v for k, v in data.items() if k not in ("schema_version", "profiles")}
+    values = _fields_from_dict(top, SETTINGS_OPTIONS, "", problems)
     profiles = {}
     raw_profiles = data.get("profiles", {DEFAULT_PROFILE: {}})
     if not isinstance(raw_profiles, dict) or not raw_profiles:
@@ -205,21 +194,11 @@ def profile_from_dict(raw, where: str) -> tuple[Profile, list[str]]:
     problems: list[str] = []
     if not isinstance(raw, dict):
         return Profile(), [f"{where} must be a table; defaults are used"]
-    values: dict = {}
-    for key, value in raw.items():
-        if key == "lift":
-            values["lift"], more = _lifts_from_dict(value, f"{where}.lift")
-            problems += more
-            continue
-        option = PROFILE_OPTIONS.get(key)
-        if option is None:
-            problems.append(f"unknown setting '{where}.{key}' ignored")
-            continue
-        reason = option.validate(value)
-        if reason is None:
-            values[key] = option.coerce(value)
-        else:
-            problems.append(f"{where}.{key} = {value!r}: {reason}; the default is used")
+    values = _fields_from_dict({k: v for k, v in raw.items() if k != "lift"}, PROFILE_OPTIONS,
+                               f"{where}.", problems)
+    if "lift" in raw:
+        values["lift"], more = _lifts_from_dict(raw["lift"], f"{where}.lift")
+        problems += more
     return Profile(**values), problems
 
 
@@ -231,17 +210,25 @@ def _lifts_from_dict(raw, where: str) -> tuple[dict[str, Lift], list[str]]:
         if emotion not in EMOTIONS or not isinstance(entry, dict):
             problems.append(f"{where}.{emotion} ignored: must be an emotion with target and tracks")
             continue
-        values = {}
-        for key, value in entry.items():
-            option = LIFT_OPTIONS.get(key)
-            if option is None:
-                problems.append(f"unknown setting '{where}.{emotion}.{key}' ignored")
-            elif (reason := option.validate(value)) is None:
-                values[key] = value
-            else:
-                problems.append(f"{where}.{emotion}.{key} = {value!r}: {reason}; the default is used")
-        lifts[emotion] = Lift(**values)
+        lifts[emotion] = Lift(**_fields_from_dict(entry, LIFT_OPTIONS, f"{where}.{emotion}.", problems))
     return lifts, problems
+
+
+def _fields_from_dict(raw: dict, options: dict[str, Option], where: str, problems: list[str]) -> dict:
+    """The fields of ``raw`` that their declarations accept; each other one becomes a problem
+    (unknown, or bad: the default is used). ``where`` prefixes the names in the messages."""
+    values: dict = {}
+    for key, value in raw.items():
+        option = options.get(key)
+        if option is None:
+            problems.append(f"unknown setting '{where}{key}' ignored")
+            continue
+        reason = option.validate(value)
+        if reason is None:
+            values[key] = option.coerce(value)
+        else:
+            problems.append(f"{where}{key} = {value!r}: {reason}; the default is used")
+    return values
 
 
 def settings_to_dict(settings: Settings) -> dict:
