@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import wave
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from moodplayer.core.emotions import EMOTIONS, Reading
 from moodplayer.core.music.playlist import Track
 from moodplayer.core.session.player import PAUSED, PLAYING, STOPPED
 from moodplayer.vision.models import package_data
+from moodplayer.vision.sources import FrameSource
 
 FEAT_DATA = package_data("feat", "tests", "data")
 ASTRONAUT = package_data("skimage", "data", "astronaut.png")
@@ -158,3 +160,29 @@ def screenshot_under_xvfb(name: str, config: Path, seconds: int, *extra: str):
 
 needs_xvfb = pytest.mark.skipif(shutil.which("xvfb-run") is None,
                                 reason="Xvfb is installed by make setup")
+
+
+class ScriptedCamera(FrameSource):
+    """A live source that plays a list of frames, fails (unplugged) for the reads listed in
+    ``fail_reads``, and records whether it was closed: a camera, scripted."""
+
+    live = True
+    fps = 30.0
+
+    def __init__(self, frames, fail_reads=range(0), log=None) -> None:
+        self.frames = frames
+        self.fail_reads = fail_reads
+        self.reads = 0
+        self.closed = False
+        self.log = log if log is not None else []
+        self.log.append(self)
+
+    def read(self):
+        self.reads += 1
+        time.sleep(1 / self.fps)
+        if self.reads in self.fail_reads:
+            return None
+        return self.frames[self.reads % len(self.frames)]
+
+    def close(self) -> None:
+        self.closed = True

@@ -24,8 +24,10 @@ from moodplayer.core.calibration import store as calibration_store
 from moodplayer.core.calibration.model import Calibration, CalibrationError, agreement
 from moodplayer.core.calibration.steps import (
     DONE,
+    FIRST_LOOK,
     NO_FACE,
     PENDING,
+    PROMPTS,
     RECORDING,
     SKIPPED,
     CalibrationSteps,
@@ -48,7 +50,7 @@ _MARKS = {PENDING: " ", RECORDING: "…", DONE: "✓", NO_FACE: "✗", SKIPPED: 
 class CalibrationCommands(QObject):
     def __init__(self, window: MainWindow, analysis: AnalysisThread, profile: Callable[[], str],
                  use: Callable[[Calibration], None], unavailable: Callable[[], str | None],
-                 timing: Timing = Timing()) -> None:
+                 timing: Timing = Timing(), first_look_over: Callable[[str], None] = lambda p: None) -> None:
         super().__init__(window)
         self.window = window
         self.analysis = analysis
@@ -56,6 +58,8 @@ class CalibrationCommands(QObject):
         self.use = use  # put a calibration to use (the app's use_calibration)
         self.unavailable = unavailable  # why calibrating cannot work now, or None
         self.timing = timing  # tests make the steps short
+        self.first_look = False  # the 5-second relaxed face only, saved at once (FIRST_LOOK)
+        self.first_look_over = first_look_over  # told the profile once it was done or skipped
         self.dialog: CalibrationWizard | None = None
         self.steps: CalibrationSteps | None = None
         self.result: Calibration | None = None
@@ -68,13 +72,20 @@ class CalibrationCommands(QObject):
         self._timer.timeout.connect(self._tick)
 
     # --- opening and closing ------------------------------------------------------------------
-    def open(self) -> CalibrationWizard:
+    def open(self, first_look: bool = False) -> CalibrationWizard:
+        """The wizard (Profiles > Calibrate…), or with ``first_look`` the one relaxed-face
+        step offered once per profile: Skip (the cancel button) or done, it is not offered
+        again, and its calibration is kept without a Save click."""
         if self.dialog is not None:
             self.dialog.raise_()
             return self.dialog
         self._for_profile = self.profile()
-        self.dialog = dialog = CalibrationWizard(self._for_profile, self.window)
-        self.steps, self.result = CalibrationSteps(self.timing), None
+        self.first_look = first_look
+        self.dialog = dialog = (
+            CalibrationWizard(self._for_profile, self.window, "First look", "Skip") if first_look
+            else CalibrationWizard(self._for_profile, self.window))
+        prompts = FIRST_LOOK if first_look else PROMPTS
+        self.steps, self.result = CalibrationSteps(self.timing, prompts), None
         self._recent, self._analysed_until = [], 0.0
         for signal, slot in ((dialog.start_requested, self._start), (dialog.retry_requested, self._start),
                              (dialog.next_requested, self._next), (dialog.skip_requested, self._skip),
@@ -110,6 +121,9 @@ class CalibrationCommands(QObject):
 
     def close(self) -> None:
         """Stop collecting and close the wizard; nothing is saved (Save saved already)."""
+        if self.first_look and self.dialog is not None:  # done or skipped: never offered again
+            self.first_look = False
+            self.first_look_over(self._for_profile)
         self._timer.stop()
         self.analysis.set_collecting(False)
         for signal, slot in self._connections:
@@ -138,6 +152,12 @@ class CalibrationCommands(QObject):
 
     # --- the steps ----------------------------------------------------------------------------
     def _ready_to_start(self) -> None:
+        if self.first_look:
+            self.dialog.show_status("Five seconds, once: relax your face and look at the screen, "
+                                    "so MoodPlayer knows your resting face (numbers only, never a "
+                                    "picture). Start, or Skip.")
+            self.dialog.show_actions("start")
+            return
         self.dialog.show_status("Sit in good light, face the camera, and press Start. Each step "
                                 "has a countdown; hold the face until it ends.")
         self.dialog.show_actions("start")
@@ -207,6 +227,9 @@ class CalibrationCommands(QObject):
         self.dialog.show_countdown(None)
         self.dialog.show_steadiness(None)  # it speaks of the take in progress only
         self._show_step()
+        if step.status == DONE and self.first_look:
+            self._keep_first_look()
+            return
         if step.status == DONE:
             steady = steadiness(step.samples)
             steady_text = "" if steady is None else f", steadiness {100 * steady:.0f} %"
@@ -268,6 +291,16 @@ class CalibrationCommands(QObject):
         self.dialog.show_actions("save")
         log.info("calibration of %s: %s, agreement %.2f -> %.2f, takes %s", self._for_profile,
                  self.result.labels, before, after, takes)
+
+    def _keep_first_look(self) -> None:
+        """The relaxed face is taken: fit and save at once (the first look asks no more)."""
+        try:
+            self.result = self.steps.fit()
+        except CalibrationError as err:
+            self.dialog.show_status(f"No calibration: {err}. Retry, or Skip.")
+            self.dialog.show_actions("retry")
+            return
+        self._save()
 
     def _save(self) -> None:
         if self.result is None:

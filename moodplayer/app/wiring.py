@@ -49,6 +49,9 @@ class AppOptions:
     quit_after: float | None = None
     screenshot: str | None = None  # saved just before quit_after closes the app
     open_settings: bool = False  # the settings dialog opens at start
+    # the 5-second relaxed-face step, offered on a camera once per profile (tests that script
+    # a camera for something else turn it off)
+    offer_first_look: bool = True
 
 
 def make_backend(kind: str, audio_out: str) -> tuple[PlayerBackend, str | None]:
@@ -105,7 +108,8 @@ class MoodPlayerApp(QObject):
         self.analysis_off: str | None = None  # why the emotion model failed, if it did
         self.calibrating = CalibrationCommands(self.window, self.analysis,
                                                lambda: self.settings.active_profile,
-                                               self.use_calibration, self._why_no_calibration)
+                                               self.use_calibration, self._why_no_calibration,
+                                               first_look_over=self._first_look_over)
         self.preview = PreviewFeed(self.slot, self.window.preview, lambda: self.session.last_reading)
         self._position_timer = QTimer(self)
         self._wire()
@@ -134,6 +138,7 @@ class MoodPlayerApp(QObject):
             self.recording.update(new.active_profile, new.profile.record_sessions)
         if old.active_profile != new.active_profile:
             self.load_calibration()
+            self.offer_first_look()  # a profile just made, or one that never had it
 
     # --- the person's calibration -----------------------------------------------------------
     def load_calibration(self) -> None:
@@ -318,6 +323,26 @@ class MoodPlayerApp(QObject):
         self.camera.start()
         self.window.show_loading(False)
         self.window.show_engine(f"{engine} + {self.machine.detector}")
+        self.offer_first_look()
+
+    def offer_first_look(self) -> bool:
+        """On a camera, a profile that never had it and has no calibration gets the first look
+        (app/calibration.py). True when it opened."""
+        if not (self.options.offer_first_look and self.source_spec.kind == "camera"
+                and self.analysis.analyzer is not None and self.calibrating.dialog is None):
+            return False
+        profile = self.settings.profile
+        if profile.first_look_done or self.analysis.calibration is not None or self._why_no_calibration():
+            return False
+        self.calibrating.open(first_look=True)
+        return True
+
+    def _first_look_over(self, profile: str) -> None:
+        """Done or skipped: that profile is not offered the first look again."""
+        if profile in self.settings.profiles:
+            self.settings.profiles[profile].first_look_done = True
+            self._settings_dirty = True
+            self.save_now()
 
     def _on_model_failed(self, why: str) -> None:
         self.analysis_off = why

@@ -32,10 +32,11 @@ class CalibrationWizard(QDialog):
     save_requested = Signal()
     cancel_requested = Signal()  # Cancel, Escape or the window's close button
 
-    def __init__(self, profile: str, parent: QWidget | None = None) -> None:
+    def __init__(self, profile: str, parent: QWidget | None = None, title: str = "Calibrate",
+                 cancel_text: str = "Cancel") -> None:
         super().__init__(parent)
         self.setObjectName("calibrationWizard")
-        self.setWindowTitle(f"Calibrate — {profile}")
+        self.setWindowTitle(f"{title} — {profile}")
         self.setModal(True)  # the profile cannot change under a calibration in progress
         layout = QVBoxLayout(self)
         self.step_label = QLabel()
@@ -82,7 +83,8 @@ class CalibrationWizard(QDialog):
             buttons.addWidget(button)
             self.buttons[action] = button
         buttons.addStretch(1)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(cancel_text)
+        self.cancel_button.setObjectName("calibration_cancel")
         self.cancel_button.setAutoDefault(False)
         self.cancel_button.clicked.connect(self.reject)
         buttons.addWidget(self.cancel_button)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import wav_rms, write_tone
+from helpers import ScriptedCamera, wav_rms, write_tone
 
 import moodplayer.app.camera as app_module
 from moodplayer.app import AppOptions, MoodPlayerApp
@@ -17,42 +17,16 @@ from moodplayer.core.music.playlist import load_playlist
 from moodplayer.dev.face_clips import HAPPY_STILL, clip_frames
 from moodplayer.playback.backend import PLAYING, STOPPED
 from moodplayer.vision.analyzer import Analyzer, AnalyzerConfig
-from moodplayer.vision.sources import FrameSource, SourceSpec, demo_video_path
+from moodplayer.vision.sources import SourceSpec, demo_video_path
 
 IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"BM", b"RIFF", b"\x00\x00\x00\x0cjP")
-
-
-class ScriptedCamera(FrameSource):
-    """A live source that plays a list of frames, fails (unplugged) for the reads listed in
-    ``fail_reads``, and records whether it was closed: a camera, scripted."""
-
-    live = True
-    fps = 30.0
-
-    def __init__(self, frames, fail_reads=range(0), log=None) -> None:
-        self.frames = frames
-        self.fail_reads = fail_reads
-        self.reads = 0
-        self.closed = False
-        self.log = log if log is not None else []
-        self.log.append(self)
-
-    def read(self):
-        self.reads += 1
-        time.sleep(1 / self.fps)
-        if self.reads in self.fail_reads:
-            return None
-        return self.frames[self.reads % len(self.frames)]
-
-    def close(self) -> None:
-        self.closed = True
 
 
 def camera_app(monkeypatch, tmp_path, make_source) -> MoodPlayerApp:
     """The app with ``camera:0`` opening ``make_source()`` instead of a device."""
     monkeypatch.setattr(app_module, "parse_source", lambda text: SourceSpec("camera", device=0))
     monkeypatch.setattr(app_module, "open_source", lambda spec, loop=True: make_source())
-    return MoodPlayerApp(AppOptions(overrides={"source": "camera:0"}, backend="null",
+    return MoodPlayerApp(AppOptions(overrides={"source": "camera:0"}, backend="null", offer_first_look=False,
                                     config=str(tmp_path / "settings.toml")))
 
 

@@ -61,6 +61,9 @@ class Profile:
                                  choices=SWITCH_POLICIES)
     record_sessions: bool = setting(False, "Record sessions",
                                     "keep a record of each session: moods, why, tracks (never images)")
+    first_look_done: bool = setting(False, "First look done",
+                                    "the 5-second relaxed-face step was done or skipped "
+                                    "(untick to be offered it again)")
     # emotion -> folder or playlist file; an emotion missing here uses the demo playlist.
     playlists: dict[str, str] = setting(
         {}, "Playlists", "emotion -> folder or .m3u/.m3u8 path",
