@@ -103,7 +103,7 @@ class Settings:
                                  check=lambda v: v == "" or v in EMOTIONS,
                                  reason="must be an emotion or empty")
     active_profile: str = setting(DEFAULT_PROFILE, "Client profile", "the profile in use",
-                                  check=lambda v: v != "", reason="must name a profile")
+                                  check=lambda v: v.strip() != "", reason="must name a profile")
     profiles: dict[str, Profile] = field(default_factory=lambda: {DEFAULT_PROFILE: Profile()})
 
     @property
@@ -182,8 +182,13 @@ def settings_from_dict(data: dict) -> tuple[Settings, list[str]]:
         problems.append("profiles must be tables ([profiles.<name>]); a Default profile is used")
         raw_profiles = {DEFAULT_PROFILE: {}}
     for name, raw in raw_profiles.items():
+        if not name.strip():  # its calibration and records would have no file name
+            problems.append(f"profiles.{name!r} ignored: a profile needs a name")
+            continue
         profiles[name], more = profile_from_dict(raw, f"profiles.{name}")
         problems += more
+    if not profiles:
+        profiles[DEFAULT_PROFILE] = Profile()
     settings = Settings(profiles=profiles, **values)
     if settings.active_profile not in profiles:
         problems.append(f"active_profile {settings.active_profile!r} does not exist; "
