@@ -32,19 +32,33 @@ def command_module(name: str) -> ModuleType:
 class _Parser(argparse.ArgumentParser):
     """argparse, with its error as the one usage line and one error line (exit 2)."""
 
+    commands: dict[str, argparse.ArgumentParser]  # the top parser's: each command's own
+
     def error(self, message: str):  # type: ignore[override]
         self.exit(2, f"{self.format_usage().splitlines()[0]}\n{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> _Parser:
     parser = _Parser(prog="moodplayer", description="A music player that listens to your face.")
+    parser.commands = {}
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
         module = command_module(name)
         if module.DEV_ONLY and frozen():
             continue
-        module.add_arguments(sub.add_parser(name, help=module.HELP, description=module.HELP))
+        parser.commands[name] = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(parser.commands[name])
     return parser
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """``argv`` (its command first) parsed; a wrong option ends in the usage of the command it
+    was given to, not of ``moodplayer`` (argparse leaves unknown options to the top parser)."""
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        parser.commands[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
 
 
 def _with_command(argv: list[str]) -> list[str]:
@@ -70,7 +84,7 @@ def _main(argv: list[str]) -> int:
     if argv[0] in COMMANDS and command_module(argv[0]).DEV_ONLY and frozen():
         return fail(f"the packaged app has no '{argv[0]}' command; it comes with a development "
                     f"install (make setup, then moodplayer {argv[0]})")
-    args = build_parser().parse_args(argv)
+    args = parse(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     from moodplayer.system import bundle, netguard
 

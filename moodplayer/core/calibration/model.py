@@ -35,8 +35,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from moodplayer.core.emotions import EMOTIONS
 
@@ -144,7 +146,7 @@ class Calibration:
             weight = counts / (counts + PRIOR_EXAMPLES)
             expression[k] = (1 - weight) * expression[k] + weight * mass * vote
 
-        out = np.empty(len(EMOTIONS))
+        out: np.ndarray = np.empty(len(EMOTIONS))
         out[others] = (1 - p_neutral) * expression
         out[NEUTRAL_INDEX] = p_neutral
         out = out / out.sum()
@@ -159,14 +161,18 @@ class Calibration:
 
     def _prototype(self, label: str, space: str) -> np.ndarray:
         stats = self.stats[label]
-        return stats.features if space == "features" else stats.scores
+        if space != "features":
+            return stats.scores
+        if stats.features is None:  # never: _check_consistent gives every label features or none
+            raise CalibrationError(f"{label}: no features")
+        return stats.features
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Numbers only (what the store writes): counts and mean vectors per label."""
         labels = {}
         for label in self.labels:
             s = self.stats[label]
-            entry = {"count": s.count, "scores": [round(float(v), 6) for v in s.scores]}
+            entry: dict[str, Any] = {"count": s.count, "scores": [round(float(v), 6) for v in s.scores]}
             if s.features is not None:
                 entry["features"] = [round(float(v), 6) for v in s.features]
             labels[label] = entry
@@ -201,7 +207,7 @@ class Calibration:
         return cls(stats)
 
 
-Sample = tuple  # (label, scores[7]) or (label, scores[7], features | None)
+Sample = tuple[Any, ...]  # (label, scores[7]) or (label, scores[7], features | None)
 
 
 def fit(samples: Iterable[Sample], examples: Mapping[str, int] | None = None) -> Calibration:
@@ -233,7 +239,8 @@ def fit(samples: Iterable[Sample], examples: Mapping[str, int] | None = None) ->
     if NEUTRAL not in by_label:
         raise CalibrationError("a calibration needs at least one neutral reading (a relaxed face)")
     all_features = [f for rows in by_label.values() for _, f in rows]
-    use_features = all(f is not None for f in all_features) and len({f.shape for f in all_features}) == 1
+    present = [f for f in all_features if f is not None]
+    use_features = len(present) == len(all_features) and len({f.shape for f in present}) == 1
     stats = {}
     for label, rows in by_label.items():
         takes = len(rows)
@@ -243,12 +250,13 @@ def fit(samples: Iterable[Sample], examples: Mapping[str, int] | None = None) ->
                 raise CalibrationError(f"{label}: examples must be a whole number >= 1, not {given!r}")
             takes = min(given, len(rows))
         scores = _unit(np.mean([np.sqrt(p) for p, _ in rows], axis=0))
-        features = _unit(np.mean([f / np.linalg.norm(f) for _, f in rows], axis=0)) if use_features else None
+        features = (_unit(np.mean([f / np.linalg.norm(f) for _, f in rows if f is not None], axis=0))
+                    if use_features else None)
         stats[label] = LabelStats(takes, scores, features)
     return Calibration({label: stats[label] for label in EMOTIONS if label in stats})
 
 
-def agreement(samples: list[tuple], calibration: Calibration | None) -> float:
+def agreement(samples: Sequence[Sample], calibration: Calibration | None) -> float:
     """Share of the (label, scores, features) samples whose top label is their label,
     read as they are (None) or through ``calibration``."""
     if not samples:
@@ -261,16 +269,17 @@ def agreement(samples: list[tuple], calibration: Calibration | None) -> float:
     return right / len(samples)
 
 
-def _probabilities(scores, what: str = "scores") -> np.ndarray:
+def _probabilities(scores: ArrayLike, what: str = "scores") -> np.ndarray:
     p = np.asarray(scores, dtype=np.float64).ravel()
     if p.shape != (len(EMOTIONS),):
         raise CalibrationError(f"{what}: expected {len(EMOTIONS)} probabilities, got {p.size}")
     if not np.all(np.isfinite(p)) or np.any(p < 0) or p.sum() <= 0:
         raise CalibrationError(f"{what}: probabilities must be finite, >= 0 and not all zero")
-    return p / p.sum()
+    normalised: np.ndarray = p / p.sum()
+    return normalised
 
 
-def _unit_vector(values, what: str, length: int | None = None) -> np.ndarray:
+def _unit_vector(values: object, what: str, length: int | None = None) -> np.ndarray:
     if not isinstance(values, list) or not values:
         raise CalibrationError(f"{what}: expected a list of numbers")
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in values):
@@ -293,7 +302,8 @@ def _check_consistent(stats: Mapping[str, LabelStats]) -> None:
 
 def _unit(v: np.ndarray) -> np.ndarray:
     n = np.linalg.norm(v)
-    return v / n if n > 0 else v
+    unit: np.ndarray = v / n if n > 0 else v
+    return unit
 
 
 def _sigmoid(x: float) -> float:
@@ -302,4 +312,5 @@ def _sigmoid(x: float) -> float:
 
 def _softmax(z: np.ndarray) -> np.ndarray:
     e = np.exp(z - z.max())
-    return e / e.sum()
+    shares: np.ndarray = e / e.sum()
+    return shares

@@ -11,14 +11,15 @@ reading of one frame with a face (pipeline.AnalysisThread.raw_samples). Numbers 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from moodplayer.core.calibration.model import Calibration, fit
-from moodplayer.core.emotions import EMOTIONS
+from moodplayer.core.calibration.model import Calibration, Sample, fit
+from moodplayer.core.emotions import EMOTIONS, Box
 
-RawSample = tuple  # (t, scores, features | None, box)
+RawSample = tuple[float, Sequence[float], Sequence[float] | None, Box]  # (t, scores, features | None, box)
 
 PENDING, RECORDING, DONE, NO_FACE, SKIPPED = "pending", "recording", "done", "no face", "skipped"
 
@@ -62,10 +63,7 @@ class StepState:
     status: str = PENDING
     start: float = 0.0  # capture-clock time the step began
     end: float = 0.0
-    samples: list = None  # RawSample kept for this take
-
-    def __post_init__(self) -> None:
-        self.samples = [] if self.samples is None else self.samples
+    samples: list[RawSample] = field(default_factory=list)  # kept for this take
 
 
 class CalibrationSteps:
@@ -84,9 +82,16 @@ class CalibrationSteps:
     def over(self) -> bool:
         return self.index >= len(self.steps)
 
+    def _step(self) -> StepState:
+        """The current step, for what only a step can do."""
+        step = self.current
+        if step is None:
+            raise ValueError("the calibration's steps are over")
+        return step
+
     def begin(self, now: float) -> None:
         """Record the current step from ``now`` (its samples so far are dropped: a retry)."""
-        step = self.current
+        step = self._step()
         step.status, step.samples = RECORDING, []
         step.start, step.end = now, now + self.timing.duration(step.prompt)
 
@@ -103,13 +108,13 @@ class CalibrationSteps:
 
     def finish(self) -> StepState:
         """The recording step's time is over: done, or no face seen."""
-        step = self.current
+        step = self._step()
         step.status = DONE if step.samples else NO_FACE
         return step
 
     def skip(self) -> None:
         """Leave the current (optional) step out and go to the next."""
-        step = self.current
+        step = self._step()
         if step.prompt.required:
             raise ValueError(f"{step.prompt.text!r} cannot be skipped: the calibration starts from it")
         step.status, step.samples = SKIPPED, []
@@ -117,7 +122,7 @@ class CalibrationSteps:
 
     def next(self) -> None:
         """Go on after a step that is done (or, for an optional one, that saw no face)."""
-        step = self.current
+        step = self._step()
         if step.status != DONE and step.prompt.required:
             raise ValueError(f"{step.prompt.text!r} needs a face first: retry it")
         if step.status != DONE:
@@ -129,18 +134,20 @@ class CalibrationSteps:
         if not self.has_neutral:
             raise ValueError("the relaxed face is not captured yet")
         while not self.over:
-            if self.current.status == RECORDING or self.current.status == PENDING:
-                self.current.status, self.current.samples = SKIPPED, []
+            step = self._step()
+            if step.status == RECORDING or step.status == PENDING:
+                step.status, step.samples = SKIPPED, []
             self.index += 1
 
     @property
     def has_neutral(self) -> bool:
         return any(s.status == DONE and s.prompt.required for s in self.steps)
 
-    def labelled(self) -> tuple[list[tuple], dict[str, int]]:
+    def labelled(self) -> tuple[list[Sample], dict[str, int]]:
         """(label, scores, features) of every kept frame, and per label how many steps
         (takes) they come from: what ``fit`` takes."""
-        samples, takes = [], {}
+        samples: list[Sample] = []
+        takes: dict[str, int] = {}
         for step in self.steps:
             if step.status != DONE:
                 continue

@@ -11,6 +11,8 @@ import os
 import sys
 from pathlib import Path
 
+from moodplayer.core.files.userpath import user_path
+
 APP = "moodplayer"
 
 
@@ -21,10 +23,15 @@ def bundle_root() -> Path | None:
 
 
 def config_file(override: str | None = None) -> Path:
-    if override:
-        return Path(override).expanduser()
-    if os.environ.get("MOODPLAYER_CONFIG"):
-        return Path(os.environ["MOODPLAYER_CONFIG"]).expanduser()
+    """``override`` (``--config``), else $MOODPLAYER_CONFIG, else the platform's config folder.
+    Raises ValueError, in words, for a ``~user`` that names no user: the settings would
+    otherwise land in a folder literally called ``~user`` below the current one."""
+    given = override or os.environ.get("MOODPLAYER_CONFIG")
+    if given:
+        path = user_path(given)
+        if path.parts and path.parts[0].startswith("~"):
+            raise ValueError(f"settings file {given}: {path.parts[0]} names no home folder")
+        return path
     import platformdirs
 
     return Path(platformdirs.user_config_dir(APP, appauthor=False)) / "settings.toml"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
+from typing import Any
 
 # Looked for in the track's folder, in this order, case-insensitively.
 FOLDER_COVERS = ("cover", "folder", "front", "album", "albumart")
@@ -70,18 +71,18 @@ def folder_cover(track: Path) -> bytes | None:
     return None
 
 
-def _values(tags, key: str) -> list:
+def _values(tags: Any, key: str) -> list[Any]:
     try:
         return list(tags.get(key) or [])
     except (TypeError, ValueError, KeyError):
         return []
 
 
-def _flac_picture(encoded) -> tuple[int, bytes] | None:
+def _flac_picture(encoded: object) -> tuple[int, bytes] | None:
     try:
         from mutagen.flac import Picture
 
-        picture = Picture(base64.b64decode(str(encoded)))
+        picture = Picture(base64.b64decode(str(encoded)))  # type: ignore[no-untyped-call]  # mutagen leaves it unannotated
         return picture.type, picture.data
     except Exception:  # a damaged picture block is just no picture
         return None

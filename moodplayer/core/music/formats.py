@@ -152,7 +152,8 @@ def parse_xspf(text: str, base: Path) -> list[Entry]:
         if not location or not location.strip():
             continue
         location = location.strip()
-        if not _SCHEME.match(location) or len(_SCHEME.match(location).group(1)) == 1:
+        scheme = _SCHEME.match(location)
+        if not scheme or len(scheme.group(1)) == 1:
             # a relative URI reference: resolved against the playlist's own URI
             location = urljoin(base.resolve().as_uri() + "/", location)
         name = (track.findtext(f"{ns}title") or "").strip()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from moodplayer.core.files.userpath import user_path
 from moodplayer.core.music.formats import SUFFIXES, Entry, PlaylistFileError, read_entries
@@ -90,7 +91,7 @@ def track_from_entry(entry: Entry) -> Track:
     return read_track(entry.path, entry.title, entry.duration_s)
 
 
-def _tag(tags, vorbis_key: str, id3_frame: str, mp4_atom: str) -> str | None:
+def _tag(tags: Any, vorbis_key: str, id3_frame: str, mp4_atom: str) -> str | None:
     """Vorbis comments (FLAC, Ogg Vorbis, Opus), ID3 frames (MP3, WAV, AIFF) or MP4 atoms (M4A)."""
     for key in (vorbis_key, vorbis_key.upper(), id3_frame, mp4_atom):
         try:

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from moodplayer.core.files.locations import data_dir
 from moodplayer.core.files.userpath import file_stem
@@ -52,7 +53,7 @@ class SessionRecorder:
         self.failed: str | None = None
         self.closed = False
         self._last_shares_t = -SHARES_EVERY_S
-        self._track: dict | None = None  # the track playing: closed when the next starts
+        self._track: dict[str, Any] | None = None  # the track playing: closed when the next starts
         self._track_finished = False
         folder = profile_dir(profile, root)
         folder.mkdir(parents=True, exist_ok=True)  # OSError: the caller says so
@@ -73,7 +74,7 @@ class SessionRecorder:
     def _now(self) -> float:
         return round(self.clock() - self.started, 3)
 
-    def _write(self, line: dict) -> None:
+    def _write(self, line: dict[str, Any]) -> None:
         if not self.active:
             return
         try:
@@ -166,7 +167,7 @@ class SessionRecord:
     path: Path
     profile: str = ""
     start: str = ""  # ISO date and time
-    lines: list[dict] = field(default_factory=list)
+    lines: list[dict[str, Any]] = field(default_factory=list)
     damaged: str | None = None  # what is wrong with the file, for the user
     ended: bool = False  # an end line: the app closed the session properly
 
@@ -174,15 +175,15 @@ class SessionRecord:
     def duration_s(self) -> float:
         return max((line.get("t", 0.0) for line in self.lines), default=0.0)
 
-    def of(self, kind: str) -> list[dict]:
+    def of(self, kind: str) -> list[dict[str, Any]]:
         return [line for line in self.lines if line.get("type") == kind]
 
     @property
-    def moods(self) -> list[dict]:
+    def moods(self) -> list[dict[str, Any]]:
         return self.of("mood")
 
     @property
-    def tracks(self) -> list[dict]:
+    def tracks(self) -> list[dict[str, Any]]:
         """Every track played: title, path, start, end, how (finished / skipped / session
         ended); the last one of a session that crashed has no end line: it ends with it."""
         ended = {(line["start"], line["path"]): line for line in self.of("track_end")}
@@ -227,7 +228,7 @@ class SessionRecord:
                 out.append(mood)
         return out
 
-    def lifts(self) -> list[dict]:
+    def lifts(self) -> list[dict[str, Any]]:
         """Each lift: from which mood towards which, when it started, and whether (and how
         long after) the mood reached its target."""
         out = []
@@ -241,7 +242,7 @@ class SessionRecord:
                         "reached_after_s": None if reached is None else round(reached - line["t"], 3)})
         return out
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         """What ``moodplayer sessions --json`` prints for it."""
         return {"id": self.id, "profile": self.profile, "start": self.start,
                 "duration_s": round(self.duration_s, 3), "damaged": self.damaged,
@@ -255,8 +256,8 @@ REQUIRED_KEYS = {"mood": ("mood",), "track": ("title", "path"), "track_end": ("s
                  "playlist": ("name",)}
 
 
-def _complete(line: dict) -> bool:
-    return all(key in line for key in REQUIRED_KEYS.get(line.get("type"), ()))
+def _complete(line: dict[str, Any]) -> bool:
+    return all(key in line for key in REQUIRED_KEYS.get(line.get("type", ""), ()))
 
 
 def load_session(path: Path) -> SessionRecord:

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from moodplayer.core.emotions import EMOTIONS
 from moodplayer.core.session import events
 from moodplayer.core.session.explain import override_why
+
+if TYPE_CHECKING:
+    from moodplayer.core.records.record import SessionRecord
 
 MARKER_KINDS = ("mood", "track", "override", "pause", "resume", "lift")
 
@@ -39,7 +43,7 @@ class TimelineData:
         self.resolution_s = resolution_s
         self.samples: deque[Sample] = deque()
         self.markers: deque[Marker] = deque()
-        self.no_face: deque[list] = deque()  # [start, end or None while it lasts]
+        self.no_face: deque[list[float | None]] = deque()  # [start, end or None while it lasts]
         self.start = 0.0  # where a record's time axis begins (live: the window slides)
         self.now = 0.0
         self._pending_playlist = ""  # a playlist's why, told with its first track
@@ -106,7 +110,7 @@ class TimelineData:
 
     # --- from a record -------------------------------------------------------------------
     @classmethod
-    def from_record(cls, record) -> TimelineData:
+    def from_record(cls, record: SessionRecord) -> TimelineData:
         """The whole of a recorded session (core/record.py SessionRecord)."""
         data = cls(span_s=max(record.duration_s, 1.0) + 1.0, resolution_s=0.0)
         kinds = {"pause": "pause", "resume": "resume", "override": "override",

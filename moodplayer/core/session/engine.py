@@ -139,21 +139,22 @@ class Session:
             self.last_reading = reading
             state = self.window.push(reading)
             if state.changed and state.mood:
-                self._on_mood(reading.t, state)
+                self._on_mood(reading.t, state.mood, state)
         if state is None:
             return None
-        self._emit(ReadingsSeen(self.last_reading, state))
-        self._on_face_presence(self.last_reading.t, state.face_lost)
+        last = batch[-1]
+        self._emit(ReadingsSeen(last, state))
+        self._on_face_presence(last.t, state.face_lost)
         return state
 
-    def _on_mood(self, t: float, state: MoodState) -> None:
+    def _on_mood(self, t: float, mood: str, state: MoodState) -> None:
         previous = self.mood_history[-1][1] if self.mood_history else None
-        self.mood_history.append((t, state.mood))
-        self.mood_reason = mood_why(state.mood, state.shares, self.window.config, previous)
-        log.info("mood: %s (%s)", state.mood, self.mood_reason)
-        self._emit(MoodChanged(t, state.mood, previous, state.confidence, dict(state.shares),
+        self.mood_history.append((t, mood))
+        self.mood_reason = mood_why(mood, state.shares, self.window.config, previous)
+        log.info("mood: %s (%s)", mood, self.mood_reason)
+        self._emit(MoodChanged(t, mood, previous, state.confidence, dict(state.shares),
                                self.mood_reason))
-        self._switch_to(self.selector.on_mood(state.mood), self.mood_reason)
+        self._switch_to(self.selector.on_mood(mood), self.mood_reason)
 
     def _on_face_presence(self, t: float, lost: bool) -> None:
         if lost == self.face_lost:
@@ -214,8 +215,9 @@ class Session:
     def previous(self) -> None:
         lift = self.lift
         if lift is not None:
-            if self.player.current_index <= 0:  # the lift's first track: start it again
-                self.player.load(self.player.playlist, 0, planned=True)
+            playlist = self.player.playlist
+            if self.player.current_index <= 0 and playlist is not None:  # the lift's first track: start it again
+                self.player.load(playlist, 0, planned=True)
                 return
             lift.left = min(lift.tracks, lift.left + 1)
         self.player.previous()
@@ -250,9 +252,10 @@ class Session:
 
     def on_track_changed(self, index: int) -> None:
         playlist = self.player.playlist
-        track = playlist.tracks[index] if playlist and 0 <= index < len(playlist.tracks) else None
+        track = None
         why = ""
-        if track is not None:
+        if playlist and 0 <= index < len(playlist.tracks):
+            track = playlist.tracks[index]
             lift = self.lift
             position = None
             if lift is not None:
@@ -312,6 +315,8 @@ class Session:
         """The lift has played through: from now on only the target, in a loop, going on
         from the target's track at position ``at`` of the lift's list."""
         lift, self.lift = self.lift, None
+        if lift is None:
+            return
         target = lift.target
         index = (lift.resume_at + max(0, at - lift.tracks)) % len(target.tracks)
         self._emit(LiftFinished(lift.mood, target.name))

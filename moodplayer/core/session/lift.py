@@ -9,6 +9,10 @@ the target plays.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+T = TypeVar("T")
+
 STRATEGIES = ("match", "lift")
 
 
@@ -34,7 +38,7 @@ def source_of_track(k: int, n: int) -> str:
     return lift_sources(n)[k] if k < n else "target"
 
 
-def lift_order(mood_tracks: list, target_tracks: list, n: int) -> tuple[list, int]:
+def lift_order(mood_tracks: list[T], target_tracks: list[T], n: int) -> tuple[list[T], int]:
     """The tracks to play for a lift, and the index of the target's track that follows it.
 
     The first ``n`` follow ``lift_sources(n)``, each source taken in its own order; the
@@ -43,7 +47,8 @@ def lift_order(mood_tracks: list, target_tracks: list, n: int) -> tuple[list, in
     """
     if not mood_tracks or not target_tracks:
         raise ValueError("a lift needs tracks on both sides")
-    order, used = [], {"mood": 0, "target": 0}
+    order: list[T] = []
+    used = {"mood": 0, "target": 0}
     for source in lift_sources(n):
         tracks = mood_tracks if source == "mood" else target_tracks
         order.append(tracks[used[source] % len(tracks)])

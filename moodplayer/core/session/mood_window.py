@@ -62,19 +62,19 @@ class MoodState:
 class MoodWindow:
     def __init__(self, config: WindowConfig | None = None) -> None:
         self.config = config or WindowConfig()
-        self._votes: deque[tuple[Reading, float]] = deque()  # (reading, seconds it stands for)
-        self._mood: str | None = None
-        self._challenger: str | None = None
-        self._challenger_since = 0.0
-        self._last_face_t: float | None = None
-        self._first_t: float | None = None
+        self.reset()
 
     @property
     def mood(self) -> str | None:
         return self._mood
 
     def reset(self) -> None:
-        self.__init__(self.config)
+        self._votes: deque[tuple[Reading, float]] = deque()  # (reading, seconds it stands for)
+        self._mood: str | None = None
+        self._challenger: str | None = None
+        self._challenger_since = 0.0
+        self._last_face_t: float | None = None
+        self._first_t: float | None = None
 
     def push(self, reading: Reading) -> MoodState:
         now = reading.t

@@ -43,7 +43,7 @@ class Effective:
     def window(self) -> WindowConfig:
         return window_config(self.profile)
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         """What a command used, for its JSON output."""
         p, s = self.profile, self.settings
         return {"profile": self.profile_name, "window_s": p.window_s, "margin": p.margin,

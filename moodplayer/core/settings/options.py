@@ -72,7 +72,7 @@ class Option:
         return (self.cli or self.name).lstrip("-").replace("-", "_")
 
 
-def setting(default: Any, title: str, help: str, **more) -> Any:
+def setting(default: Any, title: str, help: str, **more: Any) -> Any:
     """A dataclass field that declares a setting (see ``Option``)."""
     kind = more.pop("kind", type(default))
     option = Option(name="", kind=kind, default=default, title=title, help=help, **more)
@@ -81,7 +81,7 @@ def setting(default: Any, title: str, help: str, **more) -> Any:
     return field(default=default, metadata={"option": option})
 
 
-def options_of(cls) -> dict[str, Option]:
+def options_of(cls: type) -> dict[str, Option]:
     """The declared settings of a dataclass, by field name, in declaration order."""
     return {f.name: dataclasses.replace(f.metadata["option"], name=f.name)
             for f in dataclasses.fields(cls) if "option" in f.metadata}

@@ -16,6 +16,7 @@ import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import tomllib
 
@@ -106,7 +107,7 @@ class Settings:
                                  check=lambda v: v == "" or v in EMOTIONS,
                                  reason="must be an emotion or empty")
     active_profile: str = setting(DEFAULT_PROFILE, "Client profile", "the profile in use",
-                                  check=lambda v: v != "", reason="must name a profile")
+                                  check=lambda v: v.strip() != "", reason="must name a profile")
     profiles: dict[str, Profile] = field(default_factory=lambda: {DEFAULT_PROFILE: Profile()})
 
     @property
@@ -120,7 +121,7 @@ PROFILE_OPTIONS: dict[str, Option] = options_of(Profile)
 LIFT_OPTIONS: dict[str, Option] = options_of(Lift)
 
 
-def validate_profile_field(name: str, value) -> str | None:
+def validate_profile_field(name: str, value: object) -> str | None:
     """None when ``value`` is fine for the profile field ``name``, else the reason."""
     return PROFILE_OPTIONS[name].validate(value)
 
@@ -156,7 +157,7 @@ def load_settings(path: Path, keep_aside: bool = True) -> LoadResult:
     return LoadResult(settings, problems, backup)
 
 
-def settings_from_dict(data: dict) -> tuple[Settings, list[str]]:
+def settings_from_dict(data: dict[str, Any]) -> tuple[Settings, list[str]]:
     problems: list[str] = []
     version = data.get("schema_version", 1)
     if not _is_int(version) or version > SCHEMA_VERSION:
@@ -174,8 +175,13 @@ def settings_from_dict(data: dict) -> tuple[Settings, list[str]]:
         problems.append("profiles must be tables ([profiles.<name>]); a Default profile is used")
         raw_profiles = {DEFAULT_PROFILE: {}}
     for name, raw in raw_profiles.items():
+        if not name.strip():  # its calibration and records would have no file name
+            problems.append(f"profiles.{name!r} ignored: a profile needs a name")
+            continue
         profiles[name], more = profile_from_dict(raw, f"profiles.{name}")
         problems += more
+    if not profiles:
+        profiles[DEFAULT_PROFILE] = Profile()
     settings = Settings(profiles=profiles, **values)
     if settings.active_profile not in profiles:
         problems.append(f"active_profile {settings.active_profile!r} does not exist; "
@@ -184,7 +190,7 @@ def settings_from_dict(data: dict) -> tuple[Settings, list[str]]:
     return settings, problems
 
 
-def migrate(data: dict) -> dict:
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
     """Schema 1 -> 2: the client settings at the top level become the Default profile."""
     data = dict(data)
     profile = {k: data.pop(k) for k in list(data) if k in PROFILE_OPTIONS}
@@ -193,7 +199,7 @@ def migrate(data: dict) -> dict:
     return data
 
 
-def profile_from_dict(raw, where: str) -> tuple[Profile, list[str]]:
+def profile_from_dict(raw: object, where: str) -> tuple[Profile, list[str]]:
     problems: list[str] = []
     if not isinstance(raw, dict):
         return Profile(), [f"{where} must be a table; defaults are used"]
@@ -205,7 +211,7 @@ def profile_from_dict(raw, where: str) -> tuple[Profile, list[str]]:
     return Profile(**values), problems
 
 
-def _lifts_from_dict(raw, where: str) -> tuple[dict[str, Lift], list[str]]:
+def _lifts_from_dict(raw: object, where: str) -> tuple[dict[str, Lift], list[str]]:
     if not isinstance(raw, dict):
         return {}, [f"{where} must be a table of emotions; no mood lifts"]
     lifts, problems = {}, []
@@ -217,10 +223,11 @@ def _lifts_from_dict(raw, where: str) -> tuple[dict[str, Lift], list[str]]:
     return lifts, problems
 
 
-def _fields_from_dict(raw: dict, options: dict[str, Option], where: str, problems: list[str]) -> dict:
+def _fields_from_dict(raw: dict[str, Any], options: dict[str, Option], where: str,
+                     problems: list[str]) -> dict[str, Any]:
     """The fields of ``raw`` that their declarations accept; each other one becomes a problem
     (unknown, or bad: the default is used). ``where`` prefixes the names in the messages."""
-    values: dict = {}
+    values: dict[str, Any] = {}
     for key, value in raw.items():
         option = options.get(key)
         if option is None:
@@ -234,7 +241,7 @@ def _fields_from_dict(raw: dict, options: dict[str, Option], where: str, problem
     return values
 
 
-def settings_to_dict(settings: Settings) -> dict:
+def settings_to_dict(settings: Settings) -> dict[str, Any]:
     data = asdict(settings)
     data["schema_version"] = SCHEMA_VERSION
     return data
@@ -245,7 +252,7 @@ def save_settings(path: Path, settings: Settings) -> None:
     write_toml_atomically(path, settings_to_dict(settings))
 
 
-def write_toml_atomically(path: Path, data: dict) -> None:
+def write_toml_atomically(path: Path, data: dict[str, Any]) -> None:
     import tomli_w  # imported here: reading settings must not need the writer
 
     write_atomically(path, lambda fh: tomli_w.dump(data, fh))
