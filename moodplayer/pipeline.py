@@ -247,10 +247,13 @@ class _FullRateWhileCollecting:
     frames of each expression, better statistics)."""
 
     def __init__(self, thread: AnalysisThread) -> None:
+        if thread.pace is None:
+            raise ValueError("the thread has no adaptive rate to wrap")
         self.thread = thread
+        self.pace = thread.pace
 
     def wants(self, t: float, image: np.ndarray) -> bool:
-        return self.thread.collecting or self.thread.pace.wants(t, image)
+        return self.thread.collecting or self.pace.wants(t, image)
 
     def analysed(self, t: float, image: np.ndarray, reading) -> None:
-        self.thread.pace.analysed(t, image, reading)
+        self.pace.analysed(t, image, reading)

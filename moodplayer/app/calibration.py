@@ -71,6 +71,20 @@ class CalibrationCommands(QObject):
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
 
+    @property
+    def _open_dialog(self) -> CalibrationWizard:
+        """The wizard, for what runs only while it is open (its buttons, its clock)."""
+        if self.dialog is None:
+            raise RuntimeError("the calibration wizard is not open")
+        return self.dialog
+
+    @property
+    def _open_steps(self) -> CalibrationSteps:
+        """The open wizard's steps."""
+        if self.steps is None:
+            raise RuntimeError("the calibration wizard is not open")
+        return self.steps
+
     # --- opening and closing ------------------------------------------------------------------
     def open(self, first_look: bool = False) -> CalibrationWizard:
         """The wizard (Profiles > Calibrate…), or with ``first_look`` the one relaxed-face
@@ -95,10 +109,10 @@ class CalibrationCommands(QObject):
         self._show_step()
         if not self._say_if_unavailable():
             self.analysis.set_collecting(True)
-            for signal, slot in ((self.analysis.raw_samples, self._on_raw),
-                                 (self.analysis.readings, self._on_readings)):
-                signal.connect(slot)
-                self._connections.append((signal, slot))
+            for feed, handler in ((self.analysis.raw_samples, self._on_raw),
+                                  (self.analysis.readings, self._on_readings)):
+                feed.connect(handler)
+                self._connections.append((feed, handler))
             if self.analysis.analyzer is None:
                 # The model is still loading (or failing): the clock looks again each tick,
                 # a signal sent before the wizard opened would be missed.
@@ -115,8 +129,8 @@ class CalibrationCommands(QObject):
         why = self.unavailable()
         if why:
             self._timer.stop()
-            self.dialog.show_status(f"Calibration is not possible now: {why}. Nothing will be saved.")
-            self.dialog.show_actions()
+            self._open_dialog.show_status(f"Calibration is not possible now: {why}. Nothing will be saved.")
+            self._open_dialog.show_actions()
         return bool(why)
 
     def close(self) -> None:
@@ -147,48 +161,48 @@ class CalibrationCommands(QObject):
         if not readings:
             return
         self._analysed_until = max(self._analysed_until, readings[-1].t)
-        if self.dialog is not None and not self.steps.over:
+        if self.dialog is not None and not self._open_steps.over:
             self.dialog.show_face(readings[-1].has_face)  # live, also between the takes
 
     # --- the steps ----------------------------------------------------------------------------
     def _ready_to_start(self) -> None:
         if self.first_look:
-            self.dialog.show_status("Five seconds, once: relax your face and look at the screen, "
+            self._open_dialog.show_status("Five seconds, once: relax your face and look at the screen, "
                                     "so MoodPlayer knows your resting face (numbers only, never a "
                                     "picture). Start, or Skip.")
-            self.dialog.show_actions("start")
+            self._open_dialog.show_actions("start")
             return
-        self.dialog.show_status("Sit in good light, face the camera, and press Start. Each step "
+        self._open_dialog.show_status("Sit in good light, face the camera, and press Start. Each step "
                                 "has a countdown; hold the face until it ends.")
-        self.dialog.show_actions("start")
+        self._open_dialog.show_actions("start")
 
     def _start(self) -> None:
         """Record the current step (again, for a retry)."""
-        if self.steps.over:
+        if self._open_steps.over:
             return
-        self.steps.begin(time.monotonic())
+        self._open_steps.begin(time.monotonic())
         self._recent = []
         self._show_step()
-        self.dialog.show_status("Hold that face until the countdown ends.")
+        self._open_dialog.show_status("Hold that face until the countdown ends.")
         self._show_actions_while_recording()
         self._timer.start()
         self._tick()
 
     def _next(self) -> None:
-        self._advance(self.steps.next)
+        self._advance(self._open_steps.next)
 
     def _skip(self) -> None:
-        self._advance(self.steps.skip)
+        self._advance(self._open_steps.skip)
 
     def _finish_early(self) -> None:
-        self._advance(self.steps.finish_early)
+        self._advance(self._open_steps.finish_early)
 
     def _advance(self, move) -> None:
         """Next, Skip or Finish now: a move the steps refuse is said, not done."""
         try:
             move()
         except ValueError as err:
-            self.dialog.show_status(f"{err}.")
+            self._open_dialog.show_status(f"{err}.")
             return
         self._go_on()
 
@@ -196,7 +210,7 @@ class CalibrationCommands(QObject):
         """The next step records at once (its first moments are left out anyway); after the
         last one, the result."""
         self._timer.stop()
-        if self.steps.over:
+        if self._open_steps.over:
             self._show_result()
         else:
             self._start()
@@ -223,9 +237,9 @@ class CalibrationCommands(QObject):
             self._step_over()
 
     def _step_over(self) -> None:
-        step = self.steps.finish()
-        self.dialog.show_countdown(None)
-        self.dialog.show_steadiness(None)  # it speaks of the take in progress only
+        step = self._open_steps.finish()
+        self._open_dialog.show_countdown(None)
+        self._open_dialog.show_steadiness(None)  # it speaks of the take in progress only
         self._show_step()
         if step.status == DONE and self.first_look:
             self._keep_first_look()
@@ -233,72 +247,73 @@ class CalibrationCommands(QObject):
         if step.status == DONE:
             steady = steadiness(step.samples)
             steady_text = "" if steady is None else f", steadiness {100 * steady:.0f} %"
-            self.dialog.show_status(f"{step.prompt.text}: {len(step.samples)} frames kept{steady_text}. "
+            self._open_dialog.show_status(f"{step.prompt.text}: {len(step.samples)} frames kept{steady_text}. "
                                     "Next, or Retry this step.")
             actions = ["retry", "next"]
         else:
-            self.dialog.show_status(f"{step.prompt.text}: no face was seen. Check the light and "
+            self._open_dialog.show_status(f"{step.prompt.text}: no face was seen. Check the light and "
                                     "that your face is in the picture, then Retry"
                                     + ("." if step.prompt.required else ", or Skip this step."))
             actions = ["retry"]
         if not step.prompt.required:
             actions.append("skip")
-        if self.steps.has_neutral:
+        if self._open_steps.has_neutral:
             actions.append("finish")
-        self.dialog.show_actions(*actions)
+        self._open_dialog.show_actions(*actions)
 
     def _show_actions_while_recording(self) -> None:
         actions = ["retry"]
-        if not self.steps.current.prompt.required:
+        step = self._open_steps.current
+        if step is not None and not step.prompt.required:
             actions.append("skip")
-        if self.steps.has_neutral:
+        if self._open_steps.has_neutral:
             actions.append("finish")
-        self.dialog.show_actions(*actions)
+        self._open_dialog.show_actions(*actions)
 
     def _show_step(self) -> None:
-        steps = self.steps
+        steps = self._open_steps
         current = steps.current
         total = len(steps.steps)
         if current is not None:
-            self.dialog.show_step(steps.index + 1, total, current.prompt.text, not current.prompt.required)
+            self._open_dialog.show_step(steps.index + 1, total, current.prompt.text, not current.prompt.required)
         lines = []
         for step in steps.steps:
             detail = f": {len(step.samples)} frames" if step.status == DONE else (
                 f" ({step.status})" if step.status not in (PENDING, RECORDING) else "")
             lines.append(f"{_MARKS[step.status]} {step.prompt.text}{detail}")
-        self.dialog.show_overview(lines)
+        self._open_dialog.show_overview(lines)
 
     # --- the result ---------------------------------------------------------------------------
     def _show_result(self) -> None:
         self._show_step()
-        self.dialog.show_heading("All steps done", "Result")
-        self.dialog.show_meters(False)
-        samples, takes = self.steps.labelled()
+        self._open_dialog.show_heading("All steps done", "Result")
+        self._open_dialog.show_meters(False)
+        samples, takes = self._open_steps.labelled()
         try:
-            self.result = self.steps.fit()
+            self.result = self._open_steps.fit()
         except CalibrationError as err:
-            self.dialog.show_status(f"No calibration: {err}. Nothing will be saved.")
-            self.dialog.show_actions()
+            self._open_dialog.show_status(f"No calibration: {err}. Nothing will be saved.")
+            self._open_dialog.show_actions()
             return
         before, after = agreement(samples, None), agreement(samples, self.result)
         space = "features" if self.result.uses_features else "scores only"
-        self.dialog.show_status(
+        self._open_dialog.show_status(
             f"Learnt {', '.join(self.result.labels)} from {len(samples)} frames ({space}).\n"
             f"On these frames the reader agreed with your prompts {100 * before:.0f} % of the time "
             f"before calibration, {100 * after:.0f} % after.\n"
             f"Save keeps it with profile {self._for_profile!r} (numbers only, never a picture)"
             + (" and replaces its calibration." if calibration_store.load(self._for_profile)[0] else "."))
-        self.dialog.show_actions("save")
+        self._open_dialog.show_actions("save")
         log.info("calibration of %s: %s, agreement %.2f -> %.2f, takes %s", self._for_profile,
                  self.result.labels, before, after, takes)
 
     def _keep_first_look(self) -> None:
         """The relaxed face is taken: fit and save at once (the first look asks no more)."""
         try:
-            self.result = self.steps.fit()
+            self.result = self._open_steps.fit()
         except CalibrationError as err:
-            self.dialog.show_status(f"No calibration: {err}. Retry, or Skip.")
-            self.dialog.show_actions("retry")
+            self._open_dialog.show_status(f"No calibration: {err}. Retry, or Skip.")
+            self._open_dialog.show_actions("retry")
             return
         self._save()
 
@@ -309,7 +324,7 @@ class CalibrationCommands(QObject):
         try:
             path = calibration_store.save(profile, self.result)
         except (OSError, ValueError) as err:
-            self.dialog.show_status(f"The calibration could not be saved: {err}. Nothing was lost: "
+            self._open_dialog.show_status(f"The calibration could not be saved: {err}. Nothing was lost: "
                                     "try Save again, or Cancel.")
             return
         if profile == self.profile():  # the wizard is modal: it still is the active profile

@@ -6,6 +6,8 @@ re-emits two Qt signals that tests and the soak watch."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -23,7 +25,7 @@ class Presenter(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__()
         self.window = window
-        self._handlers = {
+        self._handlers: dict[type, Callable[[Any], None]] = {
             events.ReadingsSeen: self._readings_seen,
             events.MoodChanged: self._mood_changed,
             events.PlaylistStarted: self._playlist_started,
@@ -33,8 +35,8 @@ class Presenter(QObject):
             events.Notice: lambda e: window.show_message(e.text),
             events.LiftFinished: lambda e: self._status(
                 f"The lift from {e.mood} reached {e.target}: only {e.target} from now on"),
-            events.Paused: lambda e: e.by == "policy" and self._status("No face: the music is paused"),
-            events.Resumed: lambda e: e.by == "policy" and self._status("The face is back: the music goes on"),
+            events.Paused: self._paused,
+            events.Resumed: self._resumed,
         }
 
     def __call__(self, event: object) -> None:
@@ -44,6 +46,14 @@ class Presenter(QObject):
         handler = self._handlers.get(type(event))
         if handler is not None:
             handler(event)
+
+    def _paused(self, e: events.Paused) -> None:
+        if e.by == "policy":
+            self._status("No face: the music is paused")
+
+    def _resumed(self, e: events.Resumed) -> None:
+        if e.by == "policy":
+            self._status("The face is back: the music goes on")
 
     def _status(self, text: str) -> None:
         log.info("%s", text)

@@ -57,5 +57,6 @@ class PreviewFeed(QObject):
             box, label = reading.box, reading.emotion
         image, scale = fit(frame.image, *self.view.display_size())
         if box is not None:
-            box = tuple(int(round(v * scale)) for v in box)
+            x, y, w, h = (int(round(v * scale)) for v in box)
+            box = (x, y, w, h)
         self.view.show_frame(image, box, label or "")

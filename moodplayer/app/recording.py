@@ -30,7 +30,8 @@ class Recording:
 
     def path(self) -> Path | None:
         """The record being written now, if any."""
-        return self.recorder.path if self.active else None
+        recorder = self.recorder
+        return recorder.path if recorder is not None and recorder.active else None
 
     def update(self, profile_name: str, wanted: bool) -> None:
         """Called at start and whenever the settings change."""

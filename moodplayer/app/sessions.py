@@ -35,6 +35,10 @@ class SessionCommands:
         self.dialog.raise_()
         return self.dialog
 
+    def _say(self, text: str) -> None:
+        if self.dialog is not None:
+            self.dialog.show_message(text)
+
     def refresh(self) -> None:
         if self.dialog is not None:
             self.dialog.show_sessions(self.profile(), list_sessions(self.profile()))
@@ -45,9 +49,10 @@ class SessionCommands:
     def open_session(self, session_id: str) -> None:
         record = self._find(session_id)
         if record is None:
-            self.dialog.show_message(f"Session {session_id} is gone")
+            self._say(f"Session {session_id} is gone")
             return self.refresh()
-        self.dialog.open_timeline(record)
+        if self.dialog is not None:
+            self.dialog.open_timeline(record)
 
     def report(self, session_id: str, path: str) -> None:
         record = self._find(session_id)
@@ -56,26 +61,26 @@ class SessionCommands:
                 raise ReportError(f"session {session_id} is gone")
             write_report(record, Path(path))
         except ReportError as err:
-            self.dialog.show_message(f"No report: {err}")
+            self._say(f"No report: {err}")
             return
         log.info("report of session %s written to %s", session_id, path)
-        self.dialog.show_message(f"Report written to {path}")
+        self._say(f"Report written to {path}")
 
     def delete(self, session_id: str) -> None:
         record = self._find(session_id)
         if record is not None and record.path == self.recording_path():
-            self.dialog.show_message("This session is being recorded now: turn recording off first")
+            self._say("This session is being recorded now: turn recording off first")
             return
         if record is not None:
             delete_session(record)
         self.refresh()
-        self.dialog.show_message(f"Session {session_id} deleted")
+        self._say(f"Session {session_id} deleted")
 
     def delete_all(self) -> None:
         current = self.recording_path()
         if current is not None:
-            self.dialog.show_message("A session is being recorded now: turn recording off first")
+            self._say("A session is being recorded now: turn recording off first")
             return
         count = delete_all_sessions(self.profile())
         self.refresh()
-        self.dialog.show_message(f"{count} sessions of {self.profile()} deleted")
+        self._say(f"{count} sessions of {self.profile()} deleted")

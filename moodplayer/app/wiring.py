@@ -316,8 +316,9 @@ class MoodPlayerApp(QObject):
         self.session.push_readings(batch)
 
     def _follow_mood_window(self, event) -> None:
-        if isinstance(event, ReadingsSeen):
-            self.analysis.pace.follow(event.state)
+        pace = self.analysis.pace
+        if isinstance(event, ReadingsSeen) and pace is not None:
+            pace.follow(event.state)
 
     def _on_model_ready(self, engine: str) -> None:
         self.camera.start()
@@ -407,7 +408,7 @@ def run_app(options: AppOptions) -> int:
     if icon.is_file():
         from PySide6.QtGui import QIcon
 
-        app.setWindowIcon(QIcon(str(icon)))
+        QApplication.setWindowIcon(QIcon(str(icon)))
     player = MoodPlayerApp(options)
     player.start()
     code = app.exec()

@@ -16,6 +16,7 @@ import logging
 import os
 import sys
 from types import ModuleType
+from typing import NoReturn
 
 from moodplayer.commands.common import UsageError, fail, frozen
 
@@ -34,7 +35,7 @@ class _Parser(argparse.ArgumentParser):
 
     commands: dict[str, argparse.ArgumentParser]  # the top parser's: each command's own
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.format_usage().splitlines()[0]}\n{self.prog}: error: {message}\n")
 
 

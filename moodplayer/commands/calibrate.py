@@ -73,8 +73,12 @@ def run(args: argparse.Namespace) -> int:
 
             analyzer = Analyzer.create(model_config(args, effective))
             analyzer.keep_raw = True
-            read = (cs.read_video(analyzer, source, script, args.video) if source is not None
-                    else cs.read_pictures(analyzer, pictures))
+            if source is not None and script is not None:
+                read = cs.read_video(analyzer, source, script, args.video)
+            elif pictures is not None:
+                read = cs.read_pictures(analyzer, pictures)
+            else:  # never: argparse asks for --video or --pictures
+                return fail("give --video CLIP or --pictures FOLDER")
         finally:
             if source is not None:
                 source.close()

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar, cast
 
 from PySide6.QtCore import ClassInfo, Property, QMetaType, QObject, QUrl, Signal, Slot
 from PySide6.QtDBus import (
@@ -27,6 +29,7 @@ from PySide6.QtDBus import (
 )
 
 from moodplayer.core.music.play_order import REPEAT_ONE, REPEAT_PLAYLIST
+from moodplayer.core.music.playlist import Playlist
 from moodplayer.playback.backend import PAUSED, PLAYING, PlayerBackend
 
 log = logging.getLogger("moodplayer")
@@ -42,8 +45,16 @@ LOOP = {REPEAT_PLAYLIST: "Playlist", REPEAT_ONE: "Track"}
 MIME_TYPES = ["audio/mpeg", "audio/flac", "audio/ogg", "audio/opus", "audio/mp4", "audio/aac",
               "audio/x-wav", "audio/x-ms-wma", "audio/x-aiff", "audio/x-matroska"]
 
+_Class = TypeVar("_Class", bound=type)
 
-@ClassInfo({"D-Bus Interface": ROOT_IFACE})
+
+def _dbus_interface(name: str) -> Callable[[_Class], _Class]:
+    """The D-Bus interface an adaptor class serves (Qt's class info "D-Bus Interface")."""
+    # PySide6's stub has ClassInfo take keywords only, and no key with a space
+    return cast(Callable[[_Class], _Class], ClassInfo({"D-Bus Interface": name}))  # type: ignore[call-arg]
+
+
+@_dbus_interface(ROOT_IFACE)
 class _RootAdaptor(QDBusAbstractAdaptor):
     def __init__(self, service: MprisService) -> None:
         super().__init__(service)
@@ -77,18 +88,19 @@ class _RootAdaptor(QDBusAbstractAdaptor):
     def DesktopEntry(self) -> str:
         return "moodplayer"
 
-    @Property("QStringList")
+    @Property("QStringList")  # type: ignore[arg-type]  # a Qt type name: PySide6 takes it, its stub wants a class
     def SupportedUriSchemes(self) -> list[str]:
         return ["file"]
 
-    @Property("QStringList")
+    @Property("QStringList")  # type: ignore[arg-type]  # a Qt type name: PySide6 takes it, its stub wants a class
     def SupportedMimeTypes(self) -> list[str]:
         return MIME_TYPES
 
 
-@ClassInfo({"D-Bus Interface": PLAYER_IFACE})
+@_dbus_interface(PLAYER_IFACE)
 class _PlayerAdaptor(QDBusAbstractAdaptor):
-    Seeked = Signal("qlonglong")  # relayed to D-Bus by QtDBus (position in µs)
+    # relayed to D-Bus by QtDBus (position in µs)
+    Seeked = Signal("qlonglong")  # type: ignore[arg-type]  # a Qt type name: PySide6 takes it, its stub wants a class
 
     def __init__(self, service: MprisService) -> None:
         super().__init__(service)
@@ -165,11 +177,11 @@ class _PlayerAdaptor(QDBusAbstractAdaptor):
 
     Volume = Property(float, _volume, _set_volume)
 
-    @Property("QVariantMap")
+    @Property("QVariantMap")  # type: ignore[arg-type]  # a Qt type name: PySide6 takes it, its stub wants a class
     def Metadata(self) -> dict:
         return self.s.metadata()
 
-    @Property("qlonglong")
+    @Property("qlonglong")  # type: ignore[arg-type]  # a Qt type name: PySide6 takes it, its stub wants a class
     def Position(self) -> int:
         return self.b.position()[0] * 1000
 
@@ -219,7 +231,7 @@ class MprisService(QObject):
         self.backend, self.bus, self.window = backend, bus, window
         self.intents = intents or backend  # who takes play/pause/next/previous
         self._loads = 0  # track ids name the playlist load, so each id is unique
-        self._playlist = None
+        self._playlist: Playlist | None = None
         self._root = _RootAdaptor(self)
         self._player = _PlayerAdaptor(self)
         backend.state_changed.connect(lambda _: self._changed("PlaybackStatus"))

@@ -76,7 +76,7 @@ class VlcBackend(PlayerBackend):
             )
         self._player = self._instance.media_player_new()
         self._media: list = []  # keeps the Media objects alive while libvlc uses them
-        self._index_of: dict[int, int] = {}  # media pointer -> playlist index
+        self._index_of: dict[int | None, int] = {}  # media pointer (None: null) -> playlist index
         self._closed = False
         self._starts = 0  # counts track starts: tells whether a handler started another
         self._vlc_event.connect(self._on_vlc_event, Qt.ConnectionType.QueuedConnection)

@@ -82,8 +82,9 @@ def write_wav(path: Path, samples: np.ndarray, title: str | None = None) -> None
 
             audio = WAVE(path)
             audio.add_tags()
-            audio.tags.add(TIT2(encoding=3, text=title))
-            audio.tags.add(TPE1(encoding=3, text="MoodPlayer demo"))
+            if audio.tags is not None:  # add_tags made them
+                audio.tags.add(TIT2(encoding=3, text=title))
+                audio.tags.add(TPE1(encoding=3, text="MoodPlayer demo"))
             audio.save()
         except ImportError:  # tags are a nicety
             pass

@@ -78,8 +78,7 @@ def _icon(name: str, normal: str, disabled: str) -> QIcon:
 def _palette(widget: QWidget | None) -> QPalette:
     if widget is not None:
         return widget.palette()
-    app = QApplication.instance()
-    return app.palette() if app is not None else QPalette()
+    return QApplication.palette() if QApplication.instance() is not None else QPalette()
 
 
 def ui_icon(name: str, widget: QWidget | None = None,

@@ -72,7 +72,7 @@ class TrackList(QListWidget):
         self.setAccessibleName("Tracks")
         self.itemActivated.connect(lambda item: self.track_activated.emit(self.row(item)))
 
-    def show_tracks(self, titles: list[str], missing: set[int] = frozenset()) -> None:
+    def show_tracks(self, titles: list[str], missing: frozenset[int] | set[int] = frozenset()) -> None:
         self.clear()
         for i, title in enumerate(titles):
             item = QListWidgetItem(title + ("  (missing)" if i in missing else ""))

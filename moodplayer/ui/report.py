@@ -77,8 +77,8 @@ def _png_data_uri(image: QImage) -> str:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    return "data:image/png;base64," + base64.b64encode(bytes(data)).decode("ascii")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # its stub wants bytes; PySide6 takes only str
+    return "data:image/png;base64," + base64.b64encode(data.data()).decode("ascii")
 
 
 def _table(head: tuple[str, ...], rows: list[tuple]) -> str:

@@ -124,7 +124,8 @@ class SessionsWindow(QDialog):
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return None
-        return self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        item = self.table.item(rows[0].row(), 0)
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
 
     def open_timeline(self, record: SessionRecord) -> SessionTimelineDialog:
         dialog = SessionTimelineDialog(record, self)

@@ -130,7 +130,7 @@ class SettingsDialog(QDialog):
             row.playlist.textChanged.connect(lambda _=None, row=row: self._edit_row(row))
             row.strategy.currentTextChanged.connect(lambda _=None, row=row: self._edit_row(row))
             row.target.currentTextChanged.connect(lambda _=None, row=row: self._edit_row(row))
-            row.tracks.valueChanged.connect(lambda _=None, row=row: self._edit_row(row))
+            on_edit(row.tracks, lambda _=None, row=row: self._edit_row(row))
         note = QLabel("match: play the mood's own music. lift: start with it, then move to the "
                       "chosen playlist over the given number of tracks (iso-principle).")
         note.setWordWrap(True)
@@ -167,8 +167,8 @@ class SettingsDialog(QDialog):
         form.addRow("", QLabel(f"Cameras found: {', '.join(map(str, cameras)) or 'none'}. "
                                "These three apply at the next start."))
         self.source.currentTextChanged.connect(self._edit_source)
-        self.engine.currentTextChanged.connect(self._edit_source)
-        self.detector.textChanged.connect(self._edit_source)
+        on_edit(self.engine, self._edit_source)
+        on_edit(self.detector, self._edit_source)
         return page
 
     # --- showing settings -------------------------------------------------------------
@@ -184,7 +184,7 @@ class SettingsDialog(QDialog):
                 lift = p.lift.get(emotion)
                 row.strategy.setCurrentText("lift" if lift else "match")
                 row.target.setCurrentText(lift.target if lift else "happy" if emotion != "happy" else "neutral")
-                row.tracks.setValue(lift.tracks if lift else Lift().tracks)
+                show_value(row.tracks, lift.tracks if lift else Lift().tracks)
                 row.show_lift_fields()
             for name, editor in self.reaction.items():
                 show_value(editor, getattr(p, name))
@@ -219,7 +219,7 @@ class SettingsDialog(QDialog):
         else:
             p.playlists.pop(row.emotion, None)
         if lifting:
-            p.lift[row.emotion] = Lift(target=target, tracks=row.tracks.value())
+            p.lift[row.emotion] = Lift(target=target, tracks=value_of(row.tracks))
         else:
             p.lift.pop(row.emotion, None)
         self._emit()

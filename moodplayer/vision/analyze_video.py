@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from moodplayer.core.session.explain import mood_why, playlist_why
 from moodplayer.core.session.mood_window import MoodWindow
@@ -20,7 +20,7 @@ def analyze_video(path: str, effective: Effective, stride: int = 1, allow_downlo
     (core/config.py: the settings file, the profile and the command line's overrides) and
     the profile's ``calibration`` (core/calibration.py), if any."""
     spec = parse_source(path)
-    if spec.kind != "file":
+    if spec.kind != "file" or spec.path is None:
         raise SourceError(f"analyze takes a video file, not {path!r}")
     source = VideoFileSource(spec.path, loop=False)
 
@@ -31,7 +31,8 @@ def analyze_video(path: str, effective: Effective, stride: int = 1, allow_downlo
     analyzer = Analyzer.create(AnalyzerConfig.from_settings(effective.settings, allow_download))
     analyzer.set_calibration(calibration)
     frames = MediaFrames(source, stride)
-    readings, moods = [], []
+    readings: list[dict[str, Any]] = []
+    moods: list[dict[str, Any]] = []
     try:
         rate = AnalysisRate() if effective.settings.adaptive_rate else None
         for step in mood_timeline(frames, analyzer, MoodWindow(effective.window), rate):
@@ -42,8 +43,8 @@ def analyze_video(path: str, effective: Effective, stride: int = 1, allow_downlo
                 "emotion": r.emotion,
                 "scores": {k: round(v, 4) for k, v in r.score_dict().items()},
             })
-            if step.state.changed:
-                st = step.state
+            st = step.state
+            if st.changed and st.mood is not None:  # a change is always to a mood
                 previous = moods[-1]["mood"] if moods else None
                 why = mood_why(st.mood, st.shares, effective.window, previous)
                 moods.append({"t": r.t, "mood": st.mood, "why": music_why(why, st.mood, effective)})

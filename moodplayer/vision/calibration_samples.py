@@ -28,7 +28,7 @@ class Samples:
 def open_video(clip: str) -> VideoFileSource:
     try:
         spec = parse_source(clip)
-        if spec.kind != "file":
+        if spec.kind != "file" or spec.path is None:
             raise SamplesError(f"--video takes a video file, not {clip!r}")
         return VideoFileSource(spec.path, loop=False)
     except SourceError as err:
@@ -54,7 +54,9 @@ def read_video(analyzer, source: VideoFileSource, script: list[Segment], clip: s
             else:
                 scores, features = analyzer.last_raw
                 out.samples.append((label, scores, features))
-                segments_seen.add(segment_at(script, t))
+                segment = segment_at(script, t)
+                if segment is not None:  # always: the frame has a label
+                    segments_seen.add(segment)
     finally:
         source.close()
     if frames == 0:

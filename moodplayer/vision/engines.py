@@ -7,7 +7,9 @@ thread that will call ``predict`` (the app does it inside its analysis thread).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -50,7 +52,7 @@ class _GreyCnnEngine(EmotionEngine):
     the network runs."""
 
     size: int
-    model = None
+    model: Any = None  # the network: a Keras model, or a LiteRT interpreter
 
     def predict(self, faces_bgr: list[np.ndarray]) -> np.ndarray:
         if not faces_bgr:
@@ -85,7 +87,8 @@ class _LiteRuntime:
     millisecond a face on one core, and a start in milliseconds."""
 
     _model_file: Path
-    _with_features = None  # a second interpreter that keeps its intermediate tensors
+    _with_features: _FeatureInterpreter | None = None  # a second interpreter that keeps its intermediate tensors
+    _prepare: Callable[[np.ndarray], np.ndarray]  # the engine's (a mixin of a _GreyCnnEngine)
 
     def predict_with_features(self, faces_bgr: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray | None]:
         if not faces_bgr:

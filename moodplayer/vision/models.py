@@ -61,7 +61,7 @@ def haar_source_dir() -> Path | None:
     try:
         import cv2
 
-        return Path(cv2.data.haarcascades)
+        return Path(cv2.data.haarcascades)  # type: ignore[attr-defined]  # cv2's stubs leave out cv2.data
     except (ImportError, AttributeError):  # OpenCV 5 wheels ship no cascades
         return None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -21,13 +22,21 @@ from moodplayer.vision.sources import FrameSource
 Frame = tuple[float, np.ndarray]  # (time in seconds, BGR image)
 
 
+class FramePace(Protocol):
+    """Which frames to analyse: vision/rate.py's AnalysisRate, or one that wraps it."""
+
+    def wants(self, t: float, image: np.ndarray) -> bool: ...
+
+    def analysed(self, t: float, image: np.ndarray, reading: Reading) -> None: ...
+
+
 @dataclass(frozen=True)
 class Step:
     reading: Reading
     state: MoodState
 
 
-def read_frames(frames: Iterable[Frame], analyzer, rate: AnalysisRate | None = None) -> Iterator[Reading]:
+def read_frames(frames: Iterable[Frame], analyzer, rate: FramePace | None = None) -> Iterator[Reading]:
     """A reading per frame, in order; with ``rate``, only of the frames it wants (fewer
     while the face holds still: vision/rate.py)."""
     for t, image in frames:

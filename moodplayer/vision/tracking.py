@@ -66,14 +66,14 @@ class FaceTracker:
         if self._since_full >= cfg.full_every:
             self._full_search(frame_bgr)
         elif self._since_detect >= cfg.redetect_every:
-            self._region_search(frame_bgr)
+            self._region_search(frame_bgr, self._face)
         else:
             face = self.detector.face_at(frame_bgr, self._face.box, self._face.confidence, self._face.eyes)
             if face is not None and _looks_alike(face.crop, self._seen):
                 self.searches["reused"] += 1
                 self._face = face
             else:  # the picture in the box changed too much (face left, lights off): look
-                self._region_search(frame_bgr)
+                self._region_search(frame_bgr, self._face)
         return self._face, self._faces_seen if self._face else 0
 
     def _found(self, face: Face | None) -> None:
@@ -88,10 +88,10 @@ class FaceTracker:
         self._faces_seen = len(faces)
         self._since_detect = self._since_full = 0
 
-    def _region_search(self, frame_bgr: np.ndarray) -> None:
+    def _region_search(self, frame_bgr: np.ndarray, around: Face) -> None:
         self.searches["region"] += 1
         self._since_detect = 0
-        x, y, w, h = self._face.box
+        x, y, w, h = around.box
         half = self.config.roi_scale * max(w, h) / 2
         cx, cy = x + w / 2, y + h / 2
         fh, fw = frame_bgr.shape[:2]

@@ -104,7 +104,7 @@ class Calibration:
     def uses_features(self) -> bool:
         return self.feature_dim is not None
 
-    def apply(self, scores: Sequence[float], features: Sequence[float] | None = None) -> np.ndarray:
+    def apply(self, scores: ArrayLike, features: ArrayLike | None = None) -> np.ndarray:
         """One reading's seven probabilities (EMOTIONS order) -> calibrated probabilities.
 
         ``features`` are the network's penultimate features for the same face; when missing

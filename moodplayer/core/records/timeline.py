@@ -43,7 +43,7 @@ class TimelineData:
         self.resolution_s = resolution_s
         self.samples: deque[Sample] = deque()
         self.markers: deque[Marker] = deque()
-        self.no_face: deque[list[float | None]] = deque()  # [start, end or None while it lasts]
+        self.no_face: deque[tuple[float, float | None]] = deque()  # (start, end or None while it lasts)
         self.start = 0.0  # where a record's time axis begins (live: the window slides)
         self.now = 0.0
         self._pending_playlist = ""  # a playlist's why, told with its first track
@@ -63,9 +63,9 @@ class TimelineData:
 
     def face(self, lost: bool, t: float) -> None:
         if lost:
-            self.no_face.append([t, None])
+            self.no_face.append((t, None))
         elif self.no_face and self.no_face[-1][1] is None:
-            self.no_face[-1][1] = t
+            self.no_face[-1] = (self.no_face[-1][0], t)
 
     def _expire(self) -> None:
         horizon = self.now - self.span_s
