@@ -218,3 +218,10 @@ def test_doctor_says_when_the_data_folder_is_unusable(tmp_path):
     said = [x for x in result.stdout.splitlines() if x.startswith("[!!] data folder")]
     assert said == [f"[!!] data folder: {not_a_folder}/moodplayer is unusable (Not a directory)"]
     assert "[!!] model folder" in result.stdout and "emotion engine: fer" in result.stdout
+
+
+def test_the_readmes_usage_block_is_what_help_prints():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Usage\n\n```\n", 1)[1].split("```\n", 1)[0]
+    usages = [PARSER.commands[c].format_usage().removeprefix("usage: ") for c in COMMANDS]
+    assert " ".join(block.split()) == " ".join(" ".join([*usages, "make soak [SOAK_MIN=30]"]).split())
