@@ -9,6 +9,8 @@
   M4A/AAC, WAV; encoded here with PyAV) plays from the bundle's libvlc, each listed in an M3U8
   the way VLC writes it (a percent-encoded file:// URI, in a folder with a space);
 - `moodplayer analyze VIDEO --json` works;
+- the command line's contract: every command's --help exits 0, an unknown option is one usage
+  line and one error line (exit 2), `moodplayer doctor | head -c1` ends quietly;
 - the bundle is at most MAX_MB on disk;
 - a bundle missing a file it needs (libvlc, the emotion model) stops at start with a message
   naming the file, not a traceback.
@@ -101,6 +103,37 @@ def check(condition: bool, what: str) -> None:
         raise SystemExit(1)
 
 
+def cli_contract(env: dict) -> None:
+    """tests/cli/test_contract.py's core, from the bundle: every command it offers answers
+    --help (exit 0, its usage), an unknown option is its usage line and one error line
+    (exit 2), and a closed stdout pipe (`moodplayer doctor | head -c1`) ends quietly."""
+    from moodplayer.commands import COMMANDS, command_module
+
+    offered = [c for c in COMMANDS if not command_module(c).DEV_ONLY]
+    for command in ["", *offered]:
+        given = [command] if command else []
+        result = subprocess.run(isolated([str(EXE), *given, "--help"]), capture_output=True,
+                                text=True, env=env, timeout=120)
+        usage = f"usage: moodplayer {command}".rstrip() + " "
+        check(result.returncode == 0 and result.stdout.startswith(usage) and not result.stderr,
+              f"moodplayer {command} --help: exit 0 with its usage".replace("  ", " "))
+        result = subprocess.run(isolated([str(EXE), *given, "--no-such-option"]), capture_output=True,
+                                text=True, env=env, timeout=120)
+        said = result.stderr.strip().splitlines()
+        check(result.returncode == 2 and len(said) == 2 and "Traceback" not in result.stderr
+              and said[0].startswith(f"usage: moodplayer {command or 'run'} "),
+              f"moodplayer {command} --no-such-option: usage and one line, exit 2: {said}".replace("  ", " "))
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before anything is written, as after `head -c1`
+    try:
+        result = subprocess.run(isolated([str(EXE), "doctor"]), stdout=write_end,
+                                stderr=subprocess.PIPE, text=True, env=env, timeout=120)
+    finally:
+        os.close(write_end)
+    check(result.returncode in (0, 1) and not result.stderr,
+          f"moodplayer doctor | head -c1: ends quietly (exit {result.returncode}): {result.stderr[-300:]}")
+
+
 def main() -> int:
     check(EXE.is_file(), f"bundle built: {EXE}")
     # blocks in use, files and folders, as du counts them (not the files' apparent sizes)
@@ -156,6 +189,8 @@ def main() -> int:
                                 capture_output=True, text=True, env=env, timeout=120)
         said = result.stderr.strip().splitlines()
         check(result.returncode == 2 and len(said) == 1, f"report without a session: one line, exit 2: {said}")
+
+        cli_contract(env)
 
         for command in ("bench", "eval"):  # development tools: left out, and the CLI says so
             result = subprocess.run(isolated([str(EXE), command]), capture_output=True, text=True,

@@ -35,7 +35,7 @@ def _stride(text: str) -> int:
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("video")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--stride", type=_stride, default=1, help="analyse every Nth frame")
+    p.add_argument("--stride", type=_stride, default=1, metavar="N", help="analyse every Nth frame")
     add_setting_options(p, MODEL_SETTINGS + REACTION_SETTINGS + RATE_SETTINGS)
     add_config_options(p, "use this profile's mood window (default: the active one)")
     add_download_option(p)

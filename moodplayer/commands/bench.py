@@ -19,8 +19,8 @@ DEV_ONLY = True
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--video", help="640x480 video (default: one generated from package faces)")
-    p.add_argument("--frames", type=int, default=300, help="frames per contender")
+    p.add_argument("--video", metavar="CLIP", help="640x480 video (default: one generated from package faces)")
+    p.add_argument("--frames", type=int, default=300, metavar="N", help="frames per contender")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--skip-baseline", action="store_true", help=argparse.SUPPRESS)
     add_setting_options(p, MODEL_SETTINGS + REACTION_SETTINGS + RATE_SETTINGS)

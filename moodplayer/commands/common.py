@@ -70,20 +70,25 @@ def _cli_type(option: Option) -> Callable[[str], Any]:
     return parse
 
 
+_METAVARS = {"s": "SECONDS", "%": "PERCENT"}  # what to type after a flag, by its unit
+
+
 def add_setting_options(p: argparse.ArgumentParser, names: tuple[str, ...]) -> None:
     """One option per setting, derived from its declaration; not given = the file's value."""
     for name in names:
         option = SETTINGS_OPTIONS.get(name) or PROFILE_OPTIONS[name]
         flag = option.cli or f"--{name.replace('_', '-')}"
-        default = f"settings file; built in: {option.default}"
         if option.kind is bool:
+            default = f"settings file; built in: {'on' if option.default else 'off'}"
             p.add_argument(flag, dest=name, action=argparse.BooleanOptionalAction, default=None,
-                           help=_help_text(f"{option.help} ({default})"))
+                           help=_help_text(f"{option.title}: {option.help} ({default})"))
             continue
+        default = f"settings file; built in: {option.default}"
         unit = f" {option.unit}" if option.unit else ""
+        span = f", {option.range[0]:g}..{option.range[1]:g}{unit}" if option.range else ""
         p.add_argument(flag, dest=name, type=_cli_type(option), choices=option.choices, default=None,
-                       metavar=None if option.choices else name.upper(),
-                       help=_help_text(f"{option.title}{unit}: {option.help} ({default})"))
+                       metavar=None if option.choices else _METAVARS.get(option.unit, name.upper()),
+                       help=_help_text(f"{option.title}: {option.help}{span} ({default})"))
 
 
 def setting_overrides(args: argparse.Namespace) -> dict[str, Any]:

@@ -14,7 +14,7 @@ DEV_ONLY = False
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("session", nargs="?", default="latest",
+    p.add_argument("session", nargs="?", default="latest", metavar="ID|latest",
                    help="a session id (see 'moodplayer sessions') or latest (the default)")
     p.add_argument("--out", required=True, metavar="FILE.pdf|FILE.html", help="the report file")
     add_config_options(p, "a session of this profile (default: the active one)")

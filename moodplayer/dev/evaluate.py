@@ -130,8 +130,8 @@ def cmd_eval(args) -> int:
     from moodplayer.vision.models import ModelUnavailable
 
     try:
-        data = load_dataset(args.dir, args.labels)
         cfg = model_config(args, effective_from_args(args))
+        data = load_dataset(args.dir, args.labels)
     except (DatasetError, ConfigError) as err:
         return fail(str(err))
     if args.per_person is not None and (args.per_person < 1 or args.baseline):
