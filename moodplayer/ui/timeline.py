@@ -10,6 +10,7 @@ and each line is thinned to about one point per two pixels before drawing.
 
 from __future__ import annotations
 
+import math
 import time
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
@@ -38,6 +39,15 @@ def _fmt_time(seconds: float) -> str:
     return f"{'-' if seconds < 0 else ''}{minutes}:{s:02d}"
 
 
+def _grid_step(span: float) -> float:
+    """Every minute, every 5 or 15 when long, then hours: never more than ~24 grid lines,
+    however long the span (a damaged record must not draw millions)."""
+    for step, most in ((60.0, 900), (300.0, 5400), (900.0, 21600), (3600.0, 86400), (14400.0, 345600)):
+        if span <= most:
+            return step
+    return span / 24
+
+
 def paint_timeline(p: QPainter, rect: QRectF, data: TimelineData, relative: bool = True,
                    text: QColor | None = None, base: QColor | None = None,
                    line_width: float = 1.0, band_h: float = BAND_H) -> list[tuple[float, str]]:
@@ -61,7 +71,7 @@ def paint_timeline(p: QPainter, rect: QRectF, data: TimelineData, relative: bool
     band = QRectF(plot.left(), plot.bottom() + 2, plot.width(), band_h)
     t1 = data.now if relative else max(data.now, data.start + 1.0)
     t0 = t1 - data.span_s if relative else data.start
-    span = max(t1 - t0, 1e-6)
+    span = max(t1 - t0, 1e-6) if math.isfinite(t1 - t0) else 1.0
 
     def x_of(t: float) -> float:
         return plot.left() + (t - t0) / span * plot.width()
@@ -79,7 +89,7 @@ def paint_timeline(p: QPainter, rect: QRectF, data: TimelineData, relative: bool
     grid.setAlpha(40)
     p.setPen(QPen(grid, 1))
     p.drawRect(plot)
-    step = 60.0 if span <= 900 else 300.0 if span <= 5400 else 900.0
+    step = _grid_step(span)
     ticks = int(span // step) + 1
     for k in range(ticks):
         # live: back from "now"; a record: on from its start

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from moodplayer.core.emotions import EMOTIONS
+from moodplayer.core.files.reading import MB, read_regular_text
 
 NO_LABEL = "none"
 
@@ -28,7 +29,7 @@ class Segment:
 def load_script(path: str | Path) -> list[Segment]:
     """The script at ``path``, checked (ScriptError)."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")  # a BOM from Notepad is fine
+        text = read_regular_text(Path(path), MB)  # a BOM from Notepad is fine; no FIFO
     except OSError as err:
         raise ScriptError(f"cannot read the script {path}: {err.strerror or err}") from err
     except UnicodeDecodeError as err:

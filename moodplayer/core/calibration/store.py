@@ -15,6 +15,7 @@ from pathlib import Path
 from moodplayer.core.calibration.model import Calibration, CalibrationError
 from moodplayer.core.files.atomic import write_text_atomically
 from moodplayer.core.files.locations import data_dir
+from moodplayer.core.files.reading import MB, read_regular_text
 from moodplayer.core.files.userpath import file_stem
 
 
@@ -43,7 +44,7 @@ def load(profile: str) -> tuple[Calibration | None, str | None]:
     if not path.exists():
         return None, None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_regular_text(path, MB))
     except (OSError, UnicodeDecodeError, ValueError) as err:
         return None, f"the calibration in {path} cannot be read ({err}); it is ignored"
     if not isinstance(data, dict) or data.get("profile") != profile:

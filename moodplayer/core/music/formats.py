@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from moodplayer.core.files.reading import MB, read_regular_bytes
 from moodplayer.core.files.userpath import user_path
 
 M3U_SUFFIXES = frozenset({".m3u", ".m3u8"})
 PLS_SUFFIXES = frozenset({".pls"})
 XSPF_SUFFIXES = frozenset({".xspf"})
 SUFFIXES = M3U_SUFFIXES | PLS_SUFFIXES | XSPF_SUFFIXES
+PLAYLIST_LIMIT = 64 * MB  # a playlist of 100,000 tracks is about 10 MB
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _XSPF_NS = "{http://xspf.org/ns/0/}"
@@ -57,7 +59,7 @@ def read_entries(path: Path) -> list[Entry]:
 
 def _read_text(path: Path) -> str:
     try:
-        data = path.read_bytes()
+        data = read_regular_bytes(path, PLAYLIST_LIMIT)
     except OSError as err:
         raise PlaylistFileError(f"cannot read {path}: {err.strerror or err}") from err
     try:

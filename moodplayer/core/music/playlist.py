@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from moodplayer.core.files.atomic import write_text_atomically
+from moodplayer.core.files.reading import is_regular_file
 from moodplayer.core.files.userpath import user_path
 from moodplayer.core.music.formats import SUFFIXES, Entry, PlaylistFileError, read_entries
 
@@ -65,6 +67,8 @@ def read_track(path: Path, title_hint: str | None = None, duration_hint: float |
     """Title ("artist – title") and length from the tags, then from the playlist file
     (``#EXTINF``, ``TitleN``, ``<title>``), then the file name."""
     title, duration = None, None
+    if not is_regular_file(path):  # missing, or a FIFO / device named like music: not opened
+        return Track(path=path, title=title_hint or path.stem.replace("_", " "), duration_s=duration_hint)
     try:
         import mutagen  # optional at run time: titles are a nicety, not a requirement
 
@@ -110,7 +114,7 @@ def load_playlist(name: str, source: str | os.PathLike[str]) -> Playlist:
     src = user_path(source)
     playlist = Playlist(name=name, source=src)
     if src.suffix.lower() in PLAYLIST_EXTENSIONS:
-        if not src.is_file():
+        if not src.exists():  # a FIFO or a folder of that name: read_entries says what it is
             playlist.problem = f"playlist file not found: {src}"
             return playlist
         try:
@@ -172,6 +176,4 @@ def write_m3u(path: Path, tracks: list[Path]) -> None:
         except ValueError:  # another drive on Windows
             rel = str(t)
         lines.append(rel)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_text_atomically(path, "\n".join(lines) + "\n")

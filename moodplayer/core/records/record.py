@@ -15,6 +15,7 @@ is wrong with it (``damaged``), and what could be read of it still opens.
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 from collections.abc import Callable
@@ -23,12 +24,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from moodplayer.core.emotions import EMOTIONS
 from moodplayer.core.files.locations import data_dir
+from moodplayer.core.files.reading import MB, read_regular_bytes
 from moodplayer.core.files.userpath import file_stem
 from moodplayer.core.session import events
 
 FORMAT_VERSION = 1
 SHARES_EVERY_S = 1.0  # the timeline's resolution in a record
+RECORD_LIMIT = 256 * MB  # a day-long session is a few MB
 
 
 def profile_dir(profile: str, root: Path | None = None) -> Path:
@@ -251,20 +255,83 @@ class SessionRecord:
                 "time_per_mood": self.time_per_mood()}
 
 
-# What each kind of line must hold for the readers above (a line without them is damaged).
-REQUIRED_KEYS = {"mood": ("mood",), "track": ("title", "path"), "track_end": ("start", "path", "end", "how"),
-                 "playlist": ("name",)}
+# A time in a record: seconds since the session's start, finite, at most a week (a record
+# says what happened in a session; a hand-edited 1e300 must not make the timeline draw
+# 10^297 grid lines).
+MAX_T = 7 * 24 * 3600.0
 
 
-def _complete(line: dict[str, Any]) -> bool:
-    return all(key in line for key in REQUIRED_KEYS.get(line.get("type", ""), ()))
+def _time(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) \
+        and 0.0 <= v <= MAX_T
+
+
+def _number(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _text(v: object) -> bool:
+    return isinstance(v, str)
+
+
+def _text_or_none(v: object) -> bool:
+    return v is None or isinstance(v, str)
+
+
+def _emotion(v: object) -> bool:
+    return isinstance(v, str) and v in EMOTIONS
+
+
+def _emotion_or_none(v: object) -> bool:
+    return v is None or _emotion(v)
+
+
+def _shares(v: object) -> bool:
+    return isinstance(v, dict) and all(_emotion(k) and _number(x) and -1e-6 <= x <= 1 + 1e-6
+                                       for k, x in v.items())
+
+
+def _index(v: object) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 10**9
+
+
+# What each kind of line must hold for the readers above, and what what it may hold must
+# look like: a line that breaks either is damaged (listed, skipped), so every reader, the
+# report and the timeline can trust the lines they get.
+LINE_KEYS: dict[str, tuple[dict[str, Callable[[object], bool]], dict[str, Callable[[object], bool]]]] = {
+    # type: ({required key: check}, {optional key: check})
+    "start": ({}, {"profile": _text, "at": _text, "version": _index}),
+    "shares": ({"shares": _shares}, {"mood": _emotion_or_none}),
+    "mood": ({"mood": _emotion}, {"previous": _emotion_or_none, "confidence": _number,
+                                  "shares": _shares, "why": _text, "reading_t": _number}),
+    "playlist": ({"name": _text}, {"playlist": _text_or_none, "lifting_towards": _text_or_none,
+                                   "why": _text}),
+    "track": ({"title": _text, "path": _text}, {"index": _index, "playlist": _text_or_none,
+                                                "why": _text}),
+    "track_end": ({"start": _time, "path": _text, "end": _time, "how": _text},
+                  {"title": _text}),
+    "lift_finished": ({}, {"mood": _text, "target": _text}),
+    "override": ({}, {"name": _text_or_none}),
+    "pause": ({}, {"by": _text}),
+    "resume": ({}, {"by": _text}),
+    "notice": ({}, {"text": _text}),
+}
+
+
+def _valid(line: object) -> bool:
+    """A session event whose every value the readers use is of the kind they expect."""
+    if not isinstance(line, dict) or not isinstance(line.get("type"), str) or not _time(line.get("t")):
+        return False
+    required, optional = LINE_KEYS.get(line["type"], ({}, {}))
+    return all(key in line and check(line[key]) for key, check in required.items()) and \
+        all(check(line[key]) for key, check in optional.items() if key in line)
 
 
 def load_session(path: Path) -> SessionRecord:
     """Never raises for the content: what is wrong goes in ``damaged``."""
     record = SessionRecord(id=path.stem, path=path)
     try:
-        raw = path.read_bytes().decode("utf-8", errors="replace")
+        raw = read_regular_bytes(path, RECORD_LIMIT).decode("utf-8", errors="replace")
     except OSError as err:
         record.damaged = f"cannot be read ({err.strerror or err})"
         return record
@@ -273,10 +340,9 @@ def load_session(path: Path) -> SessionRecord:
     for number, text in enumerate(text_lines[:last], 1):
         try:
             line = json.loads(text)
-            if not isinstance(line, dict) or not isinstance(line.get("t"), (int, float)) \
-                    or not _complete(line):
+            if not _valid(line):
                 raise ValueError("not an event")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: [[[[...]]]] thousands deep
             truncated = number == last and not raw.endswith("\n")
             record.damaged = (f"truncated at line {number}" if truncated
                               else f"line {number} is not a session event")

@@ -11,6 +11,7 @@ import tomllib
 
 from moodplayer.core.calibration.model import Calibration, CalibrationError
 from moodplayer.core.emotions import EMOTIONS
+from moodplayer.core.files.reading import MB, read_regular_text
 from moodplayer.core.files.userpath import user_path
 from moodplayer.core.settings.schema import (
     SCHEMA_VERSION,
@@ -82,7 +83,7 @@ class ImportedProfile:
 
 def import_profile(path: Path) -> ImportedProfile:
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        data = tomllib.loads(read_regular_text(Path(path), MB))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise ProfileError(f"cannot read the profile file {path}: {err}") from err
     if not isinstance(data.get("profile"), dict):

