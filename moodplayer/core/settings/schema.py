@@ -21,6 +21,7 @@ import tomllib
 
 from moodplayer.core.emotions import EMOTIONS
 from moodplayer.core.files.atomic import write_atomically
+from moodplayer.core.session.lift import lift_target_problem
 from moodplayer.core.settings.options import Option, options_of, setting
 
 SCHEMA_VERSION = 2
@@ -240,7 +241,12 @@ def _lifts_from_dict(raw, where: str) -> tuple[dict[str, Lift], list[str]]:
                 values[key] = value
             else:
                 problems.append(f"{where}.{emotion}.{key} = {value!r}: {reason}; the default is used")
-        lifts[emotion] = Lift(**values)
+        lift = Lift(**values)
+        if (reason := lift_target_problem(emotion, lift.target)) is not None:
+            problems.append(f"{where}.{emotion}.target = {lift.target!r}: {reason}; "
+                            f"{emotion} plays its own music")
+            continue
+        lifts[emotion] = lift
     return lifts, problems
 
 
