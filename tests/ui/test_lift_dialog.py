@@ -12,10 +12,11 @@ def test_lift_towards_itself_or_an_unknown_mood_is_refused_in_the_field(make_app
     row.strategy.setCurrentText("lift")
     row.target.setCurrentText("sad")
     assert row.problem.text() == "lift target: cannot lift sad towards itself"
-    assert not dialog.ok_button.isEnabled() and "sad" not in app.settings.profile.lift
+    applied = app.settings.profile.lift  # what was valid before (the dialog's default: happy)
+    assert not dialog.ok_button.isEnabled() and applied["sad"].target == "happy"
     row.target.setCurrentText("hapy")
     assert row.problem.text().startswith("lift target: unknown mood 'hapy'")
-    assert not dialog.ok_button.isEnabled() and "sad" not in app.settings.profile.lift
-    row.target.setCurrentText("happy")
-    assert row.problem.text() == "" and app.settings.profile.lift["sad"].target == "happy"
+    assert not dialog.ok_button.isEnabled() and app.settings.profile.lift["sad"].target == "happy"
+    row.target.setCurrentText("neutral")
+    assert row.problem.text() == "" and app.settings.profile.lift["sad"].target == "neutral"
     dialog.reject()
