@@ -8,6 +8,7 @@ presenter, and starts and stops things."""
 from __future__ import annotations
 
 import logging
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +73,7 @@ class MoodPlayerApp(QObject):
         self.mood_changed = self.presenter.mood_changed
         self.playlist_started = self.presenter.playlist_started
         self._shut_down = False
+        self.exit_code = 0  # what the process ends with (2: the screenshot could not be saved)
         self._settings_dirty = False  # written back on exit only when the user changed one
         self._started = False
 
@@ -284,10 +286,19 @@ class MoodPlayerApp(QObject):
 
     def _finish(self) -> None:
         if self.options.screenshot:
-            # The screen as the display server shows it (under Xvfb: a real X screenshot).
-            screen = self.window.screen()
-            screen.grabWindow(0).save(self.options.screenshot)
-        QApplication.quit()
+            problem = self.save_screenshot(self.options.screenshot)
+            if problem:
+                print(f"moodplayer: error: {problem}", file=sys.stderr)
+                self.exit_code = 2
+        QApplication.exit(self.exit_code)
+
+    def save_screenshot(self, path: str) -> str | None:
+        """The screen as the display server shows it (under Xvfb: a real X screenshot),
+        saved to ``path``; None, or why it could not be (the folder went away, ...)."""
+        screen = self.window.screen()
+        if screen is None or not screen.grabWindow(0).save(path):
+            return f"the screenshot could not be saved to {path}"
+        return None
 
     # --- camera and analysis ---------------------------------------------------------------
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+from pathlib import Path
 
 from moodplayer.commands.common import (
     MODEL_SETTINGS,
@@ -54,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
         return fail(problem)
     if args.screenshot and not args.quit_after:
         return fail("--screenshot goes with --quit-after SECONDS (the picture is taken before closing)")
+    if args.screenshot and (problem := screenshot_problem(args.screenshot)):
+        return fail(problem)  # checked now, not after the whole run (and again when saving)
     if args.source:
         try:
             parse_source(args.source)
@@ -85,3 +88,25 @@ def app_options(args: argparse.Namespace, options_class):
         screenshot=args.screenshot,
         open_settings=args.settings,
     )
+
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".ppm", ".tif", ".tiff", ".webp")
+
+
+def screenshot_problem(text: str) -> str | None:
+    """None when a picture can be written at ``text``; otherwise why not, in one line. The
+    file is opened for writing as a test (and removed again if it was not there)."""
+    path = Path(text).expanduser()
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        return f"--screenshot {text}: the name must end in {', '.join(IMAGE_SUFFIXES)}"
+    if path.is_dir():
+        return f"--screenshot {text}: is a folder, not a file"
+    existed = path.exists()
+    try:
+        with open(path, "ab"):
+            pass
+    except OSError as err:
+        return f"--screenshot {text}: cannot be written ({err.strerror or err})"
+    if not existed:
+        path.unlink(missing_ok=True)
+    return None
