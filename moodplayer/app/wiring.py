@@ -8,6 +8,7 @@ presenter, and starts and stops things."""
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,6 +75,10 @@ class MoodPlayerApp(QObject):
         self.playlist_started = self.presenter.playlist_started
         self._shut_down = False
         self.exit_code = 0  # what the process ends with (2: the screenshot could not be saved)
+        # run_app's own process may end while the model is still loading (nothing else may:
+        # a QThread must not outlive its app); then model_left_loading says it did
+        self.may_leave_model_loading = False
+        self.model_left_loading = False
         self._settings_dirty = False  # written back on exit only when the user changed one
         self._started = False
 
@@ -366,9 +371,15 @@ class MoodPlayerApp(QObject):
         self.session.close()
         self.preview.stop()
         self._position_timer.stop()
+        loading = self.analysis.isRunning() and self.analysis.analyzer is None
         self.analysis.stop()
         self.camera.close()
-        if not self.analysis.wait(2000):  # e.g. the model still loading on a starved machine
+        if loading and self.may_leave_model_loading:
+            # The model is still being built (TensorFlow imports on a starved machine take
+            # many seconds and cannot be interrupted): it holds nothing to save or release,
+            # so the process ends without it once the rest is done (run_app).
+            self.model_left_loading = not self.analysis.wait(300)
+        elif not self.analysis.wait(2000):
             log.warning("AnalysisThread still busy after 2 s; waiting for it")
             self.analysis.wait(10000)  # never leave a thread running behind the app
         self.backend.close()
@@ -387,6 +398,9 @@ class MoodPlayerApp(QObject):
 
 
 def run_app(options: AppOptions) -> int:
+    """The app until it is closed, or a signal ends it as closing does (app/exits.py)."""
+    from moodplayer.app.exits import SignalExits
+
     app = QApplication.instance() or QApplication([])
     app.setApplicationName("MoodPlayer")
     icon = resource_root() / "resources" / "icons" / "moodplayer-256.png"
@@ -394,8 +408,20 @@ def run_app(options: AppOptions) -> int:
         from PySide6.QtGui import QIcon
 
         app.setWindowIcon(QIcon(str(icon)))
-    player = MoodPlayerApp(options)
-    player.start()
-    code = app.exec()
-    player.shutdown()
+    exits = SignalExits(lambda _signum: QApplication.exit(0))
+    try:
+        player = MoodPlayerApp(options)
+        player.may_leave_model_loading = True
+        player.start()
+        code = app.exec()
+        player.shutdown()
+    finally:
+        exits.close()
+    code = exits.exit_code or player.exit_code or code
+    if player.model_left_loading:
+        log.info("the emotion model was still loading: the process ends without waiting for it")
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)  # everything else is saved, closed and released; only the model's thread is left
     return code
