@@ -305,6 +305,28 @@ class MoodPlayerApp(QObject):
             return f"the screenshot could not be saved to {path}"
         return None
 
+    # --- another `moodplayer run` --------------------------------------------------------
+    def raise_window(self) -> None:
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()
+
+    def handle_request(self, request: dict) -> str:
+        """What a second ``moodplayer run`` asked (app/instance.py): the window comes to the
+        front, and files given on its command line are opened (when this app can). Returns
+        what to tell that process ("": nothing to add)."""
+        paths = request.get("paths") or []
+        log.info("another `moodplayer run` asked for the window%s: it is raised",
+                 f" and {len(paths)} file(s)" if paths else "")
+        self.raise_window()
+        if not paths:
+            return ""
+        open_paths = getattr(self, "open_paths", None)
+        if open_paths is None:
+            self.window.show_message("Opening files is not supported yet")
+            return "opening files is not supported yet"
+        return open_paths(paths) or ""
+
     # --- camera and analysis ---------------------------------------------------------------
     @property
     def capture(self):
@@ -397,8 +419,10 @@ class MoodPlayerApp(QObject):
             log.warning("could not save settings to %s: %s", self.settings_path, err)
 
 
-def run_app(options: AppOptions) -> int:
-    """The app until it is closed, or a signal ends it as closing does (app/exits.py)."""
+def run_app(options: AppOptions, instance=None) -> int:
+    """The app until it is closed, or a signal ends it as closing does (app/exits.py).
+    ``instance`` (app/instance.py): this process is the user's one MoodPlayer; later
+    ``moodplayer run`` requests reach ``handle_request``."""
     from moodplayer.app.exits import SignalExits
 
     app = QApplication.instance() or QApplication([])
@@ -412,8 +436,12 @@ def run_app(options: AppOptions) -> int:
     try:
         player = MoodPlayerApp(options)
         player.may_leave_model_loading = True
+        if instance is not None:
+            instance.listen(player.handle_request)
         player.start()
         code = app.exec()
+        if instance is not None:
+            instance.close()  # a newcomer now waits for the lock: the settings are being saved
         player.shutdown()
     finally:
         exits.close()

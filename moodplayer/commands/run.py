@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
+import sys
 from pathlib import Path
 
 from moodplayer.commands.common import (
@@ -70,24 +72,38 @@ def run(args: argparse.Namespace) -> int:
         audio_out_args(args.audio_out)
     except (ConfigError, ValueError) as err:
         return fail(str(err))
+    from moodplayer.app.instance import InstanceError, Running, claim
+
+    try:
+        claimed = claim()
+    except InstanceError as err:
+        return fail(str(err), code=1)
+    if isinstance(claimed, Running):
+        return hand_over(claimed, args)
     from moodplayer.app import AppOptions, run_app
 
-    return run_app(app_options(args, AppOptions))
+    return run_app(app_options(args, AppOptions), instance=claimed)
 
 
-def app_options(args: argparse.Namespace, options_class):
-    """What the window is started with: every setting option given, as one override dict."""
-    return options_class(
-        overrides={k: v for k, v in setting_overrides(args).items() if v is not None},
-        audio_out=args.audio_out,
-        profile=args.profile,
-        config=args.config,
-        allow_download=args.allow_download,
-        backend=args.backend,
-        quit_after=args.quit_after,
-        screenshot=args.screenshot,
-        open_settings=args.settings,
-    )
+def request_of(args: argparse.Namespace) -> dict:
+    """What this ``moodplayer run`` asks of the one already running: its command line, and
+    the files it names, absolute (the running one has another working folder)."""
+    paths = [os.path.abspath(os.path.expanduser(p)) for p in getattr(args, "paths", None) or []]
+    return {"argv": sys.argv[1:], "paths": paths}
+
+
+def hand_over(running, args: argparse.Namespace) -> int:
+    from moodplayer.app.instance import InstanceError
+
+    request = request_of(args)
+    n = len(request["paths"])
+    asked = f"open {n} file{'s' if n != 1 else ''}" if n else "show its window"
+    try:
+        said = running.hand_over(request)
+    except InstanceError as err:
+        return fail(str(err), code=1)
+    print(f"MoodPlayer is already running: asked it to {asked}" + (f" ({said})" if said else ""))
+    return 0
 
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".ppm", ".tif", ".tiff", ".webp")
@@ -110,3 +126,18 @@ def screenshot_problem(text: str) -> str | None:
     if not existed:
         path.unlink(missing_ok=True)
     return None
+
+
+def app_options(args: argparse.Namespace, options_class):
+    """What the window is started with: every setting option given, as one override dict."""
+    return options_class(
+        overrides={k: v for k, v in setting_overrides(args).items() if v is not None},
+        audio_out=args.audio_out,
+        profile=args.profile,
+        config=args.config,
+        allow_download=args.allow_download,
+        backend=args.backend,
+        quit_after=args.quit_after,
+        screenshot=args.screenshot,
+        open_settings=args.settings,
+    )
