@@ -14,6 +14,10 @@ os.environ["XDG_CONFIG_HOME"] = str(_SESSION_TMP / "config")
 os.environ["XDG_DATA_HOME"] = str(_SESSION_TMP / "data")
 os.environ["XDG_CACHE_HOME"] = str(_SESSION_TMP / "cache")
 os.environ["DEEPFACE_HOME"] = str(_SESSION_TMP / "deepface")
+# The single-instance lock and socket (app/instance.py) of apps under test: their own, so a
+# MoodPlayer the user has open (or another test run) is neither reached nor in the way.
+(_SESSION_TMP / "runtime").mkdir(mode=0o700)
+os.environ["XDG_RUNTIME_DIR"] = str(_SESSION_TMP / "runtime")
 os.environ.pop("MOODPLAYER_CONFIG", None)
 # Apps under test stay off the desktop's session bus (no MPRIS player appears there);
 # tests/test_mpris.py runs a private bus of its own.

@@ -8,6 +8,8 @@ presenter, and starts and stops things."""
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,6 +77,11 @@ class MoodPlayerApp(QObject):
         self.mood_changed = self.presenter.mood_changed
         self.playlist_started = self.presenter.playlist_started
         self._shut_down = False
+        self.exit_code = 0  # what the process ends with (2: the screenshot could not be saved)
+        # run_app's own process may end while the model is still loading (nothing else may:
+        # a QThread must not outlive its app); then model_left_loading says it did
+        self.may_leave_model_loading = False
+        self.model_left_loading = False
         self._settings_dirty = False  # written back on exit only when the user changed one
         self._started = False
 
@@ -289,10 +296,41 @@ class MoodPlayerApp(QObject):
 
     def _finish(self) -> None:
         if self.options.screenshot:
-            # The screen as the display server shows it (under Xvfb: a real X screenshot).
-            screen = self.window.screen()
-            screen.grabWindow(0).save(self.options.screenshot)
-        QApplication.quit()
+            problem = self.save_screenshot(self.options.screenshot)
+            if problem:
+                print(f"moodplayer: error: {problem}", file=sys.stderr)
+                self.exit_code = 2
+        QApplication.exit(self.exit_code)
+
+    def save_screenshot(self, path: str) -> str | None:
+        """The screen as the display server shows it (under Xvfb: a real X screenshot),
+        saved to ``path``; None, or why it could not be (the folder went away, ...)."""
+        screen = self.window.screen()
+        if screen is None or not screen.grabWindow(0).save(path):
+            return f"the screenshot could not be saved to {path}"
+        return None
+
+    # --- another `moodplayer run` --------------------------------------------------------
+    def raise_window(self) -> None:
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()
+
+    def handle_request(self, request: dict) -> str:
+        """What a second ``moodplayer run`` asked (app/instance.py): the window comes to the
+        front, and files given on its command line are opened (when this app can). Returns
+        what to tell that process ("": nothing to add)."""
+        paths = request.get("paths") or []
+        log.info("another `moodplayer run` asked for the window%s: it is raised",
+                 f" and {len(paths)} file(s)" if paths else "")
+        self.raise_window()
+        if not paths:
+            return ""
+        open_paths = getattr(self, "open_paths", None)
+        if open_paths is None:
+            self.window.show_message("Opening files is not supported yet")
+            return "opening files is not supported yet"
+        return open_paths(paths) or ""
 
     # --- camera and analysis ---------------------------------------------------------------
     @property
@@ -381,9 +419,15 @@ class MoodPlayerApp(QObject):
         self.session.close()
         self.preview.stop()
         self._position_timer.stop()
+        loading = self.analysis.isRunning() and self.analysis.analyzer is None
         self.analysis.stop()
         self.camera.close()
-        if not self.analysis.wait(2000):  # e.g. the model still loading on a starved machine
+        if loading and self.may_leave_model_loading:
+            # The model is still being built (TensorFlow imports on a starved machine take
+            # many seconds and cannot be interrupted): it holds nothing to save or release,
+            # so the process ends without it once the rest is done (run_app).
+            self.model_left_loading = not self.analysis.wait(300)
+        elif not self.analysis.wait(2000):
             log.warning("AnalysisThread still busy after 2 s; waiting for it")
             self.analysis.wait(10000)  # never leave a thread running behind the app
         self.backend.close()
@@ -401,7 +445,12 @@ class MoodPlayerApp(QObject):
             log.warning("could not save settings to %s: %s", self.settings_path, err)
 
 
-def run_app(options: AppOptions) -> int:
+def run_app(options: AppOptions, instance=None) -> int:
+    """The app until it is closed, or a signal ends it as closing does (app/exits.py).
+    ``instance`` (app/instance.py): this process is the user's one MoodPlayer; later
+    ``moodplayer run`` requests reach ``handle_request``."""
+    from moodplayer.app.exits import SignalExits
+
     app = QApplication.instance() or QApplication([])
     app.setApplicationName("MoodPlayer")
     icon = resource_root() / "resources" / "icons" / "moodplayer-256.png"
@@ -409,8 +458,24 @@ def run_app(options: AppOptions) -> int:
         from PySide6.QtGui import QIcon
 
         QApplication.setWindowIcon(QIcon(str(icon)))
-    player = MoodPlayerApp(options)
-    player.start()
-    code = app.exec()
-    player.shutdown()
+    exits = SignalExits(lambda _signum: QApplication.exit(0))
+    try:
+        player = MoodPlayerApp(options)
+        player.may_leave_model_loading = True
+        if instance is not None:
+            instance.listen(player.handle_request)
+        player.start()
+        code = app.exec()
+        if instance is not None:
+            instance.close()  # a newcomer now waits for the lock: the settings are being saved
+        player.shutdown()
+    finally:
+        exits.close()
+    code = exits.exit_code or player.exit_code or code
+    if player.model_left_loading:
+        log.info("the emotion model was still loading: the process ends without waiting for it")
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)  # everything else is saved, closed and released; only the model's thread is left
     return code

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import faulthandler
 import importlib
 import logging
 import os
@@ -69,6 +70,13 @@ def _with_command(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # A crash in native code (Qt, OpenCV, libvlc, TensorFlow) prints every thread's Python
+    # stack to stderr (the terminal, or the desktop's log) instead of dying without a word.
+    if sys.stderr is not None and not faulthandler.is_enabled():
+        try:
+            faulthandler.enable(all_threads=True)
+        except (RuntimeError, ValueError, OSError):  # stderr without a file descriptor
+            pass
     argv = _with_command(list(sys.argv[1:] if argv is None else argv))
     try:
         return _main(argv)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
+import sys
+from pathlib import Path
 
 from moodplayer.commands.common import (
     MODEL_SETTINGS,
@@ -55,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
         return fail(problem)
     if args.screenshot and not args.quit_after:
         return fail("--screenshot goes with --quit-after SECONDS (the picture is taken before closing)")
+    if args.screenshot and (problem := screenshot_problem(args.screenshot)):
+        return fail(problem)  # checked now, not after the whole run (and again when saving)
     if args.source:
         try:
             parse_source(args.source)
@@ -68,9 +73,60 @@ def run(args: argparse.Namespace) -> int:
         audio_out_args(args.audio_out)
     except (ConfigError, ValueError) as err:
         return fail(str(err))
+    from moodplayer.app.instance import InstanceError, Running, claim
+
+    try:
+        claimed = claim()
+    except InstanceError as err:
+        return fail(str(err), code=1)
+    if isinstance(claimed, Running):
+        return hand_over(claimed, args)
     from moodplayer.app import AppOptions, run_app
 
-    return run_app(app_options(args, AppOptions))
+    return run_app(app_options(args, AppOptions), instance=claimed)
+
+
+def request_of(args: argparse.Namespace) -> dict:
+    """What this ``moodplayer run`` asks of the one already running: its command line, and
+    the files it names, absolute (the running one has another working folder)."""
+    paths = [os.path.abspath(os.path.expanduser(p)) for p in getattr(args, "paths", None) or []]
+    return {"argv": sys.argv[1:], "paths": paths}
+
+
+def hand_over(running, args: argparse.Namespace) -> int:
+    from moodplayer.app.instance import InstanceError
+
+    request = request_of(args)
+    n = len(request["paths"])
+    asked = f"open {n} file{'s' if n != 1 else ''}" if n else "show its window"
+    try:
+        said = running.hand_over(request)
+    except InstanceError as err:
+        return fail(str(err), code=1)
+    print(f"MoodPlayer is already running: asked it to {asked}" + (f" ({said})" if said else ""))
+    return 0
+
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".ppm", ".tif", ".tiff", ".webp")
+
+
+def screenshot_problem(text: str) -> str | None:
+    """None when a picture can be written at ``text``; otherwise why not, in one line. The
+    file is opened for writing as a test (and removed again if it was not there)."""
+    path = Path(text).expanduser()
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        return f"--screenshot {text}: the name must end in {', '.join(IMAGE_SUFFIXES)}"
+    if path.is_dir():
+        return f"--screenshot {text}: is a folder, not a file"
+    existed = path.exists()
+    try:
+        with open(path, "ab"):
+            pass
+    except OSError as err:
+        return f"--screenshot {text}: cannot be written ({err.strerror or err})"
+    if not existed:
+        path.unlink(missing_ok=True)
+    return None
 
 
 def app_options(args: argparse.Namespace, options_class):

@@ -14,6 +14,7 @@ Without a session bus MPRIS is off, said in one log line, and the app runs on.
 from __future__ import annotations
 
 import logging
+import math
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -157,6 +158,9 @@ class _PlayerAdaptor(QDBusAbstractAdaptor):
 
     def _set_loop(self, value: str) -> None:
         # "None" is not offered: the player always goes on; it is shown as the playlist loop.
+        if value not in ("None", "Track", "Playlist"):
+            log.info("MPRIS: LoopStatus %r ignored: not None, Track or Playlist", value)
+            return
         self.b.set_repeat(REPEAT_ONE if value == "Track" else REPEAT_PLAYLIST)
 
     LoopStatus = Property(str, _loop, _set_loop)
@@ -173,7 +177,11 @@ class _PlayerAdaptor(QDBusAbstractAdaptor):
         return self.b.volume / 100.0
 
     def _set_volume(self, value: float) -> None:
-        self.b.set_volume(round(max(0.0, min(1.0, float(value))) * 100))
+        volume = mpris_volume(value)
+        if volume is None:
+            log.info("MPRIS: Volume %r ignored: not a number between 0 and 1", value)
+            return
+        self.b.set_volume(volume)
 
     Volume = Property(float, _volume, _set_volume)
 
@@ -185,9 +193,18 @@ class _PlayerAdaptor(QDBusAbstractAdaptor):
     def Position(self) -> int:
         return self.b.position()[0] * 1000
 
-    @Property(float)
-    def Rate(self) -> float:
+    def _rate(self) -> float:
         return 1.0
+
+    def _set_rate(self, value: float) -> None:
+        # The specification: only 1.0 is offered (Minimum = Maximum = 1.0); a rate outside
+        # that is ignored, and 0.0 acts as Pause.
+        if _number(value) == 0.0:
+            self.intents.pause()
+        elif _number(value) != 1.0:
+            log.info("MPRIS: Rate %r ignored: MoodPlayer plays at 1.0 only", value)
+
+    Rate = Property(float, _rate, _set_rate)
 
     @Property(float)
     def MinimumRate(self) -> float:
@@ -310,8 +327,13 @@ class MprisService(QObject):
 
     def set_position(self, track_id: str, position_us: int) -> None:
         _, length = self.backend.position()
-        if track_id != self.track_id() or position_us < 0 or (length and position_us // 1000 > length):
-            return  # the specification: a stale track id or a position outside it is ignored
+        if (track_id != self.track_id() or position_us < 0 or not length
+                or position_us > length * 1000):
+            # the specification: a stale track id or a position outside the track (or in a
+            # track whose length is not known yet) is ignored
+            log.info("MPRIS: SetPosition(%s, %d µs) ignored: not a position in the current track",
+                     track_id, position_us)
+            return
         self.backend.seek(position_us // 1000)
 
     def raise_window(self) -> None:
@@ -336,6 +358,24 @@ class MprisService(QObject):
         signal = QDBusMessage.createSignal(PATH, PROPERTIES_IFACE, "PropertiesChanged")
         signal.setArguments([PLAYER_IFACE, values, _no_strings()])
         self.bus.send(signal)
+
+
+def _number(value: object) -> float | None:
+    """A finite number from D-Bus, or None (NaN, infinities, a string sent as a variant)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def mpris_volume(value: object) -> int | None:
+    """An MPRIS Volume as the player's 0..100, or None when it is not a volume at all (NaN,
+    infinite, not a number): ignored, never 100. The specification: a negative value sets
+    0.0; above 1.0 would amplify, which MoodPlayer does not, so it is 1.0."""
+    number = _number(value)
+    if number is None:
+        return None
+    return round(max(0.0, min(1.0, number)) * 100)
 
 
 def _no_strings() -> QDBusArgument:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from moodplayer.core.emotions import EMOTIONS
 from moodplayer.core.files.userpath import user_path
-from moodplayer.core.session.lift import STRATEGIES
+from moodplayer.core.session.lift import STRATEGIES, lift_target_problem
 from moodplayer.core.settings.schema import LIFT_OPTIONS, PROFILE_OPTIONS, SETTINGS_OPTIONS, Lift, Settings
 from moodplayer.ui.option_fields import editor_for, on_edit, show_value, value_of
 
@@ -205,11 +205,10 @@ class SettingsDialog(QDialog):
         target = row.target.currentText().strip()
         lifting = row.strategy.currentText() == "lift"
         if problem is None and lifting:
-            if target == row.emotion:
-                problem = "cannot lift towards itself"
-            elif target not in EMOTIONS:
-                target_problem = playlist_problem(target) if target else "choose a target"
-                problem = f"lift target: {target_problem}" if target_problem else None
+            target_problem = lift_target_problem(row.emotion, target)  # itself, an unknown mood
+            if target_problem is None and target not in EMOTIONS:
+                target_problem = playlist_problem(target)
+            problem = f"lift target: {target_problem}" if target_problem else None
         self._mark(row.playlist, row.problem, key, problem)
         if problem:
             return

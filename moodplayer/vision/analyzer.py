@@ -74,7 +74,7 @@ class Analyzer:
     def create(cls, config: AnalyzerConfig = AnalyzerConfig()) -> Analyzer:
         """Build on the calling thread (model objects stay where they were made)."""
         choice = choose_engine(config.engine, config.allow_download)
-        return cls(FaceDetector(config.detector), build_engine(choice), config)
+        return cls(FaceDetector(config.detector, config.allow_download), build_engine(choice), config)
 
     def analyze(self, frame_bgr: np.ndarray, t: float) -> Reading:
         if not _usable(frame_bgr):

@@ -9,6 +9,7 @@ wants the detail.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass
 
@@ -16,7 +17,12 @@ import cv2
 import numpy as np
 
 from moodplayer.core.emotions import Box
-from moodplayer.vision.models import ModelUnavailable, prepare_deepface_home, quiet_tensorflow
+from moodplayer.vision.models import (
+    ModelUnavailable,
+    downloads_refused,
+    prepare_deepface_home,
+    quiet_tensorflow,
+)
 
 Region = tuple[int, int, int, int]  # x0, y0, x1, y1 in frame pixels
 
@@ -46,14 +52,19 @@ class Face:
 
 
 class FaceDetector:
-    def __init__(self, config: DetectorConfig = DetectorConfig()) -> None:
+    def __init__(self, config: DetectorConfig = DetectorConfig(), allow_download: bool = False) -> None:
         quiet_tensorflow()
         prepare_deepface_home()
         self.config = config
+        what = f"face detector {config.backend!r}"
+        guard = contextlib.nullcontext() if allow_download else downloads_refused(what)
         try:  # build now, so that a missing detector file fails here with its name
             from deepface.modules import modeling
 
-            self._client = modeling.build_model(task="face_detector", model_name=config.backend)
+            with guard:
+                self._client = modeling.build_model(task="face_detector", model_name=config.backend)
+        except ModelUnavailable:
+            raise
         except Exception as err:
             raise ModelUnavailable(f"face detector {config.backend!r} cannot start: {err}") from err
 

