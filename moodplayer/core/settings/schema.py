@@ -187,8 +187,8 @@ def settings_from_dict(data: dict[str, Any]) -> tuple[Settings, list[str]]:
         problems.append("profiles must be tables ([profiles.<name>]); a Default profile is used")
         raw_profiles = {DEFAULT_PROFILE: {}}
     for name, raw in raw_profiles.items():
-        if not name.strip():
-            problems.append("a profile without a name ([profiles.\"\"]) is ignored")
+        if not isinstance(name, str) or not name.strip():
+            problems.append(f"profiles.{name!r} ignored: a profile needs a name")
             continue
         profiles[name], more = profile_from_dict(raw, f"profiles.{name}")
         problems += more
