@@ -26,8 +26,8 @@ $(STAMP): pyproject.toml Makefile scripts/install-system-deps.sh
 run: setup
 	$(VENV)/bin/moodplayer $(ARGS)
 
+# tests/quality runs ruff, mypy and the import contracts with the rest.
 test: setup
-	QT_QPA_PLATFORM=offscreen $(VENV)/bin/lint-imports
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -rs $(ARGS)
 
 # Figures for docs/performance.md (a benchmark, not a test).

@@ -17,13 +17,7 @@ import numpy as np
 
 from moodplayer.core.emotions import Reading
 from moodplayer.dev.metrics import score
-from moodplayer.vision.datasets import (  # noqa: F401 (re-exported for eval's callers)
-    IMAGE_SUFFIXES,
-    Dataset,
-    DatasetError,
-    Sample,
-    load_dataset,
-)
+from moodplayer.vision.datasets import Dataset, DatasetError, Sample, load_dataset
 
 
 def run_eval(data: Dataset, read: Callable[[np.ndarray], Reading], show_progress: bool = True,

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from moodplayer.core.music.play_order import REPEAT_ONE, REPEAT_PLAYLIST, PlayOrder  # noqa: F401 (re-exported)
+from moodplayer.core.music.play_order import REPEAT_ONE, REPEAT_PLAYLIST, PlayOrder
 from moodplayer.core.music.playlist import Playlist
 from moodplayer.core.session.player import PAUSED, PLAYING, STOPPED
 
-__all__ = ["PAUSED", "PLAYING", "STOPPED", "PlaybackUnavailable", "PlayerBackend"]
+# the repeat modes too: a backend's caller sets them without knowing core/music
+__all__ = ["PAUSED", "PLAYING", "REPEAT_ONE", "REPEAT_PLAYLIST", "STOPPED", "PlaybackUnavailable", "PlayerBackend"]
 
 
 class PlaybackUnavailable(RuntimeError):

@@ -86,9 +86,13 @@ class MainWindow(QMainWindow):
         self.loading.setRange(0, 0)  # busy indicator
         self.loading.setMaximumWidth(120)
         self.loading_label = QLabel("Loading the emotion model…")
+        self.loading_label.setObjectName("loadingLabel")
         self.engine_label = QLabel("engine: –")
+        self.engine_label.setObjectName("engineLabel")
         self.fps_label = QLabel("analysis: – fps")
+        self.fps_label.setObjectName("fpsLabel")
         self.source_label = QLabel("source: –")
+        self.source_label.setObjectName("sourceLabel")
         self.recording_label = QLabel("● recording")
         self.recording_label.setObjectName("recordingLabel")
         self.recording_label.setStyleSheet("color:#c62828;font-weight:bold;")

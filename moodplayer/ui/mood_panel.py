@@ -105,6 +105,7 @@ class ScoreBar(QWidget):
 class MoodPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("moodPanel")
         self.mood_icon = MoodIcon(None, 26)
         self.mood_icon.setObjectName("moodIcon")
         self.mood_label = QLabel("Mood: waiting for a face…")

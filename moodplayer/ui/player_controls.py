@@ -161,13 +161,16 @@ class TransportControls(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("transportControls")
         self._playing = False
         self.prev_button = self._button("previous", "Previous track")
         self.play_button = self._button("play", "Play")
+        self.play_button.setObjectName("playPauseButton")  # its icon follows the state
         self.next_button = self._button("next", "Next track")
         self.repeat_button = self._button("repeat", "Repeat one track", checkable=True)
         self.shuffle_button = self._button("shuffle", "Shuffle", checkable=True)
         self.mute_button = self._button("volume", "Mute", checkable=True)
+        self.mute_button.setObjectName("muteButton")
         self.seek = SeekSlider()
         self.position = QLabel("0:00 / 0:00")
         self.position.setObjectName("positionLabel")
@@ -319,6 +322,7 @@ class PlayerPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("playerPanel")
         self.picker = PlaylistPicker()
         self.picker.setAccessibleName("Playlist")
         self.now_playing_icon = MoodIcon(None, 20)

@@ -22,6 +22,7 @@ class PreviewView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("preview")
         self.banner = QLabel(self)
         self.banner.setObjectName("previewBanner")
         self.banner.setStyleSheet("background:#fff3cd;color:#5c4400;padding:4px;")

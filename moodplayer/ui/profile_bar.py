@@ -32,6 +32,7 @@ class ProfileBar(QToolBar):
             if command == "calibrate":
                 menu.addSeparator()  # the person's face, apart from the music settings
             action = menu.addAction(_LABELS[command])
+            action.setObjectName(f"profile_{command}")
             action.triggered.connect(lambda _=False, c=command: self.profile_command.emit(c))
             self.actions_by_command[command] = action
         manage = QToolButton()

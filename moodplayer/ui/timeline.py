@@ -225,6 +225,7 @@ class TimelinePanel(QWidget):
     def __init__(self, minutes: int = 10, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.view = TimelineView(TimelineData(span_s=60.0 * minutes))
+        self.view.setObjectName("timelineView")
         self.toggle = QToolButton()
         self.toggle.setObjectName("timelineToggle")
         self.toggle.setCheckable(True)

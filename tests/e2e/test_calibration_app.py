@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import tomllib
+from pages import MainPage
 
 from moodplayer.core.calibration import store as calibration_store
 from moodplayer.core.calibration.model import fit
@@ -34,12 +35,12 @@ def test_the_profiles_calibration_reaches_the_analysis_and_can_be_forgotten(qtbo
     calibration_store.save("Default", a_calibration())
     app = make_app()
     assert app.analysis.calibration is not None
-    bar = app.window.profile_bar
-    assert "calibrated" in bar.calibration_label.text() and "not" not in bar.calibration_label.text()
-    assert bar.actions_by_command["forget_calibration"].isEnabled()
-    bar.actions_by_command["forget_calibration"].trigger()
+    page = MainPage(app.window)
+    assert "calibrated" in page.calibration_state.text() and "not" not in page.calibration_state.text()
+    assert page.profile_action("forget_calibration").isEnabled()
+    page.profile_action("forget_calibration").trigger()
     assert app.analysis.calibration is None
-    assert "not calibrated" in bar.calibration_label.text()
+    assert "not calibrated" in page.calibration_state.text()
     assert calibration_store.load("Default") == (None, None)  # gone from the data folder
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from helpers import feat_file, feel, needs_xvfb, screenshot_under_xvfb, wav_rms, write_tone
 from media import HAPPY_STILL, SURPRISE_STILL, expression_video
+from pages import MainPage
 
 from moodplayer.app import AppOptions, MoodPlayerApp
 from moodplayer.core.emotions import EMOTIONS
@@ -51,8 +52,9 @@ def run_app(qtbot, source: Path, config: Path, wav: Path, wanted: list[str], tim
         qtbot.waitUntil(lambda: app.backend.state == PLAYING
                         and app.backend.playlist.name == wanted[-1], timeout=5000)
         qtbot.wait(2000)  # let the new playlist really sound
-        assert app.window.preview.frames_shown > 10
-        assert app.window.mood.mood_label.text().startswith("Mood:")
+        page = MainPage(app.window)
+        assert page.frames_shown > 10
+        assert page.mood_label.text().startswith("Mood:")
         return app, started
     finally:
         app.shutdown()
@@ -102,26 +104,26 @@ def test_missing_playlist_folder_is_reported_and_others_still_play(qtbot, tmp_pa
 def test_no_camera_falls_back_to_the_demo_clip(qtbot, make_app):
     app = make_app(source="camera:7")
     assert app.source_spec.kind == "demo"
-    assert "demo clip" in app.window.preview.banner.text()
+    assert "demo clip" in MainPage(app.window).banner.text()
     assert any("camera" in m.lower() for m in app.window.messages)
 
 
 def test_controls_emit_intents_that_drive_the_player(qtbot, tmp_path, make_app):
     app = make_app(config=str(tmp_path / "s.toml"))
-    picker = app.window.player.picker
-    picker.setCurrentIndex(picker.findData("neutral"))  # override: neutral
+    page = MainPage(app.window)
+    page.choose_playlist("neutral")  # override: neutral
     qtbot.waitUntil(lambda: app.backend.state == PLAYING, timeout=3000)
     assert app.backend.playlist.name == "neutral"
     feel(app.session, "angry")
     assert app.backend.playlist.name == "neutral"  # the override holds
-    picker.setCurrentIndex(0)  # Auto
+    page.choose_playlist(None)  # Auto
     assert app.backend.playlist.name == "angry"
     index = app.backend.current_index
-    app.window.player.controls.next_button.click()
+    page.click_next()
     assert app.backend.current_index == (index + 1) % len(app.backend.playlist.tracks)
-    app.window.player.controls.play_button.click()
+    page.click_play_pause()
     assert app.backend.state == "paused"
-    app.window.player.controls.volume.setValue(12)
+    page.set_volume(12)
     assert app.backend.volume == 12
     app.shutdown()  # as on exit: the settings are written back
     assert (tmp_path / "s.toml").read_text().count("volume = 12") == 1  # remembered

@@ -5,6 +5,7 @@ the fast versions against a fake player)."""
 from __future__ import annotations
 
 from helpers import feel, no_face, write_tone
+from pages import MainPage
 
 from moodplayer.core.emotions import EMOTIONS
 from moodplayer.core.settings.schema import Lift, Profile, Settings, save_settings
@@ -24,11 +25,6 @@ def lift_settings(tmp_path, sad=3, happy=2, n=3, seconds=0.6):
     return config
 
 
-def pick(app, name):
-    picker = app.window.player.picker
-    picker.setCurrentIndex(picker.findData(name) if name else 0)
-
-
 def test_a_sad_mood_is_lifted_towards_happy_over_three_tracks(qtbot, tmp_path, make_app):
     app = make_app(config=str(lift_settings(tmp_path)))
     played = []
@@ -44,7 +40,7 @@ def test_a_sad_mood_is_lifted_towards_happy_over_three_tracks(qtbot, tmp_path, m
     assert played[:3] == names[:3]  # the lift played through in that order
     assert all(p.startswith("happy") for p in played[3:])  # then only the target
     # an override plays the chosen playlist as it is, no lift
-    pick(app, "sad")
+    MainPage(app.window).choose_playlist("sad")
     assert [t.path.stem for t in app.backend.playlist.tracks] == ["sad0", "sad1", "sad2"]
 
 
@@ -65,10 +61,11 @@ def test_previous_on_the_first_lift_track_does_not_skip_the_lift(qtbot, tmp_path
     app = make_app(config=str(lift_settings(tmp_path, seconds=5.0)))
     feel(app.session, "sad")
     assert app.backend.current_index == 0
-    app.window.player.controls.prev_button.click()
-    app.window.player.controls.next_button.click()
-    app.window.player.controls.prev_button.click()
-    app.window.player.controls.prev_button.click()
+    page = MainPage(app.window)
+    page.click_previous()
+    page.click_next()
+    page.click_previous()
+    page.click_previous()
     assert app.backend.playlist.name == "sad → happy"  # still lifting, from its first track
     assert app.backend.current_index == 0 and app.session.lift.left == 3
 
@@ -86,7 +83,7 @@ def test_a_returning_face_does_not_undo_the_users_pause(qtbot, tmp_path, make_ap
     assert app.backend.state == PAUSED
     feel(app.session, "happy")  # ... and resumes when the face is back
     assert app.backend.state == PLAYING
-    app.window.player.controls.play_button.click()  # the user pauses
+    MainPage(app.window).click_play_pause()  # the user pauses
     assert app.backend.state == PAUSED
     no_face(app.session, 2.0)
     feel(app.session, "happy")
@@ -103,7 +100,7 @@ def test_an_unplayable_playlist_leaves_mood_and_music_in_agreement(qtbot, tmp_pa
         "happy": str(music / "happy"), "sad": str(music / "sad"), "angry": str(tmp_path / "gone")})}))
     app = make_app(config=str(config))
     feel(app.session, "happy")
-    app.window.player.controls.next_button.click()
+    MainPage(app.window).click_next()
     feel(app.session, "angry")  # refused: the happy music goes on
     assert "Cannot play the angry playlist" in app.window.messages[-1]
     assert app.backend.playlist.name == "happy"

@@ -10,6 +10,7 @@ import signal
 
 import pytest
 from helpers import feel, no_face
+from pages import MainPage
 
 from moodplayer.core.records.record import (
     delete_all_sessions,
@@ -41,7 +42,7 @@ def test_recording_off_writes_nothing(qtbot, make_app, tmp_path, data_home):
     app.start()
     feel(app.session, "sad")
     feel(app.session, "happy")
-    assert not app.window.recording_label.isVisibleTo(app.window)
+    assert not MainPage(app.window).recording
     app.shutdown()
     assert not data_home.exists() or not any(data_home.rglob("*.jsonl"))
 
@@ -50,7 +51,7 @@ def test_a_recorded_session_holds_what_happened_and_no_images(qtbot, make_app, t
     app = make_app(config=config_with(tmp_path, record=True, no_face_policy="pause",
                                       no_face_timeout_s=1.0))
     app.start()
-    assert app.window.recording_label.isVisibleTo(app.window)  # "● recording"
+    assert MainPage(app.window).recording  # "● recording"
     feel(app.session, "sad")
     feel(app.session, "happy")
     app.session.next()  # skipped by the user
@@ -113,7 +114,7 @@ def test_an_unwritable_data_folder_is_reported_and_the_music_goes_on(qtbot, make
     app = make_app(config=config_with(tmp_path, record=True))
     app.start()
     assert any("Session recording is off" in m for m in app.window.messages)
-    assert not app.window.recording_label.isVisibleTo(app.window)
+    assert not MainPage(app.window).recording
     feel(app.session, "happy")
     qtbot.waitUntil(lambda: app.backend.state == PLAYING, timeout=3000)
     assert app.backend.playlist.name == "happy"
@@ -127,12 +128,12 @@ def test_turning_recording_on_in_the_settings_starts_a_record(qtbot, make_app, t
     settings = copy.deepcopy(app.settings)
     settings.profile.record_sessions = True
     app.apply_settings(settings)
-    assert app.window.recording_label.isVisibleTo(app.window)
+    assert MainPage(app.window).recording
     feel(app.session, "angry")
     settings = copy.deepcopy(app.settings)
     settings.profile.record_sessions = False
     app.apply_settings(settings)  # off: the record is closed
-    assert not app.window.recording_label.isVisibleTo(app.window)
+    assert not MainPage(app.window).recording
     [record] = list_sessions("Anna")
     assert record.ended and [m["mood"] for m in record.moods] == ["angry"]
 
@@ -170,7 +171,7 @@ def test_the_settings_dialog_checkbox_turns_recording_on(qtbot, make_app, tmp_pa
     checkbox = dialog.record_sessions  # made from the setting's declaration
     assert checkbox.accessibleName() == "Record sessions" and not checkbox.isChecked()
     checkbox.click()
-    qtbot.waitUntil(lambda: app.window.recording_label.isVisibleTo(app.window), timeout=3000)
+    qtbot.waitUntil(lambda: MainPage(app.window).recording, timeout=3000)
     dialog.reject()
 
 
@@ -185,7 +186,7 @@ def test_another_clients_profile_starts_its_own_record(qtbot, make_app, tmp_path
     app.switch_profile("Ben")
     feel(app.session, "happy")
     app.switch_profile("Cleo")  # Cleo is not recorded
-    assert not app.window.recording_label.isVisibleTo(app.window)
+    assert not MainPage(app.window).recording
     feel(app.session, "angry")
     app.shutdown()
     [anna], [ben] = list_sessions("Anna"), list_sessions("Ben")

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from helpers import ScriptedCamera, wav_rms, write_tone
+from pages import MainPage
 
 import moodplayer.app.camera as app_module
 from moodplayer.app import AppOptions, MoodPlayerApp
@@ -47,15 +48,16 @@ def test_camera_unplugged_mid_run_is_reported_retried_and_resumed(qtbot, monkeyp
     app = camera_app(monkeypatch, tmp_path, lambda: next(attempts)())
     status = []
     app.window.statusBar().messageChanged.connect(lambda text: text and status.append(text))
+    page = MainPage(app.window)
     app.start()
     try:
         qtbot.waitUntil(lambda: any("camera lost" in s for s in status), timeout=20000)
-        assert "camera lost" in app.window.preview.camera_indicator.text()
+        assert "camera lost" in page.camera_indicator.text()
         qtbot.waitUntil(lambda: any("camera is back" in s for s in status), timeout=10000)
         analysed = app.analysis.analysed
         qtbot.waitUntil(lambda: app.analysis.analysed > analysed + 10, timeout=10000)
         assert len(sources) == 2 and sources[0].closed  # the dead one was let go
-        assert "camera on" in app.window.preview.camera_indicator.text()
+        assert "camera on" in page.camera_indicator.text()
         assert app.session.last_reading is not None and app.session.last_reading.has_face
     finally:
         app.shutdown()
@@ -66,23 +68,24 @@ def test_pause_camera_releases_the_device_and_stops_analysis(qtbot, monkeypatch,
                                                             face_frames):
     sources: list[ScriptedCamera] = []
     app = camera_app(monkeypatch, tmp_path, lambda: ScriptedCamera(face_frames, range(0), sources))
+    page = MainPage(app.window)
     app.start()
     try:
         qtbot.waitUntil(lambda: app.analysis.analysed > 10, timeout=20000)
-        assert "camera on" in app.window.preview.camera_indicator.text()
-        qtbot.keyClick(app.window.preview.pause_button, "K", modifier=app_module_modifier())
+        assert "camera on" in page.camera_indicator.text()
+        qtbot.keyClick(page.pause_camera_button, "K", modifier=app_module_modifier())
         qtbot.waitUntil(lambda: app.camera_paused, timeout=2000)
         assert sources[0].closed and not app.capture.isRunning()  # the device is released
-        assert "paused" in app.window.preview.camera_indicator.text()
+        assert "paused" in page.camera_indicator.text()
         assert app.slot.latest() is None  # no picture kept
         qtbot.wait(300)  # the frame being analysed when the pause came finishes
         analysed = app.analysis.analysed
         qtbot.wait(1000)
         assert app.analysis.analysed == analysed  # nothing analysed while paused
-        app.window.preview.pause_button.click()  # resume
+        page.click_pause_camera()  # resume
         qtbot.waitUntil(lambda: app.analysis.analysed > analysed + 5, timeout=10000)
         assert len(sources) == 2 and not sources[1].closed
-        assert "camera on" in app.window.preview.camera_indicator.text()
+        assert "camera on" in page.camera_indicator.text()
     finally:
         app.shutdown()
         app.window.close()
@@ -124,7 +127,7 @@ def test_several_faces_the_largest_decides_and_the_count_is_shown(qtbot, monkeyp
         qtbot.waitUntil(lambda: app.session.last_reading is not None and app.session.last_reading.has_face,
                         timeout=20000)
         assert app.session.last_reading.faces >= 2
-        qtbot.waitUntil(lambda: "largest one decides" in app.window.mood.faces_label.text(),
+        qtbot.waitUntil(lambda: "largest one decides" in MainPage(app.window).faces_label.text(),
                         timeout=3000)
     finally:
         app.shutdown()
@@ -214,9 +217,10 @@ def test_without_a_usable_model_the_app_opens_and_says_why(qtbot, monkeypatch, t
         message = next(m for m in app.window.messages if "Emotion analysis is off" in m)
         assert ("facial_expression_model_weights.h5" in message if fault == "missing"
                 else "cannot be read" in message and str(broken) in message)
-        assert app.window.isVisible() and app.window.engine_label.text() == "engine: none"
-        qtbot.waitUntil(lambda: app.window.preview.frames_shown > 5, timeout=5000)  # preview runs
-        app.window.player.picker.setCurrentIndex(app.window.player.picker.findData("happy"))
+        page = MainPage(app.window)
+        assert app.window.isVisible() and page.engine_label.text() == "engine: none"
+        qtbot.waitUntil(lambda: page.frames_shown > 5, timeout=5000)  # preview runs
+        page.choose_playlist("happy")
         qtbot.waitUntil(lambda: app.backend.state == PLAYING, timeout=3000)  # music works
     finally:
         app.shutdown()
@@ -236,7 +240,7 @@ def test_a_full_run_stores_no_picture_anywhere(qtbot, tmp_path, session_tmp):
     app.start()
     try:
         qtbot.waitUntil(lambda: app.analysis.analysed > 30, timeout=30000)
-        app.window.player.controls.volume.setValue(33)  # so that settings are written too
+        MainPage(app.window).set_volume(33)  # so that settings are written too
     finally:
         app.shutdown()
         app.window.close()

@@ -10,6 +10,7 @@ import threading
 
 import pytest
 from helpers import feel, write_tone
+from pages import MainPage
 
 from moodplayer.core.music.playlist import load_playlist
 from moodplayer.desktop.mpris import SERVICE, start_mpris
@@ -178,12 +179,12 @@ def test_the_app_runs_without_a_bus_and_publishes_with_one(qtbot, tmp_path, monk
     try:
         assert app.mpris is not None and app.mpris.registered
         assert app.mpris.intents is app.session  # Next over D-Bus counts a lift track, like the button
-        picker = app.window.player.picker
-        picker.setCurrentIndex(picker.findData("sad"))
+        page = MainPage(app.window)
+        page.choose_playlist("sad")
         qtbot.waitUntil(lambda: app.backend.state == PLAYING, timeout=3000)
         assert playerctl(qtbot, "metadata", "xesam:album") == "sad playlist"
         playerctl(qtbot, "volume", "0.4")
-        assert app.window.player.controls.volume.value() == 40  # the slider follows
+        assert page.volume.value() == 40  # the slider follows
     finally:
         app.shutdown()
         app.window.close()

@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 import pytest
 from media import ANGRY_STILL, HAPPY_STILL, SURPRISE_STILL, expression_video
+from pages import MainPage
 
 from moodplayer.core.calibration import store as calibration_store
 from moodplayer.core.calibration.steps import DONE, NO_FACE, RECORDING, SKIPPED, Timing
@@ -34,7 +35,7 @@ def face_video(tmp_path):
 
 def open_wizard(qtbot, app):
     app.calibrating.timing = FAST
-    app.window.profile_bar.actions_by_command["calibrate"].trigger()
+    MainPage(app.window).profile_action("calibrate").trigger()
     dialog = app.calibrating.dialog
     assert dialog is not None and dialog.isVisible()
     return dialog
@@ -103,7 +104,7 @@ def test_the_wizard_steps_retry_skip_save_survive_a_restart_and_can_be_forgotten
     assert problem is None and saved.labels == ["sad", "neutral"]
     assert saved.stats["neutral"].count == 1 and saved.stats["sad"].count == 1  # one take each
     assert app.analysis.calibration is not None
-    assert "calibrated ✓" in app.window.profile_bar.calibration_label.text()
+    assert "calibrated ✓" in MainPage(app.window).calibration_state.text()
     # only numbers reached the data folder: one JSON file, no picture
     files = [p for p in (tmp_path / "data").rglob("*") if p.is_file()]
     assert files == [calibration_store.calibration_path("Default")]
@@ -112,9 +113,9 @@ def test_the_wizard_steps_retry_skip_save_survive_a_restart_and_can_be_forgotten
 
     again = make_app(source=str(face_video))  # a restart on the same settings and data
     assert again.analysis.calibration is not None and again.analysis.calibration.labels == ["sad", "neutral"]
-    assert "calibrated ✓" in again.window.profile_bar.calibration_label.text()
-    again.window.profile_bar.actions_by_command["forget_calibration"].trigger()
-    assert "not calibrated" in again.window.profile_bar.calibration_label.text()
+    assert "calibrated ✓" in MainPage(again.window).calibration_state.text()
+    MainPage(again.window).profile_action("forget_calibration").trigger()
+    assert "not calibrated" in MainPage(again.window).calibration_state.text()
     assert calibration_store.load("Default") == (None, None)
 
 
@@ -131,7 +132,7 @@ def test_cancel_saves_nothing_and_recalibrating_replaces(qtbot, make_app, face_v
     assert app.calibrating.dialog is None and not app.analysis.collecting
     assert calibration_store.load("Default") == (None, None) and app.analysis.calibration is None
     assert not (tmp_path / "data").exists() or not any((tmp_path / "data").rglob("*.json"))
-    assert "not calibrated" in app.window.profile_bar.calibration_label.text()
+    assert "not calibrated" in MainPage(app.window).calibration_state.text()
 
     dialog = open_wizard(qtbot, app)  # again, with two steps, saved this time
     qtbot.waitUntil(lambda: "start" in enabled(dialog), timeout=STEP_S)

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pages import MainPage
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtSvg import QSvgRenderer
@@ -121,8 +122,9 @@ def ink_in(image: QImage, rect: QRect) -> int:
 def test_main_window_shows_the_icons_offscreen(qtbot):
     window = MainWindow()
     qtbot.addWidget(window)
-    window.mood.show_mood("disgust", 0.8)
-    window.player.show_now_playing("disgust playlist", "disgust")
+    page = MainPage(window)
+    page.mood_panel.show_mood("disgust", 0.8)
+    page.player_panel.show_now_playing("disgust playlist", "disgust")
     window.show()
     qtbot.waitExposed(window)
     image = window.grab().toImage()
@@ -131,7 +133,7 @@ def test_main_window_shows_the_icons_offscreen(qtbot):
     for face in faces:
         rect = QRect(face.mapTo(window, face.rect().topLeft()), face.size())
         assert ink_in(image, rect) > 40, face.mood
-    for button in window.player.controls.findChildren(QAbstractButton):
+    for button in page.transport.findChildren(QAbstractButton):
         rect = QRect(0, 0, button.iconSize().width(), button.iconSize().height())
         rect.moveCenter(button.rect().center())
         rect.moveTopLeft(button.mapTo(window, rect.topLeft()))

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import pytest
 import tomllib
 from helpers import feel, write_tone
+from pages import MainPage
 from PySide6.QtWidgets import QDialogButtonBox
 
 from moodplayer.core.settings.schema import Profile, Settings, save_settings
@@ -102,27 +103,27 @@ def test_profiles_from_the_toolbar_and_the_app_starts_on_the_last_one(running, q
     config = tmp_path / "settings.toml"
     sad = music(tmp_path, "sad")
     with running(config) as app:
-        bar = app.window.profile_bar
+        profiles = MainPage(app.window).profiles
         app.profile_command("new", name="Anna")
-        assert app.settings.active_profile == "Anna" and bar.profiles.currentText() == "Anna"
+        assert app.settings.active_profile == "Anna" and profiles.currentText() == "Anna"
         settings = app.settings
         settings.profile.playlists["sad"] = str(sad)
         app.apply_settings(settings)
         app.profile_command("duplicate", name="Anna (quiet)")
         assert app.settings.profiles["Anna (quiet)"].playlists["sad"] == str(sad)
         app.profile_command("rename", name="Anna Q.")
-        assert [bar.profiles.itemText(i) for i in range(bar.profiles.count())] == [
+        assert [profiles.itemText(i) for i in range(profiles.count())] == [
             "Default", "Anna", "Anna Q."]
         app.profile_command("delete")
         assert "Anna Q." not in app.settings.profiles
-        bar.profiles.setCurrentText("Anna")  # the user picks a profile in the toolbar
+        profiles.setCurrentText("Anna")  # the user picks a profile in the toolbar
         assert app.settings.active_profile == "Anna"
         assert app.session.playlists["sad"].source == sad  # its mapping is in effect
         app.profile_command("new", name="Anna")  # a name that exists: refused, said
         assert "already a profile called 'Anna'" in app.window.messages[-1]
     with running(config) as again:
         assert again.settings.active_profile == "Anna"
-        assert again.window.profile_bar.profiles.currentText() == "Anna"
+        assert MainPage(again.window).profiles.currentText() == "Anna"
 
 
 def test_export_then_import_flags_paths_missing_here(running, qtbot, tmp_path):
@@ -170,8 +171,7 @@ def test_missing_files_of_an_m3u_are_flagged_in_the_track_list(running, qtbot, t
     save_settings(config, Settings(profiles={"Default": Profile(playlists={"sad": str(m3u)})}))
     with running(config) as app:
         feel(app.session, "sad")
-        items = [app.window.player.tracks.item(i).text() for i in range(app.window.player.tracks.count())]
-        assert items == ["sad0  (1:05)", "gone  (missing)"]
+        assert MainPage(app.window).track_titles() == ["sad0  (1:05)", "gone  (missing)"]
 
 
 def test_window_geometry_volume_and_last_playlist_are_remembered(running, qtbot, tmp_path):
@@ -179,13 +179,13 @@ def test_window_geometry_volume_and_last_playlist_are_remembered(running, qtbot,
     with running(config) as app:
         app.start()
         app.window.setGeometry(40, 50, 900, 600)
-        app.window.player.controls.volume.setValue(25)
-        picker = app.window.player.picker
-        picker.setCurrentIndex(picker.findData("neutral"))
+        page = MainPage(app.window)
+        page.set_volume(25)
+        page.choose_playlist("neutral")
     with running(config) as again:
         again.start()
         g = again.window.geometry()
         assert (g.width(), g.height()) == (900, 600)
         assert again.backend.volume == 25
-        assert again.window.player.picker.currentData() == "neutral"
+        assert MainPage(again.window).chosen_playlist == "neutral"
         assert again.backend.playlist.name == "neutral"  # the override is in effect again

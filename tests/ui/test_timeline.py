@@ -4,6 +4,7 @@ visible on a real X screen."""
 from __future__ import annotations
 
 from helpers import feel, needs_xvfb, no_face, screenshot_under_xvfb
+from pages import MainPage
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QToolTip
 
@@ -28,7 +29,8 @@ def test_the_window_timeline_shows_moods_markers_and_their_why(qtbot, make_app):
     app = make_app()
     with qtbot.waitExposed(app.window):
         app.window.show()
-    view = app.window.timeline.view
+    page = MainPage(app.window)
+    view = page.timeline
     feel(app.session, "sad")
     feel(app.session, "happy")
     app.session.choose("neutral")
@@ -49,7 +51,7 @@ def test_the_window_timeline_shows_moods_markers_and_their_why(qtbot, make_app):
         feel(app.session, "sad")
         feel(app.session, "angry")
     assert view.repaints - before <= 10 / 1  # capped: not one repaint per batch of readings
-    app.window.timeline.toggle.click()  # folded away
+    page.timeline_toggle.click()  # folded away
     assert not view.isVisible()
 
 

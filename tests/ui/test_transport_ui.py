@@ -4,6 +4,7 @@ keyboard shortcuts, the Help list; and the app turns those intents into playback
 from __future__ import annotations
 
 import pytest
+from pages import MainPage
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QStyle, QStyleOptionSlider
 
@@ -103,8 +104,9 @@ def window(qtbot):
     qtbot.waitExposed(w)
     w.activateWindow()
     qtbot.waitUntil(w.isActiveWindow, timeout=3000)
-    w.player.controls.show_position(30_000, 120_000)
-    w.player.controls.set_volume_quietly(50)
+    page = MainPage(w)
+    page.transport.show_position(30_000, 120_000)
+    page.transport.set_volume_quietly(50)
     return w
 
 
@@ -121,19 +123,20 @@ def window(qtbot):
     (Qt.Key.Key_S, Qt.KeyboardModifier.NoModifier, "shuffle_requested", [True]),
 ])
 def test_keyboard_shortcuts_emit_the_intents(window, qtbot, key, modifier, signal, expected):
-    window.player.tracks.setFocus()  # wherever the focus is, the window's keys work
-    with qtbot.waitSignal(getattr(window.player.controls, signal), timeout=2000) as sig:
-        qtbot.keyClick(window.player.tracks, key, modifier)
+    page = MainPage(window)
+    page.tracks.setFocus()  # wherever the focus is, the window's keys work
+    with qtbot.waitSignal(getattr(page.transport, signal), timeout=2000) as sig:
+        qtbot.keyClick(page.tracks, key, modifier)
     assert sig.args == expected
 
 
 def test_space_on_a_focused_button_does_not_also_click_it(window, qtbot):
-    c = window.player.controls
-    c.next_button.setFocus()
+    page = MainPage(window)
+    page.next_button.setFocus()
     nexts, toggles = [], []
-    c.next_requested.connect(lambda: nexts.append(1))
-    c.play_pause_requested.connect(lambda: toggles.append(1))
-    qtbot.keyClick(c.next_button, Qt.Key.Key_Space)
+    page.transport.next_requested.connect(lambda: nexts.append(1))
+    page.transport.play_pause_requested.connect(lambda: toggles.append(1))
+    qtbot.keyClick(page.next_button, Qt.Key.Key_Space)
     assert toggles == [1] and nexts == []
 
 
@@ -152,21 +155,20 @@ def test_help_menu_lists_the_shortcuts(window, qtbot):
 def test_the_app_turns_transport_intents_into_playback(qtbot, tmp_path):
     app = MoodPlayerApp(AppOptions(overrides={"source": "demo"}, backend="null", config=str(tmp_path / "s.toml")))
     try:
-        c = app.window.player.controls
-        picker = app.window.player.picker
-        picker.setCurrentIndex(picker.findData("happy"))
+        page = MainPage(app.window)
+        page.choose_playlist("happy")
         qtbot.waitUntil(lambda: app.backend.state == PLAYING, timeout=3000)
-        c.repeat_button.click()
+        page.repeat_button.click()
         assert app.backend.repeat == REPEAT_ONE
-        c.shuffle_button.click()
+        page.shuffle_button.click()
         assert app.backend.shuffle
-        c.mute_button.click()
+        page.mute_button.click()
         assert app.backend.muted and app.backend.volume == app.settings.volume
         with qtbot.waitSignal(app.backend.seeked, timeout=2000) as sig:
-            c.seek_requested.emit(1_000)
+            page.transport.seek_requested.emit(1_000)
         assert sig.args == [1_000] and app.backend.position()[0] >= 1_000
         app.backend.set_shuffle(False)  # e.g. from MPRIS: the button follows
-        assert not c.shuffle_button.isChecked()
+        assert not page.shuffle_button.isChecked()
     finally:
         app.shutdown()
         app.window.close()

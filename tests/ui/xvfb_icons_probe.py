@@ -8,11 +8,14 @@ import json
 import sys
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from moodplayer.core.emotions import EMOTIONS
 from moodplayer.ui.main_window import MainWindow
-from moodplayer.ui.mood_panel import MoodIcon
+from moodplayer.ui.mood_panel import MoodIcon, MoodPanel
+from moodplayer.ui.player_controls import PlayerPanel, PlaylistPicker
+
+BUTTONS = ("previousButton", "playPauseButton", "nextButton", "repeatButton", "shuffleButton", "muteButton")
 
 
 def ink(image, rect) -> int:
@@ -31,9 +34,9 @@ def ink(image, rect) -> int:
 def main() -> int:
     app = QApplication(sys.argv[:1])
     window = MainWindow()
-    window.player.picker.set_playlists(list(EMOTIONS))
-    window.mood.show_mood("disgust", 0.9)
-    window.player.show_now_playing("disgust playlist", "disgust")
+    window.findChild(PlaylistPicker, "playlistPicker").set_playlists(list(EMOTIONS))
+    window.findChild(MoodPanel, "moodPanel").show_mood("disgust", 0.9)
+    window.findChild(PlayerPanel, "playerPanel").show_now_playing("disgust playlist", "disgust")
     window.move(0, 0)
     window.show()
     result = {}
@@ -42,9 +45,7 @@ def main() -> int:
         shot = window.screen().grabWindow(0)
         shot.save(sys.argv[1])
         image = shot.toImage()
-        c = window.player.controls
-        widgets = {b.objectName(): b for b in (c.prev_button, c.play_button, c.next_button,
-                                               c.repeat_button, c.shuffle_button, c.mute_button)}
+        widgets = {name: window.findChild(QPushButton, name) for name in BUTTONS}
         for k, icon in enumerate(window.findChildren(MoodIcon)):
             if icon.mood:
                 widgets[f"mood {icon.mood} #{k}"] = icon

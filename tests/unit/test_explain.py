@@ -4,6 +4,7 @@ subscriber (the session computes it), and analyze says the same about a video.""
 from __future__ import annotations
 
 from helpers import feel, of
+from pages import MainPage
 
 from moodplayer.core.session import events
 from moodplayer.core.session.explain import mood_why, playlist_why, track_why
@@ -50,5 +51,6 @@ def test_the_session_attaches_the_why_to_its_events(make_session):
 def test_the_window_shows_the_why_under_the_mood(make_app):
     app = make_app()
     feel(app.session, "angry")
-    assert app.window.mood.why_label.text().startswith("angry: 100 % of the last 5 s")
-    assert "→ playlist angry" in app.window.mood.why_label.text()
+    why = MainPage(app.window).why_label.text()
+    assert why.startswith("angry: 100 % of the last 5 s")
+    assert "→ playlist angry" in why
