@@ -47,13 +47,22 @@ class ProfileCommands:
     def run(self, command: str, name: str | None = None, path: str | None = None) -> None:
         """New / rename / duplicate / delete / export / import. ``name`` and ``path`` are
         asked for with a dialog when not given (tests give them)."""
+        active = self.current().active_profile
+        # asked first, copied after: a reload of the settings file while a question is open
+        # must be in the copy (else applying the copy would undo it)
+        if command in ("new", "rename", "duplicate"):
+            name = name or self._ask_name(command, active)
+            if not name:
+                return
+        elif command in ("export", "import"):
+            path = path or self._ask_path(save=command == "export",
+                                          suggested=f"{active}.toml" if command == "export" else "")
+            if not path:
+                return
         new = copy.deepcopy(self.current())
         active = new.active_profile
         try:
             if command in ("new", "rename", "duplicate"):
-                name = name or self._ask_name(command, active)
-                if not name:
-                    return
                 if command == "new":
                     new.active_profile = profiles.add_profile(new, name)
                 elif command == "rename":
@@ -65,15 +74,9 @@ class ProfileCommands:
                 self.window.statusBar().showMessage(
                     f"Profile {active} deleted, with its calibration and {records} session records", 8000)
             elif command == "export":
-                path = path or self._ask_path(save=True, suggested=f"{active}.toml")
-                if path:
-                    lifecycle.export(new, active, Path(path))
-                    self.window.statusBar().showMessage(f"Profile {active} exported to {path}", 5000)
+                self._export(new, active, Path(path))
                 return
             elif command == "import":
-                path = path or self._ask_path(save=False)
-                if not path:
-                    return
                 self._import(new, Path(path))
         except profiles.ProfileError as err:
             self.window.show_message(f"Profile: {err}")
@@ -118,6 +121,17 @@ class ProfileCommands:
         mood, ok = QInputDialog.getItem(self.window, "Use this music", f"Play {what} for the mood:",
                                         list(EMOTIONS), 0, False)
         return mood if ok else None
+
+    def _export(self, settings: Settings, name: str, path: Path) -> None:
+        """Written through a temporary file: a failure (a full disk) keeps an old export whole."""
+        try:
+            lifecycle.export(settings, name, path)
+        except OSError as err:
+            kept = "; the file there is kept as it was" if path.exists() else ""
+            self.window.show_message(f"Profile {name} could not be exported to {path}: "
+                                     f"{err.strerror or err}{kept}")
+            return
+        self.window.statusBar().showMessage(f"Profile {name} exported to {path}", 5000)
 
     def _import(self, new: Settings, path: Path) -> None:
         imported = lifecycle.import_into(new, path)

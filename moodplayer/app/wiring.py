@@ -23,12 +23,13 @@ from moodplayer.app.preview_feed import PreviewFeed
 from moodplayer.app.profiles import ProfileCommands
 from moodplayer.app.recording import Recording
 from moodplayer.app.sessions import SessionCommands
+from moodplayer.app.settings_file import SettingsKeeper
 from moodplayer.core.emotions import EMOTIONS
 from moodplayer.core.files.locations import config_file, demo_playlists_dir, resource_root
 from moodplayer.core.session.engine import Session
 from moodplayer.core.session.events import ReadingsSeen
 from moodplayer.core.settings.effective import ConfigError, effective_config
-from moodplayer.core.settings.schema import Settings, load_settings, save_settings
+from moodplayer.core.settings.schema import Settings
 from moodplayer.desktop.mpris import start_mpris
 from moodplayer.pipeline import AnalysisThread, FrameSlot
 from moodplayer.playback.backend import PLAYING, PlaybackUnavailable, PlayerBackend
@@ -82,16 +83,18 @@ class MoodPlayerApp(QObject):
         # a QThread must not outlive its app); then model_left_loading says it did
         self.may_leave_model_loading = False
         self.model_left_loading = False
-        self._settings_dirty = False  # written back on exit only when the user changed one
         self._started = False
 
+        # The settings file: saves write only what this app changed, merged onto the file as
+        # it is then; changes made by others meanwhile are reloaded (app/settings_file.py).
         self.settings_path = config_file(options.config)
-        loaded = load_settings(self.settings_path)
+        self.keeper = SettingsKeeper(self.settings_path, self.window, lambda: self.settings,
+                                     self._adopt_settings, self._settings_busy)
+        loaded = self.keeper.load()
         self.settings: Settings = loaded.settings
         for problem in loaded.problems:
             self.window.show_message(f"Settings: {problem}")
         if options.profile and options.profile in self.settings.profiles:
-            self._settings_dirty = options.profile != self.settings.active_profile
             self.settings.active_profile = options.profile
         self.machine = self._machine_settings()  # what this run uses: file + command line
 
@@ -138,7 +141,6 @@ class MoodPlayerApp(QObject):
     def apply_settings(self, new: Settings) -> None:
         """Live: the session takes the new profile at once; camera and model apply at next start."""
         old, self.settings = self.settings, new
-        self._settings_dirty = True
         self.session.configure(new.profile, new_client=old.active_profile != new.active_profile)
         self.window.profile_bar.show_profiles(list(new.profiles), new.active_profile)
         if self._started:
@@ -188,15 +190,28 @@ class MoodPlayerApp(QObject):
             return "the camera is paused: resume it first"
         return None
 
-    def save_now(self) -> None:
-        try:
-            save_settings(self.settings_path, self.settings)
-            self._settings_dirty = False
-        except OSError as err:
-            self.window.show_message(f"Settings could not be saved to {self.settings_path}: {err}")
+    def save_now(self) -> bool:
+        """This app's changes, written onto the file as it is now (a failure is said)."""
+        return self.keeper.save()
+
+    def _adopt_settings(self, new: Settings) -> None:
+        """The settings file as it is now (another program changed it), with this app's
+        unsaved changes on top: the window shows its profiles, the player its volume."""
+        volume_moved = new.volume != self.settings.volume
+        self.apply_settings(new)
+        if volume_moved:
+            self.backend.set_volume(new.volume)
+            self.window.player.controls.set_volume_quietly(new.volume)
+
+    def _settings_busy(self) -> bool:
+        """A reload waits while the settings dialog (which edits a copy) is open."""
+        dialog = self.profiles.dialog
+        return dialog is not None and dialog.isVisible()
 
     def open_settings(self):
-        return self.profiles.open_settings()
+        dialog = self.profiles.open_settings()
+        dialog.finished.connect(lambda _result: self.keeper.check_disk())
+        return dialog
 
     def switch_profile(self, name: str) -> None:
         self.profiles.switch_to(name)
@@ -380,7 +395,6 @@ class MoodPlayerApp(QObject):
         """Done or skipped: that profile is not offered the first look again."""
         if profile in self.settings.profiles:
             self.settings.profiles[profile].first_look_done = True
-            self._settings_dirty = True
             self.save_now()
 
     def _on_model_failed(self, why: str) -> None:
@@ -394,7 +408,7 @@ class MoodPlayerApp(QObject):
     def _on_override(self, name: str | None) -> None:
         if (name or "") != self.settings.last_playlist:
             self.settings.last_playlist = name or ""
-            self._settings_dirty = True
+            self.keeper.save_soon()
         self.session.choose(name)
 
     def _on_volume(self, volume: int) -> None:
@@ -404,7 +418,7 @@ class MoodPlayerApp(QObject):
     def _remember_volume(self, volume: int) -> None:
         if volume != self.settings.volume:
             self.settings.volume = volume
-            self._settings_dirty = True
+            self.keeper.save_soon()
 
     def _on_track_failed(self, index: int, why: str) -> None:
         self.window.player.tracks.mark_broken(index)
@@ -436,13 +450,8 @@ class MoodPlayerApp(QObject):
         geometry = [g.x(), g.y(), g.width(), g.height()]
         if self._started and geometry != self.settings.window_geometry:
             self.settings.window_geometry = geometry
-            self._settings_dirty = True
-        if not self._settings_dirty:
-            return
-        try:
-            save_settings(self.settings_path, self.settings)
-        except OSError as err:
-            log.warning("could not save settings to %s: %s", self.settings_path, err)
+        self.keeper.save(take=False)  # only what changed; a failure is logged
+        self.keeper.close()
 
 
 def run_app(options: AppOptions, instance=None) -> int:

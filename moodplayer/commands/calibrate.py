@@ -4,6 +4,11 @@ From a video and a timing script (core/calibration/script.py) or from a labelled
 CSV of the person's pictures (the layout ``moodplayer eval`` reads). The samples come from
 vision/calibration_samples.py, the fit from core/calibration/model.py, the profile from
 core/settings/lifecycle.py. Bad input exits 2 with one line and saves nothing.
+
+It says what it used: every script segment beyond the video's end, cut by it, or without a
+face found is named. A calibration that agrees less with the labels than no calibration
+would make things worse: it is not saved (exit 2, the old calibration kept) unless
+``--force``.
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--script", metavar="JSON",
                    help='{"script": [[start_s, end_s, label], ...]}: what the video shows when')
     p.add_argument("--labels", metavar="CSV", help="with --pictures: path,label (relative to the CSV)")
+    p.add_argument("--force", action="store_true",
+                   help="save the calibration even when it agrees less with the labels than none")
     add_setting_options(p, MODEL_SETTINGS)
     add_config_options(p, argparse.SUPPRESS)
     add_download_option(p, hidden=True)
@@ -96,6 +103,15 @@ def run(args: argparse.Namespace) -> int:
 
     before = agreement(read.samples, None)
     after = agreement(read.samples, calibration)
+    _tell_what_was_used(name, read, calibration, args.video)
+    print(f"agreement with the labels on these {seen}: {100 * before:.1f} % before, "
+          f"{100 * after:.1f} % after calibration")
+    if after < before and not args.force:
+        had = calibration_store.calibration_path(name).exists()
+        return fail(f"not saved: this calibration agrees less with the labels than none "
+                    f"({100 * after:.1f} % after, {100 * before:.1f} % before); "
+                    + ("the old calibration is kept" if had else "the profile stays uncalibrated")
+                    + " (--force saves it anyway)")
     path = config_file(args.config)
     try:
         created = lifecycle.ensure_in_file(path, name)
@@ -105,9 +121,20 @@ def run(args: argparse.Namespace) -> int:
         saved = calibration_store.save(name, calibration)
     except (OSError, ValueError) as err:
         return fail(f"cannot save the calibration: {err}")
-    counts = Counter(s[0] for s in read.samples)
     if created:
         print(f"profile {name!r} made in {path}")
+    if after < before:
+        print("saved although it agrees less with the labels than none (--force)")
+    print(f"saved to {saved} (numbers only, no images)")
+    return 0
+
+
+def _tell_what_was_used(name: str, read, calibration, clip: str | None) -> None:
+    """What the calibration learnt from, per label, and what of the input it could not use."""
+    from pathlib import Path
+
+    seen = read.unit
+    counts = Counter(s[0] for s in read.samples)
     print(f"profile {name!r}: learnt {', '.join(calibration.labels)} from {len(read.samples)} "
           f"{seen} with a face ({'features' if calibration.uses_features else 'scores only'})")
     for label in EMOTIONS:
@@ -119,7 +146,13 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {label:<9}{counts[label]:>5} {seen}{takes_note}")
     if read.missed:
         print(f"  left out: {read.missed} labelled {seen} without a face found")
-    print(f"agreement with the labels on these {seen}: {100 * before:.1f} % before, "
-          f"{100 * after:.1f} % after calibration")
-    print(f"saved to {saved} (numbers only, no images)")
-    return 0
+    video = Path(clip).name if clip else "the video"
+    end = f"the end of {video} ({read.seconds:.1f} s)"
+    for s in read.beyond:
+        print(f"  not used: segment {s.start:g}-{s.end:g} s ({s.label}) lies beyond {end}")
+    for s in read.cut:
+        print(f"  cut: segment {s.start:g}-{s.end:g} s ({s.label}) runs past {end}: "
+              f"{read.seconds - s.start:.1f} of {s.end - s.start:g} s used")
+    for s, frames in read.faceless:
+        print(f"  not used: segment {s.start:g}-{s.end:g} s ({s.label}): no face found in its "
+              f"{frames} frames")

@@ -96,7 +96,7 @@ def run_doctor() -> int:
     except ValueError as err:  # MOODPLAYER_CONFIG=~nosuchuser/settings.toml
         report(False, str(err), "set MOODPLAYER_CONFIG to a path that exists, or unset it")
         path = None
-    loaded = load_settings(path) if path and path.exists() else None
+    loaded = load_settings(path, keep_aside=False) if path and path.exists() else None
     if path is not None:
         report(loaded is None or not loaded.problems, f"settings: {path}"
                + ("" if path.exists() else " (not created yet: defaults)"),

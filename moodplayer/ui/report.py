@@ -9,7 +9,9 @@ window); no face or frame is in a record, so none can be in a report."""
 from __future__ import annotations
 
 import base64
+import errno
 import html
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, Qt, QUrl
@@ -25,6 +27,8 @@ from PySide6.QtGui import (
 )
 
 from moodplayer.core.emotions import EMOTIONS
+from moodplayer.core.files.atomic import write_text_atomically, write_through_atomically
+from moodplayer.core.files.reading import is_regular_file
 from moodplayer.core.records.record import SessionRecord
 from moodplayer.core.records.timeline import TimelineData
 from moodplayer.ui.sessions_window import fmt_duration
@@ -136,32 +140,46 @@ mood switches, track changes, overrides and pauses. Grey: no face.</small></p>
 
 
 def write_report(record: SessionRecord, out: Path) -> Path:
-    """Writes ``out`` (.pdf or .html). Needs a QGuiApplication. Raises ReportError."""
+    """Writes ``out`` (.pdf or .html) through a temporary file beside it, so a failure (a
+    full disk) keeps the old ``out`` whole and leaves nothing else. Needs a
+    QGuiApplication. Raises ReportError."""
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
         raise ReportError(f"{out.name}: the report is a .pdf or an .html file")
     if not out.parent.is_dir():
         raise ReportError(f"{out.parent} is not a folder")
+    if out.exists() and not is_regular_file(out):
+        raise ReportError(f"{out} is not a file: the report is not written over it")
     timeline, bars = timeline_image(record), bars_image(record.time_per_mood())
     try:
         if suffix == ".html":
-            out.write_text(report_html(record, _png_data_uri(timeline), _png_data_uri(bars)),
-                           encoding="utf-8")
-            return out
-        doc = QTextDocument()
-        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("moodplayer:timeline.png"), timeline)
-        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("moodplayer:bars.png"), bars)
-        doc.setHtml(report_html(record, "moodplayer:timeline.png", "moodplayer:bars.png"))
-        writer = QPdfWriter(str(out))
-        writer.setTitle(f"MoodPlayer session {record.id} ({record.profile})")
-        writer.setCreator("MoodPlayer")
-        writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
-                                         QPageLayout.Orientation.Portrait, QMarginsF(15, 15, 15, 15),
-                                         QPageLayout.Unit.Millimeter))
-        doc.print_(writer)
+            text = report_html(record, _png_data_uri(timeline), _png_data_uri(bars))
+            write_text_atomically(out, text)
+        else:
+            write_through_atomically(out, lambda tmp: _write_pdf(record, timeline, bars, tmp))
     except OSError as err:
-        raise ReportError(f"cannot write {out}: {err}") from err
-    if not out.is_file() or out.stat().st_size == 0:
-        raise ReportError(f"cannot write {out}")
+        raise ReportError(f"cannot write {out}: {err.strerror or err}; "
+                          + ("the old report is kept" if out.exists() else "nothing was written")) from err
     return out
+
+
+def _write_pdf(record: SessionRecord, timeline: QImage, bars: QImage, path: Path) -> None:
+    """The PDF at ``path``; OSError when it is not whole (QPdfWriter says nothing when the
+    disk fills up: the file just ends early)."""
+    doc = QTextDocument()
+    doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("moodplayer:timeline.png"), timeline)
+    doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("moodplayer:bars.png"), bars)
+    doc.setHtml(report_html(record, "moodplayer:timeline.png", "moodplayer:bars.png"))
+    writer = QPdfWriter(str(path))
+    writer.setTitle(f"MoodPlayer session {record.id} ({record.profile})")
+    writer.setCreator("MoodPlayer")
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
+                                     QPageLayout.Orientation.Portrait, QMarginsF(15, 15, 15, 15),
+                                     QPageLayout.Unit.Millimeter))
+    doc.print_(writer)
+    del writer  # closes the file
+    with open(path, "rb") as fh:
+        fh.seek(max(0, os.fstat(fh.fileno()).st_size - 64))
+        if b"%%EOF" not in fh.read():
+            raise OSError(errno.EIO, "the PDF could not be written whole (is the disk full?)")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from moodplayer.core.calibration.script import Segment, label_at, segment_at
+from moodplayer.core.calibration.script import NO_LABEL, Segment, label_at, segment_at
 from moodplayer.vision.datasets import Dataset, DatasetError, load_dataset
 from moodplayer.vision.sources import SourceError, VideoFileSource, parse_source
 
@@ -23,6 +23,10 @@ class Samples:
     unit: str = "frames"  # what one sample is called: frames or pictures
     takes: dict[str, int] | None = None  # per label, the video segments that gave a face
     seconds: float = 0.0  # how long the video is (0 for pictures)
+    # the script's labelled segments the video could not give whole: said by calibrate
+    beyond: list[Segment] = field(default_factory=list)  # start at or after the video's end
+    cut: list[Segment] = field(default_factory=list)  # run past the end: only the start used
+    faceless: list[tuple[Segment, int]] = field(default_factory=list)  # (segment, its frames): no face
 
 
 def open_video(clip: str) -> VideoFileSource:
@@ -39,6 +43,7 @@ def read_video(analyzer, source: VideoFileSource, script: list[Segment], clip: s
     """Every labelled frame with a face; a segment's frames are one example (a take)."""
     out = Samples(unit="frames")
     segments_seen: set[Segment] = set()
+    frames_in: Counter[Segment] = Counter()
     frames = labelled = 0
     try:
         while (image := source.read()) is not None:
@@ -48,6 +53,9 @@ def read_video(analyzer, source: VideoFileSource, script: list[Segment], clip: s
             if label is None:
                 continue
             labelled += 1
+            segment = segment_at(script, t)
+            if segment is not None:
+                frames_in[segment] += 1
             analyzer.analyze(image, t)
             if analyzer.last_raw is None:
                 out.missed += 1
@@ -66,6 +74,15 @@ def read_video(analyzer, source: VideoFileSource, script: list[Segment], clip: s
         raise SamplesError(f"the script's segments lie beyond the end of {clip} "
                            f"({out.seconds:.1f} s)")
     out.takes = dict(Counter(segment.label for segment in segments_seen))
+    for segment in script:
+        if segment.label == NO_LABEL:
+            continue
+        if segment.start >= out.seconds:
+            out.beyond.append(segment)
+        elif segment.end > out.seconds:
+            out.cut.append(segment)
+        if frames_in[segment] and segment not in segments_seen:
+            out.faceless.append((segment, frames_in[segment]))
     return out
 
 

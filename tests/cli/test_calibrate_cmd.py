@@ -189,3 +189,54 @@ def test_unusable_input_exits_2(clips, tmp_path, args, message):
     assert result.returncode == 2, result.stdout
     assert_one_line(result.stderr, message)
     assert calibration_files(tmp_path) == []
+
+
+def test_segments_beyond_the_end_cut_by_it_or_without_a_face_are_named(tmp_path):
+    import cv2
+    import numpy as np
+
+    blank = tmp_path / "wall.png"  # a wall: no face in it
+    cv2.imwrite(str(blank), np.full((320, 320, 3), 150, np.uint8))
+    clip = write_clip(tmp_path / "short.mp4", [(NEUTRAL_STILL, 2.0), (HAPPY_STILL, 2.0), (str(blank), 2.0),
+                                               (ANGRY_STILL, 2.0)], fps=10)
+    script = write_script(tmp_path / "long.json", [[0.3, 2, "neutral"], [2.3, 4, "happy"], [4.3, 6, "sad"],
+                                                   [6.3, 10, "angry"], [12, 14, "surprise"]])
+    result = moodplayer("calibrate", "Sam", "--video", str(clip), "--script", str(script), "--force",
+                        env=env_with_data(tmp_path))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "not used: segment 12-14 s (surprise) lies beyond the end of short.mp4 (8.0 s)" in out
+    assert "cut: segment 6.3-10 s (angry) runs past the end of short.mp4 (8.0 s): 1.7 of 3.7 s used" in out
+    assert "not used: segment 4.3-6 s (sad): no face found in its 17 frames" in out
+    assert "segment 0.3-2 s" not in out and "segment 2.3-4 s" not in out  # the whole ones: not named
+
+
+def test_a_calibration_worse_than_none_is_not_saved_unless_forced(tmp_path):
+    env = env_with_data(tmp_path)
+    good = tmp_path / "good"
+    for label, still in PERSON.items():
+        (good / label).mkdir(parents=True)
+        shutil.copy(feat_file(still), good / label / still)
+    assert moodplayer("calibrate", "Sam", "--pictures", str(good), env=env).returncode == 0
+    [path] = calibration_files(tmp_path)
+    old = path.read_bytes()
+    # "happy" pictures that are the resting face again: the network read them happy, the
+    # calibration learns them as this person's neutral
+    worse = tmp_path / "worse"
+    for label, n in (("neutral", 1), ("happy", 2)):
+        (worse / label).mkdir(parents=True)
+        for k in range(n):
+            shutil.copy(feat_file(NEUTRAL_STILL), worse / label / f"{k}.jpg")
+    refused = moodplayer("calibrate", "Sam", "--pictures", str(worse), env=env)
+    assert refused.returncode == 2, refused.stdout
+    assert_one_line(refused.stderr, "not saved: this calibration agrees less with the labels than none "
+                                    "(33.3 % after, 66.7 % before); the old calibration is kept "
+                                    "(--force saves it anyway)")
+    assert "66.7 % before, 33.3 % after" in refused.stdout  # what it found is still said
+    assert path.read_bytes() == old
+    new = moodplayer("calibrate", "Dan", "--pictures", str(worse), env=env)  # a new profile: not made
+    assert new.returncode == 2 and "the profile stays uncalibrated" in new.stderr
+    assert "Dan" not in tomllib.loads((tmp_path / "settings.toml").read_text())["profiles"]
+    forced = moodplayer("calibrate", "Sam", "--pictures", str(worse), "--force", env=env)
+    assert forced.returncode == 0, forced.stderr
+    assert "saved although it agrees less" in forced.stdout and path.read_bytes() != old

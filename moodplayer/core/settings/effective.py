@@ -84,8 +84,12 @@ def load_effective(path: Path | None, profile: str | None = None,
                    overrides: dict[str, Any] | None = None) -> Effective:
     """The settings file at ``path`` (None: the built-in defaults), then ``effective_config``.
     A damaged file never stops a command: its problems are reported in ``problems``, and the
-    file is left as it is (only the app, which writes settings back, keeps a copy aside)."""
+    file is left as it is (only the app, which writes settings back, keeps a copy aside).
+    A file that is not a settings file at all (a playlist given as --config, a FIFO) is a
+    ConfigError: the command stops, the file untouched."""
     loaded = load_settings(path, keep_aside=False) if path is not None else None
+    if loaded is not None and loaded.refused:
+        raise ConfigError(f"{loaded.refused}; it was left as it is")
     settings = loaded.settings if loaded else Settings()
     effective = effective_config(settings, profile, overrides)
     effective.problems = list(loaded.problems) if loaded else []

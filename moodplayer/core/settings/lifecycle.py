@@ -7,11 +7,12 @@ menu (app/profiles.py) and ``moodplayer calibrate`` both come here."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from moodplayer.core.calibration import store as calibration_store
 from moodplayer.core.records import record
-from moodplayer.core.settings import profiles
-from moodplayer.core.settings.schema import Settings, load_settings, save_settings
+from moodplayer.core.settings import merge, profiles
+from moodplayer.core.settings.schema import Settings
 
 
 def rename(settings: Settings, old: str, new: str) -> str:
@@ -58,16 +59,20 @@ def import_into(settings: Settings, path: Path) -> profiles.ImportedProfile:
 
 def ensure_in_file(path: Path, name: str) -> bool:
     """The settings file at ``path`` gets an (empty) profile ``name`` if it has none; True
-    when it was made. A settings file that cannot be read is never overwritten: OSError."""
-    loaded = load_settings(path, keep_aside=False)
-    if name in loaded.settings.profiles:
-        return False
-    if loaded.problems:
-        raise OSError(f"{path} has problems ({loaded.problems[0]}); profile {name!r} was not "
-                      f"added to it (open MoodPlayer once to repair it)")
-    profiles.add_profile(loaded.settings, name)
-    save_settings(path, loaded.settings)
-    return True
+    when it was made. Only that profile is written, onto the file as it is (under the lock,
+    core/settings/merge.py): whatever else is in it, or is changed meanwhile by the app,
+    stays. A file that is not a settings file, or does not parse, is left alone: OSError."""
+    name = name.strip()
+    if not name:
+        raise profiles.ProfileError("a profile needs a name")
+
+    def add(disk: dict[str, Any]) -> bool:
+        if name in disk["profiles"]:
+            return False
+        disk["profiles"][name] = {}
+        return True
+
+    return merge.update_file(path, add)
 
 
 def _carry_calibration(old: str, new: str, keep_old: bool) -> None:

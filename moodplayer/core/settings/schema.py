@@ -22,7 +22,7 @@ import tomllib
 
 from moodplayer.core.emotions import EMOTIONS
 from moodplayer.core.files.atomic import write_atomically
-from moodplayer.core.files.reading import MB, NotAFile, read_regular_text
+from moodplayer.core.files.reading import MB, NotAFile, read_regular_bytes
 from moodplayer.core.session.lift import lift_target_problem
 from moodplayer.core.settings.options import Option, options_of, setting
 
@@ -138,35 +138,96 @@ class LoadResult:
     settings: Settings
     problems: list[str] = field(default_factory=list)
     backup: Path | None = None
+    # why the file at the path is not (or cannot be read as) MoodPlayer's settings: it was
+    # left exactly as it is, and nothing may write over it (the commands exit 2)
+    refused: str | None = None
+    data: dict[str, Any] | None = None  # the file's table as read (None: missing, broken or refused)
 
 
 def load_settings(path: Path, keep_aside: bool = True) -> LoadResult:
     """Read settings; never raises for a bad file (see module docstring). ``keep_aside``
-    False (commands that only read, e.g. analyze): report problems, touch no file."""
-    if not path.exists():
-        return LoadResult(Settings())
-    try:
-        data = read_settings_data(path)
-    except NotAFile as err:  # a FIFO, a device, a folder: never read, never moved
-        return LoadResult(Settings(), [f"{err}; defaults are used and it is left as it is"])
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as err:
-        backup = _move_aside(path) if keep_aside else None
+    False (commands that only read, e.g. analyze): report problems, touch no file. A file
+    that is not a settings file (``settings_file_problem``) is never moved or changed."""
+    raw = read_settings_file(path)
+    if raw.refused:
+        return LoadResult(Settings(), [f"{raw.refused}; defaults are used and it is left as it is"],
+                          refused=raw.refused)
+    if raw.broken:
+        backup = move_aside(path) if keep_aside else None
         return LoadResult(
-            Settings(), [f"{path} could not be read ({err}); defaults are used"], backup
+            Settings(), [f"{path} could not be read ({raw.broken}); defaults are used"], backup
         )
-
-    settings, problems = settings_from_dict(data)
+    if raw.data is None:
+        return LoadResult(Settings())
+    settings, problems = settings_from_dict(raw.data)
     backup = _copy_aside(path) if problems and keep_aside else None
     if backup:
         problems.append(f"the original file was kept as {backup}")
-    return LoadResult(settings, problems, backup)
+    return LoadResult(settings, problems, backup, data=raw.data)
 
 
-def read_settings_data(path: Path) -> dict[str, Any]:
-    """The TOML table of the settings file at ``path``: UTF-8 with or without a BOM, any
-    line ends. Raises NotAFile (never blocks on a FIFO), OSError, UnicodeDecodeError or
-    tomllib.TOMLDecodeError."""
-    return tomllib.loads(read_regular_text(path, SETTINGS_LIMIT))
+# What a settings file's top level may hold (schema 1 had the profile's keys there).
+SETTINGS_KEYS = frozenset({"schema_version", "profiles", "lift", *SETTINGS_OPTIONS, *PROFILE_OPTIONS})
+SETTINGS_SUFFIX = ".toml"
+
+
+@dataclass
+class RawSettings:
+    """The settings file as it is on disk: one of missing (all None), ``data`` (its table),
+    ``broken`` (a settings file that does not parse: why) or ``refused`` (not a settings
+    file, or not readable: why)."""
+
+    data: dict[str, Any] | None = None
+    broken: str | None = None
+    refused: str | None = None
+
+
+def read_settings_file(path: Path) -> RawSettings:
+    """The settings file at ``path`` read, and told apart from what is not one: only a
+    regular file named ``*.toml`` whose content is TOML with at least one of our keys (or
+    is empty), or is text that names one of them but does not parse (a broken settings
+    file: the app moves it aside). Anything else (a playlist, a video, a binary, a FIFO, a
+    folder, an exported profile, someone else's TOML) is refused. Never raises, never blocks."""
+    try:
+        raw = read_regular_bytes(path, SETTINGS_LIMIT)
+    except FileNotFoundError:
+        if path.suffix.lower() != SETTINGS_SUFFIX:
+            return RawSettings(refused=f"{path}: a settings file's name ends in {SETTINGS_SUFFIX}")
+        return RawSettings()
+    except OSError as err:  # a FIFO, a device, a folder, too large, no permission
+        return RawSettings(refused=str(err) if isinstance(err, NotAFile)
+                           else f"{path} cannot be read ({err.strerror or err})")
+    if path.suffix.lower() != SETTINGS_SUFFIX:
+        return RawSettings(refused=f"{path} is not a MoodPlayer settings file (their name ends "
+                                   f"in {SETTINGS_SUFFIX})")
+    if b"\0" in raw:
+        return RawSettings(refused=f"{path} is not a MoodPlayer settings file (it is binary, not text)")
+    try:
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        return RawSettings(refused=f"{path} is not a MoodPlayer settings file (it is not UTF-8 text)")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        if _names_a_setting(text):
+            return RawSettings(broken=str(err))
+        return RawSettings(refused=f"{path} is not a MoodPlayer settings file (it is not TOML "
+                                   f"and names no setting)")
+    if "profile" in data and "profiles" not in data:
+        return RawSettings(refused=f"{path} is an exported client profile, not the settings file "
+                                   "(open it with Profiles > Import…)")
+    if data and not SETTINGS_KEYS & set(data):
+        return RawSettings(refused=f"{path} is not a MoodPlayer settings file (none of its keys "
+                                   f"is a setting: {', '.join(list(data)[:3])}…)")
+    return RawSettings(data=data)
+
+
+def _names_a_setting(text: str) -> bool:
+    """A line ``<one of our keys> =`` or ``[profiles``: a settings file, however broken."""
+    import re
+
+    keys = "|".join(sorted(SETTINGS_KEYS))
+    return re.search(rf"^\s*(({keys})\s*=|\[\s*profiles\b)", text, re.MULTILINE) is not None
 
 
 def settings_from_dict(data: dict[str, Any]) -> tuple[Settings, list[str]]:
@@ -285,7 +346,7 @@ def _backup_name(path: Path) -> Path:
     return candidate
 
 
-def _move_aside(path: Path) -> Path | None:
+def move_aside(path: Path) -> Path | None:
     target = _backup_name(path)
     try:
         os.replace(path, target)
