@@ -254,6 +254,7 @@ class MoodPlayerApp(QObject):
         self.backend.track_finished.connect(session.on_track_finished)
         self.backend.track_failed.connect(self._on_track_failed)
         self.backend.playlist_failed.connect(w.show_message)
+        self.backend.playlist_failed.connect(session.on_playlist_failed)
 
         # what the analysis reports
         self.analysis.ready.connect(self._on_model_ready)
