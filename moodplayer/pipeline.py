@@ -77,7 +77,8 @@ class FrameSlot:
 class CaptureThread(QThread):
     problem = Signal(str)  # camera lost, end of file, ...
     recovered = Signal(str)
-    ended = Signal()  # a file without loop reached its end
+    ended = Signal()  # a file without loop reached its end (or gave no picture at all)
+    still = Signal()  # the source gives no new pictures: its last one is read again and again
 
     RETRY_S = (0.5, 1.0, 2.0, 4.0, 8.0)
 
@@ -95,9 +96,13 @@ class CaptureThread(QThread):
     def run(self) -> None:
         pacer = None if self.source.live else Pacer(self.source.fps)
         failures = 0
+        said_still = False
         try:
             while not self._stop.is_set():
                 image = self.source.read()
+                if not said_still and getattr(self.source, "still", False):
+                    said_still = True
+                    self.still.emit()
                 if image is None:
                     if not self.source.live:
                         self.ended.emit()

@@ -43,6 +43,8 @@ class Camera:
         capture = CaptureThread(source, self.slot, reopen=self._reopen)
         capture.problem.connect(self._on_problem)
         capture.recovered.connect(self._on_recovered)
+        capture.still.connect(self._on_still)
+        capture.ended.connect(self._on_ended)
         return capture
 
     def show_state(self) -> None:
@@ -99,6 +101,20 @@ class Camera:
     def _on_problem(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 5000)
         self.window.preview.set_camera_active(False, f"○ {text}")
+
+    def _on_still(self) -> None:
+        """A still picture or a one-frame video: said once, and read as a still from now on."""
+        text = (f"{self.spec.describe()}: the source gives no new pictures (a still picture or a "
+                "one-frame video); its picture is read again and again")
+        self.window.show_message(text)
+        self.window.preview.set_camera_active(False, "○ a still picture: no new pictures")
+
+    def _on_ended(self) -> None:
+        if self.closed or self.paused:
+            return
+        self.window.show_message(f"{self.spec.describe()}: the source gives no new pictures "
+                                 "(it ended, or no picture could be read from it); nothing more is analysed")
+        self.window.preview.set_camera_active(False, "○ no new pictures")
 
     def _on_recovered(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 5000)

@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from moodplayer.app.calibration import CalibrationCommands
 from moodplayer.app.camera import Camera
+from moodplayer.app.geometry import fit_to_screens
 from moodplayer.app.presenter import Presenter
 from moodplayer.app.preview_feed import PreviewFeed
 from moodplayer.app.profiles import ProfileCommands
@@ -272,6 +274,7 @@ class MoodPlayerApp(QObject):
         self.backend.track_finished.connect(session.on_track_finished)
         self.backend.track_failed.connect(self._on_track_failed)
         self.backend.playlist_failed.connect(w.show_message)
+        self.backend.playlist_failed.connect(session.on_playlist_failed)
 
         # what the analysis reports
         self.analysis.ready.connect(self._on_model_ready)
@@ -290,10 +293,8 @@ class MoodPlayerApp(QObject):
     def start(self) -> None:
         self._started = True
         self.recording.update(self.settings.active_profile, self.settings.profile.record_sessions)
-        geometry = self.settings.window_geometry
-        if geometry:
-            self.window.setGeometry(*geometry)
         self.window.show()
+        self.restore_geometry(self.settings.window_geometry)  # shown: its frame is known
         if self.settings.last_playlist in EMOTIONS:  # the dropdown as it was left
             picker = self.window.player.picker
             picker.setCurrentIndex(picker.findData(self.settings.last_playlist))
@@ -308,6 +309,26 @@ class MoodPlayerApp(QObject):
             self.open_settings()
         if self.options.quit_after:
             QTimer.singleShot(int(self.options.quit_after * 1000), self._finish)
+
+    def restore_geometry(self, geometry: list[int]) -> None:
+        """The window where it was left, fitted to the screens present now (app/geometry.py)."""
+        if not geometry:
+            return
+        w = self.window
+        screens = [(r.x(), r.y(), r.width(), r.height())
+                   for r in (s.availableGeometry() for s in QGuiApplication.screens())]
+        inside, outside = w.geometry(), w.frameGeometry()
+        frame = (inside.x() - outside.x(), inside.y() - outside.y(),
+                 outside.right() - inside.right(), outside.bottom() - inside.bottom())
+        least = w.minimumSizeHint().expandedTo(w.minimumSize())
+        fitted = fit_to_screens(tuple(geometry), screens, (least.width(), least.height()), frame)
+        if fitted is None:
+            log.info("the remembered window geometry %s is no window here: the default is used", geometry)
+            return
+        if list(fitted) != list(geometry):
+            log.info("the remembered window geometry %s does not fit the screens here: %s is used",
+                     geometry, list(fitted))
+        self.window.setGeometry(*fitted)
 
     def _finish(self) -> None:
         if self.options.screenshot:

@@ -16,6 +16,10 @@ from moodplayer.core.session.player import PAUSED, PLAYING, STOPPED
 __all__ = ["PAUSED", "PLAYING", "REPEAT_ONE", "REPEAT_PLAYLIST", "STOPPED", "PlaybackUnavailable", "PlayerBackend"]
 
 
+# After this many tracks in a row that cannot play, the player stops and says so.
+MAX_FAILURES_IN_A_ROW = 20
+
+
 class PlaybackUnavailable(RuntimeError):
     """The backend cannot run here; the message says what to install."""
 
@@ -44,6 +48,7 @@ class PlayerBackend(QObject):
         self.volume = 70
         self.muted = False  # silent without forgetting the volume
         self.broken: set[int] = set()
+        self.failures_in_a_row = 0  # tracks that failed since one last played (or the load)
         self.order = PlayOrder()
 
     # --- what the UI asks for -------------------------------------------------------
@@ -138,20 +143,30 @@ class PlayerBackend(QObject):
             self.track_changed.emit(index)
 
     def _mark_broken(self, index: int, why: str) -> bool:
-        """Record a track that cannot play. Returns True when nothing playable is left."""
+        """Record a track that cannot play. Returns True when the player must stop: nothing
+        playable is left, or MAX_FAILURES_IN_A_ROW tracks failed one after the other (a
+        folder of 5,000 empty files is not tried for minutes, 17 files a second)."""
         if self.playlist is None or index in self.broken:
             return False
         self.broken.add(index)
+        self.failures_in_a_row += 1
         self.track_failed.emit(index, why)
-        if len(self.broken) >= len(self.playlist.tracks):
+        total = len(self.playlist.tracks)
+        if len(self.broken) >= total or self.failures_in_a_row >= MAX_FAILURES_IN_A_ROW:
+            tried = len(self.broken)
+            of = "" if tried >= total else f" of {total}"
             self.playlist_failed.emit(
-                f"no track of the {self.playlist.name} playlist can be played; stopped"
-            )
+                f"nothing in the {self.playlist.name} playlist plays ({tried} files tried{of}); stopped")
             return True
         return False
 
+    def _played(self) -> None:
+        """A track really played (it decoded to its end): failures are no longer in a row."""
+        self.failures_in_a_row = 0
+
     def _new_order(self, playlist: Playlist, index: int | None, planned: bool = False) -> int:
         """Start ``playlist``'s play order; the index to begin with."""
+        self.failures_in_a_row = 0
         self.order.reset(len(playlist.tracks), planned)
         if index is None:
             return self.order.first(self.broken)

@@ -120,6 +120,7 @@ class NullBackend(PlayerBackend):
         self._set_state(PLAYING)
 
     def _on_track_end(self) -> None:
+        self._played()
         starts = self._starts
         self.track_finished.emit()
         if self.state == PLAYING and self._starts == starts:

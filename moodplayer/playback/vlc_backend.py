@@ -233,6 +233,7 @@ class VlcBackend(PlayerBackend):
             # ends at once without decoding anything.
             self._fail(index, "no audio could be decoded from it")
             return
+        self._played()
         starts = self._starts
         self.track_finished.emit()
         if self._closed or self._starts != starts or self.state == STOPPED:

@@ -84,22 +84,36 @@ class VideoFileSource(FrameSource):
             raise SourceError(f"cannot open video {self.path}: not a video OpenCV can decode")
         fps = self._cap.get(cv2.CAP_PROP_FPS)
         self.fps = fps if 1 <= fps <= 240 else 25.0
-        self.frame_count = int(self._cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
+        self.frame_count = max(0, int(self._cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0))  # an image: < 0
         self.position = 0  # frames delivered since the start of the current pass
+        # A looped source that cannot start again after its last picture (a still picture,
+        # a one-frame video, a file OpenCV cannot rewind) gives no new pictures: it is read
+        # as a still from then on, its last picture again and again (``still`` says so).
+        self.still = False
+        self._last: np.ndarray | None = None
 
     @property
     def media_time(self) -> float:
         return self.position / self.fps
 
     def read(self) -> np.ndarray | None:
+        if self.still:
+            self.position += 1
+            return self._last
         ok, frame = self._cap.read()
         if not ok and self.loop and self.position > 0:
             self._cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
             self.position = 0
             ok, frame = self._cap.read()
+            if not ok and self._last is not None:
+                self.still = True
+                self.position = 1
+                return self._last
         if not ok:
             return None
         self.position += 1
+        if self.loop:
+            self._last = frame
         return frame
 
     def close(self) -> None:

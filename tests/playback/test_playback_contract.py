@@ -135,7 +135,7 @@ def test_a_playlist_of_broken_tracks_stops_and_says_so(backend, qtbot, tmp_path)
     backend.track_failed.connect(lambda i, why: attempts.append(i))
     with qtbot.waitSignal(backend.playlist_failed, timeout=5000) as sig:
         backend.load(load_playlist("angry", folder))
-    assert "no track" in sig.args[0]
+    assert sig.args[0] == "nothing in the angry playlist plays (2 files tried); stopped"
     qtbot.wait(500)  # no busy loop: nothing more is tried
     assert sorted(attempts) == [0, 1]
     assert backend.state == STOPPED
@@ -267,3 +267,20 @@ def test_audio_out_option_is_validated():
     assert audio_out_args("afile:/x.wav")[1] == "--audiofile-file=/x.wav"
     with pytest.raises(ValueError):
         audio_out_args("speakers")
+
+
+def test_a_long_playlist_where_nothing_plays_stops_after_a_bounded_number_of_tries(backend, qtbot, tmp_path):
+    from moodplayer.playback.backend import MAX_FAILURES_IN_A_ROW
+
+    folder = tmp_path / "silent"
+    folder.mkdir()
+    for k in range(3 * MAX_FAILURES_IN_A_ROW):
+        (folder / f"{k:03d}.mp3").write_bytes(b"")
+    attempts = []
+    backend.track_failed.connect(lambda i, why: attempts.append(i))
+    with qtbot.waitSignal(backend.playlist_failed, timeout=30000) as sig:
+        backend.load(load_playlist("happy", folder))
+    assert sig.args[0] == (f"nothing in the happy playlist plays ({MAX_FAILURES_IN_A_ROW} files tried "
+                           f"of {3 * MAX_FAILURES_IN_A_ROW}); stopped")
+    qtbot.wait(500)  # nothing more is tried
+    assert len(attempts) == MAX_FAILURES_IN_A_ROW and backend.state == STOPPED

@@ -178,14 +178,14 @@ def test_window_geometry_volume_and_last_playlist_are_remembered(running, qtbot,
     config = tmp_path / "settings.toml"
     with running(config) as app:
         app.start()
-        app.window.setGeometry(40, 50, 900, 600)
+        app.window.setGeometry(40, 50, 720, 600)  # on the offscreen screen (800 × 800)
         page = MainPage(app.window)
         page.set_volume(25)
         page.choose_playlist("neutral")
     with running(config) as again:
         again.start()
         g = again.window.geometry()
-        assert (g.width(), g.height()) == (900, 600)
+        assert (g.width(), g.height()) == (720, 600)
         assert again.backend.volume == 25
         assert MainPage(again.window).chosen_playlist == "neutral"
         assert again.backend.playlist.name == "neutral"  # the override is in effect again

@@ -67,6 +67,9 @@ class Session:
         self.window = MoodWindow(window_config(profile))
         self.selector = PlaylistSelector(profile.switch_policy)
         self.playlists: dict[str, Playlist] = {}
+        # mood -> why nothing of its playlist played (the player gave up on it): not loaded
+        # again by the mood until the playlists are (the settings change) or the user picks it
+        self.failed: dict[str, str] = {}
         self.lift: LiftState | None = None
         self.paused_by_policy = False
         self.face_lost = False
@@ -105,6 +108,7 @@ class Session:
         p = self.profile
         self.playlists = {e: load_playlist(e, p.playlists.get(e) or self.default_playlist(e))
                           for e in EMOTIONS}
+        self.failed = {}
         for playlist in self.playlists.values():
             if playlist.problem:
                 self._emit(Notice(f"{playlist.name} playlist: {playlist.problem}"))
@@ -264,6 +268,14 @@ class Session:
                             lift.target.name if lift else None)
         self._emit(TrackChanged(index, track, playlist, why))
 
+    def on_playlist_failed(self, why: str) -> None:
+        """Nothing the player tried of the playlist played, and it stopped (``why`` says
+        how many files were tried). The mood that wanted it is not sent back to it."""
+        name = self.selector.current
+        if name is not None and not self.closed:
+            self.failed[name] = why
+            self.lift = None
+
     # --- music ----------------------------------------------------------------------------
     def _switch_to(self, name: str | None, reason: str = "", by_user: bool = False) -> None:
         """Play ``name``'s music. A switch the user asked for plays; one the mood or a
@@ -272,6 +284,11 @@ class Session:
         if name is None or self.closed:
             return
         playlist = self.playlists[name]
+        if by_user:
+            self.failed.pop(name, None)  # picked again: the player tries once more
+        elif name in self.failed:
+            self._emit(PlaylistRefused(name, self.failed[name]))
+            return
         if not playlist.playable:
             # The selector is not told: what plays now goes on and stays "current".
             self._emit(PlaylistRefused(name, playlist.problem or "it has no tracks"))
