@@ -11,7 +11,7 @@ analysed; any frame whose tiny thumbnail differs from the last analysed one by m
 the full rate back, so a change of expression is followed at the full rate until the
 mood has switched.
 (The mood window weighs each reading by the time it stands for, so fewer readings of a
-steady face vote as much as many: core/mood_window.py.)
+steady face vote as much as many: core/session/mood_window.py.)
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from moodplayer.core.emotions import Reading
-from moodplayer.core.mood_window import MoodState
+from moodplayer.core.session.mood_window import MoodState
 
 THUMB = (16, 12)  # enough to see a face change, too small to see sensor noise
 

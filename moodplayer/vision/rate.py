@@ -2,7 +2,7 @@
 not by how still the pixels are.
 
 A 5 s mood window with a 1 s dwell gains nothing from thirty correlated readings a second
-of one face: it weighs each reading by the time it stands for (core/mood_window.py), so
+of one face: it weighs each reading by the time it stands for (core/session/mood_window.py), so
 five evenly spaced readings a second vote as much as thirty, and a switch still comes
 within a frame or two of when it would at the full rate. A camera's noise, flicker and
 jitter change every pixel of every frame, so a rate that watches pixels (or the
