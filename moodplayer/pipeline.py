@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 from PySide6.QtCore import QThread, Signal
 
@@ -205,6 +206,10 @@ class AnalysisThread(QThread):
         self.slot.wake()
 
     def run(self) -> None:
+        # OpenCV's worker pool spins while it waits; on a face crop and a 320 px search it
+        # costs more CPU than it saves time (the capture and the preview are single-threaded
+        # anyway). Process-wide, set once the analysis starts.
+        cv2.setNumThreads(1)
         try:
             analyzer = self.make_analyzer()
             analyzer.analyze(np.zeros((120, 160, 3), np.uint8), 0.0)  # warm the graph

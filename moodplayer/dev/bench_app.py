@@ -66,7 +66,7 @@ def app_worker(video: str, paused: bool = True, heartbeat: bool = False) -> dict
         if heartbeat:
             clock.start()
             beat.start()
-            QTimer.singleShot(int(HEARTBEAT_S * 1000), end_heartbeat)
+            QTimer.singleShot(int(min(HEARTBEAT_S, seconds) * 1000), end_heartbeat)
         else:
             end_heartbeat()
 

@@ -207,6 +207,7 @@ class _Camera:
     def __init__(self, imp: Impairments, size: tuple[int, int], fps: float) -> None:
         self.imp, self.size, self.fps = imp, size, fps
         self.rng = np.random.default_rng(imp.seed)
+        cv2.setRNGSeed(imp.seed + 1)  # cv2.randn draws from OpenCV's one generator
         self._noise = np.empty((size[1], size[0], 3), np.float32)
 
     def shoot(self, scene: np.ndarray, i: int, head: _Head | None) -> np.ndarray:

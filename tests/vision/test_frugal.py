@@ -147,3 +147,24 @@ def test_a_change_of_expression_is_followed_within_one_window(camera_run):
     (switch_t, mood), = check["moods"][1:]
     assert mood == "surprise" and CHANGE_AT < switch_t <= CHANGE_AT + window_s, check
     assert check["max_latency_vs_window"] <= 0.6, check  # within 0.6 x the window
+
+
+def test_a_camera_is_asked_for_640x480_mjpeg_and_the_smallest_buffer():
+    import cv2
+
+    from moodplayer.vision.sources import configure_camera
+
+    class Driver:  # what cv2.VideoCapture hears (no camera on the test machine)
+        def __init__(self):
+            self.props: dict[int, float] = {}
+
+        def set(self, prop, value):
+            self.props[prop] = value
+            return prop != cv2.CAP_PROP_BUFFERSIZE  # a driver that refuses one: no failure
+
+    driver = Driver()
+    configure_camera(driver)
+    assert driver.props[cv2.CAP_PROP_FOURCC] == cv2.VideoWriter_fourcc(*"MJPG")
+    assert (driver.props[cv2.CAP_PROP_FRAME_WIDTH], driver.props[cv2.CAP_PROP_FRAME_HEIGHT]) == (640, 480)
+    assert driver.props[cv2.CAP_PROP_BUFFERSIZE] == 1
+    assert list(driver.props)[0] == cv2.CAP_PROP_FOURCC  # before the size: V4L2 picks the mode by it
