@@ -1,7 +1,10 @@
 """The two worker threads between the camera and the window.
 
 capture: a QThread whose ``run()`` reads frames and keeps only the newest in a
-``FrameSlot``; a slow analyzer never builds a queue of stale frames.
+``FrameSlot``; a slow analyzer never builds a queue of stale frames. Only the frames
+someone will use are decoded: the one the preview asked for after its last paint, and
+those the analysis rate will read (``FrameSlot.wanted``); the others are grabbed (the
+camera's buffer moves on) and dropped undecoded.
 analysis: a QThread that builds the analyzer on itself (TensorFlow objects must stay on
 the thread that made them), then analyses the newest frame, again and again. Readings go
 to the GUI in batches on a queued signal at most ``EMIT_HZ`` times a second: no reading
@@ -13,8 +16,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 from PySide6.QtCore import QThread, Signal
 
@@ -42,6 +47,24 @@ class FrameSlot:
         self._seq = 0  # frames ever put: a sequence number that never goes back
         self._taken = 0  # seq of the last frame handed to the analyzer
         self.dropped = 0  # frames replaced before anyone analysed them
+        # Which frames are worth decoding (plain attributes: the GUI and the analysis
+        # thread set them, the capture thread reads them). None: every frame (no analysis
+        # thread has said what it needs, e.g. while the model warms up).
+        self.analysis_wants: Callable[[float], bool] | None = None
+        self._preview_asks = True
+
+    def ask_for_preview(self) -> None:
+        """The preview will paint again soon: decode the next frame for it."""
+        self._preview_asks = True
+
+    def wanted(self, t: float) -> bool:
+        """Whether the frame captured at ``t`` should be decoded (the capture thread asks
+        before decoding it): the preview asked for one, or the analysis will read it."""
+        wants = self.analysis_wants
+        if self._preview_asks or wants is None or wants(t):
+            self._preview_asks = False
+            return True
+        return False
 
     def put(self, image: np.ndarray, t: float) -> None:
         with self._cond:
@@ -88,7 +111,8 @@ class CaptureThread(QThread):
         self.slot = slot
         self.reopen = reopen  # callable -> FrameSource, to recover a lost camera
         self._stop = threading.Event()
-        self.frames = 0
+        self.frames = 0  # captured (grabbed)
+        self.decoded = 0  # ... and decoded, for the preview or the analysis
 
     def stop(self) -> None:
         self._stop.set()
@@ -99,11 +123,11 @@ class CaptureThread(QThread):
         said_still = False
         try:
             while not self._stop.is_set():
-                image = self.source.read()
+                grabbed = self.source.grab()
                 if not said_still and getattr(self.source, "still", False):
                     said_still = True
                     self.still.emit()
-                if image is None:
+                if not grabbed:
                     if not self.source.live:
                         self.ended.emit()
                         return
@@ -114,7 +138,12 @@ class CaptureThread(QThread):
                     failures = 0
                     self.recovered.emit("camera is back")
                 self.frames += 1
-                self.slot.put(image, time.monotonic())
+                t = time.monotonic()
+                if self.slot.wanted(t):
+                    image = self.source.retrieve()
+                    if image is not None:
+                        self.decoded += 1
+                        self.slot.put(image, t)
                 if pacer:
                     pacer.wait(self._stop.wait)
         finally:
@@ -146,7 +175,7 @@ class AnalysisThread(QThread):
         super().__init__(parent)
         self.slot = slot
         self.make_analyzer = make_analyzer
-        self.pace = AnalysisRate() if adaptive else None  # fewer readings of a still face
+        self.pace = AnalysisRate() if adaptive else None  # readings bounded by what the mood needs
         self.analyzer = None  # built on this thread, in run()
         # the calibration waiting for the analyzer to be built; from then on the analyzer
         # holds it (one owner at a time: ``calibration`` reads whichever has it)
@@ -183,6 +212,10 @@ class AnalysisThread(QThread):
         self.slot.wake()
 
     def run(self) -> None:
+        # OpenCV's worker pool spins while it waits; on a face crop and a 320 px search it
+        # costs more CPU than it saves time (the capture and the preview are single-threaded
+        # anyway). Process-wide, set once the analysis starts.
+        cv2.setNumThreads(1)
         try:
             analyzer = self.make_analyzer()
             analyzer.analyze(np.zeros((120, 160, 3), np.uint8), 0.0)  # warm the graph
@@ -191,8 +224,10 @@ class AnalysisThread(QThread):
                 self.analyzer = analyzer
                 self._pending_calibration = None
         except Exception as err:  # ModelUnavailable and anything the model stack throws
+            self.slot.analysis_wants = _NOTHING  # no analysis: decode for the preview only
             self.failed.emit(str(err))
             return
+        self.slot.analysis_wants = self.wants_frame
         self.ready.emit(analyzer.engine.name)
         self._batch: list = []
         self._raw: list = []
@@ -202,7 +237,13 @@ class AnalysisThread(QThread):
             self._analyse(analyzer)
         except Exception as err:  # a fault in one frame must not end the analysis silently
             log.exception("the analysis stopped")
+            self.slot.analysis_wants = _NOTHING
             self.failed.emit(f"the analysis stopped: {err}")
+
+    def wants_frame(self, t: float) -> bool:
+        """Will the analysis read the frame captured at ``t``? (Asked by the capture
+        thread before it decodes the frame.)"""
+        return self.pace is None or self.collecting or self.pace.due(t)
 
     def _analyse(self, analyzer) -> None:
         pace = _FullRateWhileCollecting(self) if self.pace is not None else None
@@ -247,8 +288,12 @@ class AnalysisThread(QThread):
             self._rate_count, self._rate_start = 0, now
 
 
+def _NOTHING(t: float) -> bool:
+    return False
+
+
 class _FullRateWhileCollecting:
-    """The adaptive rate, except while calibrating: then every frame is analysed (more
+    """The bounded rate, except while calibrating: then every frame is analysed (more
     frames of each expression, better statistics)."""
 
     def __init__(self, thread: AnalysisThread) -> None:
@@ -257,8 +302,11 @@ class _FullRateWhileCollecting:
         self.thread = thread
         self.pace = thread.pace
 
-    def wants(self, t: float, image: np.ndarray) -> bool:
-        return self.thread.collecting or self.pace.wants(t, image)
+    def due(self, t: float) -> bool:
+        return self.thread.collecting or self.pace.due(t)
 
-    def analysed(self, t: float, image: np.ndarray, reading) -> None:
-        self.pace.analysed(t, image, reading)
+    def wants(self, t: float, image: np.ndarray | None = None) -> bool:
+        return self.thread.collecting or self.pace.wants(t)
+
+    def analysed(self, t: float, reading) -> None:
+        self.pace.analysed(t, reading)

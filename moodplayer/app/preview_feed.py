@@ -1,5 +1,11 @@
-"""The camera preview: the newest frame, fitted to the view on the GUI thread at a fixed
-rate, with the face box of a fresh reading."""
+"""The camera preview: the newest frame, painted on the GUI thread at a fixed rate, with
+the face box of a fresh reading.
+
+Each painted frame costs one conversion (BGR to 32-bit BGRX, here) and one scaled copy
+(Qt's, straight into the window, ui/preview.py). After each tick the feed asks the
+capture thread for a fresh frame (``FrameSlot.ask_for_preview``): the camera's frames in
+between, if the analysis does not want them either, are grabbed and never decoded.
+"""
 
 from __future__ import annotations
 
@@ -16,17 +22,11 @@ PREVIEW_HZ = 20  # smooth to the eye; a 30 fps camera is not painted frame by fr
 BOX_FRESH_S = 0.6  # draw the face box only while the reading is this recent
 
 
-def fit(image, width: int, height: int):
-    """The frame shrunk to fit (width, height), and the scale used: cheaper on the numpy
-    array than a smooth QPixmap scale on the GUI thread. Bilinear is enough down to half
-    size; below that, area averaging avoids aliasing."""
-    h, w = image.shape[:2]
-    scale = min(width / w, height / h, 1.0)
-    if scale >= 1.0:
-        return image, 1.0
-    size = (max(1, int(w * scale)), max(1, int(h * scale)))
-    method = cv2.INTER_LINEAR if scale >= 0.5 else cv2.INTER_AREA
-    return cv2.resize(image, size, interpolation=method), scale
+def to_32bit(image):
+    """A BGR frame as the 32-bit pixels the preview paints without converting them
+    (Qt's Format_RGB32, 0xffRRGGBB: bytes B, G, R, X on the little-endian machines every
+    build of the app runs on)."""
+    return cv2.cvtColor(image, cv2.COLOR_BGR2BGRA)
 
 
 class PreviewFeed(QObject):
@@ -48,6 +48,7 @@ class PreviewFeed(QObject):
 
     def show_latest(self) -> None:
         frame = self.slot.latest()
+        self.slot.ask_for_preview()  # the next frame is decoded for the next tick
         if frame is None or frame.seq == self._shown_seq:
             return
         self._shown_seq = frame.seq
@@ -55,8 +56,4 @@ class PreviewFeed(QObject):
         box = label = None
         if reading is not None and reading.has_face and frame.t - reading.t < BOX_FRESH_S:
             box, label = reading.box, reading.emotion
-        image, scale = fit(frame.image, *self.view.display_size())
-        if box is not None:
-            x, y, w, h = (int(round(v * scale)) for v in box)
-            box = (x, y, w, h)
-        self.view.show_frame(image, box, label or "")
+        self.view.show_frame(to_32bit(frame.image), box, label or "")

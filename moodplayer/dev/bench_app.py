@@ -1,10 +1,14 @@
-"""The whole app's cost, as a user's machine pays it: ``moodplayer bench``'s ``app`` worker.
+"""The whole app's cost, as a user's machine pays it: ``moodplayer bench``'s ``app`` workers.
 
 The real app runs offscreen on the video as if it were a camera (paced at the video's own
 rate), with the preview on and music playing through libvlc's dummy output. After the
 model is warm and a few seconds have passed, the process's CPU time (every thread) is
-taken over ``seconds`` of wall-clock time, with what was captured, analysed and painted
-meanwhile; then the camera is paused (music only) and the same is taken again.
+taken over ``seconds`` of wall-clock time, with what was captured, decoded, analysed and
+painted meanwhile, and each thread's share (``threads``: the capture thread, the analysis
+thread, the GUI and libvlc's threads together as ``main+vlc``, Qt's pool); then, with
+``heartbeat``, a 10 ms QTimer measures how late the GUI thread gets to it for a few
+seconds (after the CPU figures: the timer's own cost stays out of them); then, with
+``paused``, the camera is paused (music only) and the CPU is taken again.
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ import os
 import time
 
 WARM_S = 3.0  # after the model is ready: the first mood, the first playlist
+HEARTBEAT_S = 5.0
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def app_worker(video: str) -> dict:
-    from PySide6.QtCore import QTimer
+def app_worker(video: str, paused: bool = True, heartbeat: bool = False) -> dict:
+    from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
     from moodplayer.app import AppOptions, MoodPlayerApp
@@ -25,22 +31,29 @@ def app_worker(video: str) -> dict:
     app = QApplication.instance() or QApplication([])
     player = MoodPlayerApp(AppOptions(overrides={"source": video}, audio_out="dummy", backend="vlc"))
     figures: dict = {}
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    beat = QTimer()
+    beat.setInterval(10)
+    beat.timeout.connect(lambda: gaps.append(clock.restart()))
 
     def snapshot() -> dict:
-        return {"cpu": time.process_time(), "wall": time.monotonic(),
-                "input": player.capture.frames, "analysed": player.analysis.analysed,
-                "shown": player.window.preview.frames_shown}
+        return {"cpu": time.process_time(), "wall": time.monotonic(), "threads": thread_cpu(),
+                "input": player.capture.frames, "decoded": player.capture.decoded,
+                "analysed": player.analysis.analysed, "shown": player.window.preview.frames_shown}
 
     def rates(before: dict, after: dict) -> dict:
         wall = after["wall"] - before["wall"]
         return {
             "cpu_cores": round((after["cpu"] - before["cpu"]) / wall, 3),
             "input_fps": round((after["input"] - before["input"]) / wall, 1),
+            "decoded_fps": round((after["decoded"] - before["decoded"]) / wall, 1),
             "analysed_fps": round((after["analysed"] - before["analysed"]) / wall, 1),
             "preview_fps": round((after["shown"] - before["shown"]) / wall, 1),
             "seconds": round(wall, 1),
             "rss_mb": rss_mb(),
             "music": player.backend.state,
+            "threads": thread_shares(before["threads"], after["threads"], wall),
         }
 
     def measure_running() -> None:
@@ -50,6 +63,23 @@ def app_worker(video: str) -> dict:
     def end_running(start: dict) -> None:
         figures["running"] = rates(start, snapshot())
         figures["moods"] = [m for _, m in player.mood_history]
+        if heartbeat:
+            clock.start()
+            beat.start()
+            QTimer.singleShot(int(min(HEARTBEAT_S, seconds) * 1000), end_heartbeat)
+        else:
+            end_heartbeat()
+
+    def end_heartbeat() -> None:
+        beat.stop()
+        if gaps:
+            ordered = sorted(gaps)
+            figures["running"]["heartbeat_p99_ms"] = float(ordered[min(len(ordered) - 1,
+                                                                       int(0.99 * len(ordered)))])
+            figures["running"]["heartbeat_max_ms"] = float(ordered[-1])
+        if not paused:
+            app.quit()
+            return
         player.pause_camera(True)
         QTimer.singleShot(2000, measure_paused)
 
@@ -67,16 +97,47 @@ def app_worker(video: str) -> dict:
     code = app.exec()
     player.shutdown()
     player.window.close()
-    if code or "paused" not in figures:
+    if code or "running" not in figures or (paused and "paused" not in figures):
         raise SystemExit(f"the app did not start its analysis (exit {code})")
     return figures
 
 
+def thread_cpu() -> dict[tuple[str, str], float]:
+    """CPU seconds of each thread of this process, by (id, name); {} off Linux."""
+    out: dict[tuple[str, str], float] = {}
+    try:
+        tids = os.listdir("/proc/self/task")
+    except OSError:
+        return out
+    for tid in tids:
+        try:
+            with open(f"/proc/self/task/{tid}/comm") as f:
+                name = f.read().strip()
+            with open(f"/proc/self/task/{tid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            out[(tid, name)] = (int(fields[11]) + int(fields[12])) / TICK
+        except (OSError, IndexError, ValueError):
+            continue
+    return out
+
+
+def thread_shares(before: dict, after: dict, wall: float) -> dict[str, float]:
+    """Cores used per thread name over ``wall`` seconds. The GUI thread and libvlc's
+    threads share the process's name: ``main+vlc``."""
+    by: dict[str, float] = {}
+    for key, cpu in after.items():
+        name = key[1]
+        name = "main+vlc" if name.startswith("python") else name
+        by[name] = by.get(name, 0.0) + (cpu - before.get(key, 0.0)) / wall
+    return {k: round(v, 3) for k, v in sorted(by.items(), key=lambda kv: -kv[1]) if v >= 0.001}
+
+
 def rss_mb() -> float | None:
     try:
-        for line in open("/proc/self/status"):
-            if line.startswith("VmRSS:"):
-                return round(int(line.split()[1]) / 1024, 1)
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return round(int(line.split()[1]) / 1024, 1)
     except OSError:
         pass
     return None

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRect, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QKeySequence, QPainter, QPen, QPixmap
+from PySide6.QtCore import QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QKeySequence, QPainter, QPaintEvent, QPen, QRegion
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -15,6 +15,108 @@ from PySide6.QtWidgets import (
 )
 
 PAUSE_SHORTCUT = "Ctrl+K"
+BACKGROUND = QColor("#111")
+BOX_COLOUR = QColor("#00e676")
+
+
+NO_SCALE_ABOVE = 0.9  # a frame that nearly fits is shown 1:1, its edges cut (no scaling pass)
+
+
+class FramePicture(QWidget):
+    """The newest frame, fitted into the widget when it is painted: one pass of Qt's
+    raster engine scales it straight into the window's backing store (no QPixmap, no
+    scaled copy); a frame that nearly fits (≥ 90 %) is copied 1:1, centred, its edges cut,
+    and a smaller window than the frame gets a smooth scale. Frames come as 32-bit BGRX
+    arrays, the layout of ``Format_RGB32`` on a little-endian machine, so that pass
+    converts nothing. Without a frame: a line of text."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # every pixel painted
+        self._text = text
+        self._image: QImage | None = None
+        self._pixels: np.ndarray | None = None  # the QImage's memory, kept alive with it
+        self._box: tuple[int, int, int, int] | None = None
+        self._label = ""
+        self._painted = QRect()  # where the last frame went
+
+    def text(self) -> str:
+        return self._text if self._image is None else ""
+
+    def setText(self, text: str) -> None:
+        self._text = text
+        self.update()
+
+    def clear(self) -> None:
+        self._image = self._pixels = self._box = None
+        self.update()
+
+    def has_frame(self) -> bool:
+        return self._image is not None
+
+    def set_frame(self, bgrx: np.ndarray, box, label: str) -> None:
+        h, w = bgrx.shape[:2]
+        pixels = np.ascontiguousarray(bgrx)
+        self._image = QImage(pixels.data, w, h, pixels.strides[0], QImage.Format.Format_RGB32)
+        self._pixels, self._box, self._label = pixels, box, label
+        target = self.target().toAlignedRect()
+        if target == self._painted:  # the same place as the last frame: repaint only that
+            self.update(target)
+        else:
+            self._painted = target
+            self.update()
+
+    def target(self) -> QRectF:
+        """Where the frame goes: centred, its aspect ratio kept, never enlarged; as large
+        as fits, or 1:1 if it nearly fits."""
+        if self._image is None:
+            return QRectF()
+        w, h = self._image.width(), self._image.height()
+        scale = min(self.width() / w, self.height() / h, 1.0)
+        if scale >= NO_SCALE_ABOVE:
+            scale = 1.0
+        tw, th = w * scale, h * scale
+        return QRectF((self.width() - tw) / 2, (self.height() - th) / 2, tw, th)
+
+    def resizeEvent(self, event) -> None:
+        self._painted = QRect()
+        super().resizeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        if self._image is None:
+            painter.fillRect(self.rect(), BACKGROUND)
+            painter.setPen(QColor("#ddd"))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                             self._text)
+            painter.end()
+            return
+        target = self.target()
+        margins = QRegion(event.rect()).subtracted(QRegion(target.toAlignedRect()))
+        for rect in margins:  # only what the frame leaves uncovered
+            painter.fillRect(rect, BACKGROUND)
+        if target.width() == self._image.width():
+            painter.drawImage(target.topLeft(), self._image)  # a plain copy
+        else:
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawImage(target, self._image)
+        if self._box is not None:
+            scale = target.width() / self._image.width()
+            x, y, bw, bh = (v * scale for v in self._box)
+            x, y = x + target.x(), y + target.y()
+            pen = QPen(BOX_COLOUR)
+            pen.setWidth(max(2, int(target.width()) // 240))
+            painter.setPen(pen)
+            painter.drawRect(QRectF(x, y, bw, bh))
+            if self._label:
+                font = QFont()
+                font.setPixelSize(max(14, int(target.height()) // 24))
+                font.setBold(True)
+                painter.setFont(font)
+                top = max(int(target.y()), int(y) - font.pixelSize() - 8)  # inside the frame
+                painter.drawText(QRect(int(x), top, 400, font.pixelSize() + 6),
+                                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, self._label)
+        painter.end()
 
 
 class PreviewView(QWidget):
@@ -31,11 +133,9 @@ class PreviewView(QWidget):
         self.camera_indicator = QLabel("● camera on", self)
         self.camera_indicator.setObjectName("cameraIndicator")
         self.camera_indicator.setStyleSheet("color:#c62828;font-weight:bold;")
-        self.image = QLabel("Starting the camera…", self)
-        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.image = FramePicture("Starting the camera…", self)
         self.image.setMinimumSize(320, 240)
         self.image.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.image.setStyleSheet("background:#111;color:#ddd;")
         self.pause_button = QPushButton("Pause camera")
         self.pause_button.setObjectName("pauseCamera")
         self.pause_button.setCheckable(True)
@@ -70,32 +170,8 @@ class PreviewView(QWidget):
             "color:#c62828;font-weight:bold;" if active else "color:#666;"
         )
 
-    def display_size(self) -> tuple[int, int]:
-        """Where frames go, in pixels: the caller shrinks frames to fit it (cheaper off
-        the GUI's paint path than a smooth QPixmap scale)."""
-        size = self.image.size()
-        return max(1, size.width()), max(1, size.height())
-
-    def show_frame(self, bgr: np.ndarray, box=None, label: str = "") -> None:
-        """``bgr`` is shown as it is (already fitted to ``display_size``); ``box`` is in
-        its pixels."""
-        h, w = bgr.shape[:2]
-        bgr = np.ascontiguousarray(bgr)
-        qimage = QImage(bgr.data, w, h, bgr.strides[0], QImage.Format.Format_BGR888)
-        pixmap = QPixmap.fromImage(qimage)  # copies the pixels: bgr may be freed after
-        if box is not None:
-            painter = QPainter(pixmap)
-            pen = QPen(QColor("#00e676"))
-            pen.setWidth(max(2, w // 240))
-            painter.setPen(pen)
-            x, y, bw, bh = box
-            painter.drawRect(QRect(x, y, bw, bh))
-            if label:
-                font = QFont()
-                font.setPixelSize(max(14, h // 24))
-                font.setBold(True)
-                painter.setFont(font)
-                painter.drawText(x, max(font.pixelSize(), y - 6), label)
-            painter.end()
-        self.image.setPixmap(pixmap)
+    def show_frame(self, bgrx: np.ndarray, box=None, label: str = "") -> None:
+        """``bgrx``: the whole frame, 32-bit BGRX (fitted to the view when painted);
+        ``box`` in its pixels."""
+        self.image.set_frame(bgrx, box, label)
         self.frames_shown += 1

@@ -30,11 +30,11 @@ def analyze_video(path: str, effective: Effective, stride: int = 1, allow_downlo
 
     analyzer = Analyzer.create(AnalyzerConfig.from_settings(effective.settings, allow_download))
     analyzer.set_calibration(calibration)
-    frames = MediaFrames(source, stride)
+    rate = AnalysisRate() if effective.settings.adaptive_rate else None
+    frames = MediaFrames(source, stride, rate)  # frames the rate leaves out are not decoded
     readings: list[dict[str, Any]] = []
     moods: list[dict[str, Any]] = []
     try:
-        rate = AnalysisRate() if effective.settings.adaptive_rate else None
         for step in mood_timeline(frames, analyzer, MoodWindow(effective.window), rate):
             r = step.reading
             readings.append({

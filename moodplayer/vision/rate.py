@@ -1,89 +1,98 @@
-"""How often to analyse: at the camera's full rate while something changes, a few times a
-second while the face and its reading hold still.
+"""How often to analyse: a budget of readings a second set by what the mood window needs,
+not by how still the pixels are.
 
-A 5 s mood window does not need 30 readings a second of a face that does not move. After
-``steady_after`` readings in a row that agree (the same face presence, scores within
-``score_tolerance``), and while the mood window has settled on what they show (``follow``:
-no challenger waiting out its dwell), only one frame every ``steady_interval_s`` is
-analysed; any frame whose tiny thumbnail differs from the last analysed one by more than
-``change_threshold`` grey levels is analysed at once, and a reading that disagrees brings
-the full rate back, so a change of expression is followed at the full rate until the
-mood has switched.
-(The mood window weighs each reading by the time it stands for, so fewer readings of a
-steady face vote as much as many: core/mood_window.py.)
+A 5 s mood window with a 1 s dwell gains nothing from thirty correlated readings a second
+of one face: it weighs each reading by the time it stands for (core/session/mood_window.py), so
+five evenly spaced readings a second vote as much as thirty, and a switch still comes
+within a frame or two of when it would at the full rate. A camera's noise, flicker and
+jitter change every pixel of every frame, so a rate that watches pixels (or the
+scores' frame-to-frame wobble) analyses them all; this one never looks at a pixel, and
+its cost on the worst camera is its cost on the best one.
+
+The rule (chosen by measurement, docs/performance.md, ``moodplayer.dev.rate_study``):
+
+- **settled** (the window has a mood and nothing is challenging it): ``per_s`` readings a
+  second, evenly spaced;
+- **unsettled**: ``unsettled_per_s`` while a new mood may be on its way: a challenger
+  waiting out its dwell, or the mood leading the runner-up by less than
+  ``contested_lead``; the switch time is then found at that resolution;
+- **no mood yet** (start, a new profile): every frame, so the first mood comes at once.
+
+``due(t)`` needs only the frame's time, so the capture thread can ask it before a frame
+is decoded (a frame no one uses is grabbed, never decoded: pipeline.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
-import numpy as np
-
 from moodplayer.core.emotions import Reading
 from moodplayer.core.session.mood_window import MoodState
 
-THUMB = (16, 12)  # enough to see a face change, too small to see sensor noise
+TOLERANCE_S = 0.012  # a frame this early still counts as on time (camera pacing jitter)
 
 
 @dataclass(frozen=True)
 class RateConfig:
-    steady_interval_s: float = 0.25
-    steady_after: int = 4
-    score_tolerance: float = 0.15  # L1 distance between two score vectors held "the same"
-    change_threshold: float = 4.5  # mean absolute grey-level change of the thumbnail
+    per_s: float = 5.0  # readings a second while the mood window is settled
+    unsettled_per_s: float = 15.0  # ... while a switch may be coming
+    contested_lead: float = 0.30  # the mood's lead over the runner-up below which it may be
+    follow_s: float = 0.0  # after a reading that disagrees with the mood, unsettled this long
+    start_per_s: float | None = None  # before the first mood (None: every frame)
+
+    def __post_init__(self) -> None:
+        if self.per_s <= 0 or self.unsettled_per_s <= 0:
+            raise ValueError("rates must be > 0")
 
 
 class AnalysisRate:
     def __init__(self, config: RateConfig | None = None) -> None:
         self.config = config or RateConfig()
         self._last_t: float | None = None
-        self._last: Reading | None = None
-        self._thumb: np.ndarray | None = None
-        self._steady = 0
-        self._settled = False  # the mood window shows what the readings show
+        self._mood: str | None = None
+        self._unsettled = True  # until the window has a mood
+        self._follow_until = float("-inf")
         self.skipped = 0
 
     @property
-    def steady(self) -> bool:
-        return self._steady >= self.config.steady_after and self._settled
+    def per_s(self) -> float | None:
+        """The current ceiling, readings a second (None: every frame)."""
+        cfg = self.config
+        if self._mood is None:
+            return cfg.start_per_s
+        if self._unsettled or (self._last_t is not None and self._last_t < self._follow_until):
+            return cfg.unsettled_per_s
+        return cfg.per_s
 
-    def follow(self, state: MoodState) -> None:
-        """The mood window's state after the newest reading (from whichever thread runs
-        the window: a plain attribute, read by the analysis thread)."""
-        last = self._last
-        shows = last is None or not last.has_face or last.emotion == state.mood
-        self._settled = state.challenger is None and shows
-
-    def wants(self, t: float, image: np.ndarray) -> bool:
-        """Whether the frame at ``t`` should be analysed."""
-        if self._last_t is None or not self.steady or t - self._last_t >= self.config.steady_interval_s:
+    def due(self, t: float) -> bool:
+        """Whether the frame captured at ``t`` should be analysed. Only asks: the schedule
+        moves on when a reading is made (``analysed``)."""
+        per_s = self.per_s
+        if self._last_t is None or per_s is None:
             return True
-        if self._thumb is None or _changed(_thumbnail(image), self._thumb, self.config.change_threshold):
+        return t >= self._last_t + 1.0 / per_s - TOLERANCE_S or t < self._last_t  # a clip looped
+
+    def wants(self, t: float, image=None) -> bool:
+        """``due``, counting the frames it leaves out."""
+        if self.due(t):
             return True
         self.skipped += 1
         return False
 
-    def analysed(self, t: float, image: np.ndarray, reading: Reading) -> None:
-        """The reading of the frame at ``t``: is the face still as it was?"""
-        same = self._last is not None and _agree(self._last, reading, self.config.score_tolerance)
-        self._steady = self._steady + 1 if same else 0
-        self._last, self._last_t = reading, t
-        self._thumb = _thumbnail(image) if self._steady >= self.config.steady_after else None
+    def analysed(self, t: float, reading: Reading) -> None:
+        """A reading was made of the frame at ``t``."""
+        self._last_t = t
+        if self.config.follow_s and reading.has_face and self._mood is not None \
+                and reading.emotion != self._mood:
+            self._follow_until = t + self.config.follow_s
 
-
-def _thumbnail(image: np.ndarray) -> np.ndarray:
-    small = cv2.resize(image, THUMB, interpolation=cv2.INTER_AREA)
-    return small.astype(np.float32).mean(axis=2) if small.ndim == 3 else small.astype(np.float32)
-
-
-def _changed(a: np.ndarray, b: np.ndarray, threshold: float) -> bool:
-    return a.shape != b.shape or float(np.abs(a - b).mean()) > threshold
-
-
-def _agree(a: Reading, b: Reading, tolerance: float) -> bool:
-    if a.has_face != b.has_face:
-        return False
-    if not a.has_face:
-        return True
-    return sum(abs(x - y) for x, y in zip(a.scores, b.scores)) <= tolerance
+    def follow(self, state: MoodState) -> None:
+        """The mood window's state after the newest readings (from whichever thread runs the
+        window: plain attributes, read by the analysis thread)."""
+        self._mood = state.mood
+        shares = state.shares
+        if state.mood is None or state.challenger is not None or not shares:
+            self._unsettled = state.mood is None or state.challenger is not None
+            return
+        runner = max((s for m, s in shares.items() if m != state.mood), default=0.0)
+        self._unsettled = shares.get(state.mood, 0.0) - runner < self.config.contested_lead

@@ -62,12 +62,27 @@ def parse_source(text: str) -> SourceSpec:
 
 
 class FrameSource(ABC):
+    """``read`` = ``grab`` + ``retrieve``. A frame no one will use is only grabbed: the
+    camera's buffer is taken (so the next one is the newest) but not decoded or converted
+    to BGR, which is most of a frame's cost (a camera's MJPEG is decoded in retrieve)."""
+
     live: bool  # a camera paces itself; a file must be paced by the reader
     fps: float
+    _grabbed: np.ndarray | None = None
 
     @abstractmethod
     def read(self) -> np.ndarray | None:
         """The next BGR frame, or None at the end of a file or when the camera failed."""
+
+    def grab(self) -> bool:
+        """Take the next frame without decoding it; False at the end or on a failure."""
+        self._grabbed = self.read()
+        return self._grabbed is not None
+
+    def retrieve(self) -> np.ndarray | None:
+        """The frame last grabbed, decoded to BGR."""
+        frame, self._grabbed = self._grabbed, None
+        return frame
 
     @abstractmethod
     def close(self) -> None: ...
@@ -97,21 +112,33 @@ class VideoFileSource(FrameSource):
         return self.position / self.fps
 
     def read(self) -> np.ndarray | None:
-        if self.still:
+        return self.retrieve() if self.grab() else None
+
+    def grab(self) -> bool:
+        if self.still:  # a picture, or a clip that cannot seek back: its last frame again
             self.position += 1
-            return self._last
-        ok, frame = self._cap.read()
+            return True
+        ok = self._cap.grab()
         if not ok and self.loop and self.position > 0:
             self._cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
             self.position = 0
-            ok, frame = self._cap.read()
+            ok = self._cap.grab()
             if not ok and self._last is not None:
                 self.still = True
                 self.position = 1
-                return self._last
+                return True
+        if ok:
+            self.position += 1
+            if self.loop and self._last is None:
+                self.retrieve()  # keep one picture: a file that cannot rewind shows it still
+        return ok
+
+    def retrieve(self) -> np.ndarray | None:
+        if self.still:
+            return self._last
+        ok, frame = self._cap.retrieve()
         if not ok:
             return None
-        self.position += 1
         if self.loop:
             self._last = frame
         return frame
@@ -120,25 +147,46 @@ class VideoFileSource(FrameSource):
         self._cap.release()
 
 
+CAMERA_SIZE = (640, 480)  # what the analysis and the preview need; a 1080p stream costs 7x
+
+
 class CameraSource(FrameSource):
     live = True
 
-    def __init__(self, device: int) -> None:
+    def __init__(self, device: int, capture=cv2.VideoCapture) -> None:
         self.device = device
         if sys.platform.startswith("linux") and not Path(f"/dev/video{device}").exists():
             raise SourceError(f"no camera at /dev/video{device}")
-        self._cap = cv2.VideoCapture(device)
+        self._cap = capture(device)
         if not self._cap.isOpened():
             self._cap.release()
             raise SourceError(f"camera {device} could not be opened (in use, or no permission)")
+        configure_camera(self._cap)
         self.fps = self._cap.get(cv2.CAP_PROP_FPS) or 30.0
 
     def read(self) -> np.ndarray | None:
-        ok, frame = self._cap.read()
+        return self.retrieve() if self.grab() else None
+
+    def grab(self) -> bool:
+        return bool(self._cap.grab())
+
+    def retrieve(self) -> np.ndarray | None:
+        ok, frame = self._cap.retrieve()
         return frame if ok else None
 
     def close(self) -> None:
         self._cap.release()  # releases the device: the camera light goes off
+
+
+def configure_camera(cap) -> None:
+    """640x480, MJPEG where the camera offers it (a USB 2 webcam sends YUYV at 640x480 only
+    up to its bandwidth; MJPEG keeps 30 fps and is decoded only for the frames used), and
+    the smallest buffer the driver allows, so that a frame read is the newest one. A
+    camera that refuses a property keeps its own value: nothing here can fail."""
+    cap.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter_fourcc(*"MJPG"))
+    cap.set(cv2.CAP_PROP_FRAME_WIDTH, CAMERA_SIZE[0])
+    cap.set(cv2.CAP_PROP_FRAME_HEIGHT, CAMERA_SIZE[1])
+    cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)
 
 
 def open_source(spec: SourceSpec, loop: bool = True) -> FrameSource:

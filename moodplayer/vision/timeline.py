@@ -44,7 +44,7 @@ def read_frames(frames: Iterable[Frame], analyzer, rate: FramePace | None = None
             continue
         reading = analyzer.analyze(image, t)
         if rate is not None:
-            rate.analysed(t, image, reading)
+            rate.analysed(t, reading)
         yield reading
 
 
@@ -60,16 +60,25 @@ def mood_timeline(frames: Iterable[Frame], analyzer, window: MoodWindow,
 
 class MediaFrames:
     """Every ``stride``-th frame of a file as (media time, image): media time, not wall
-    time, so a file reads the same however fast the machine is. ``read`` counts every
-    frame decoded, analysed or not."""
+    time, so a file reads the same however fast the machine is. With ``rate``, only the
+    frames it will analyse are decoded; the others are only grabbed (vision/rate.py).
+    ``read`` counts every frame of the file, ``decoded`` those decoded."""
 
-    def __init__(self, source: FrameSource, stride: int = 1) -> None:
+    def __init__(self, source: FrameSource, stride: int = 1, rate: AnalysisRate | None = None) -> None:
         self.source = source
         self.stride = stride
+        self.rate = rate
         self.read = 0
+        self.decoded = 0
 
     def __iter__(self) -> Iterator[Frame]:
-        while (image := self.source.read()) is not None:
+        while self.source.grab():
             n, self.read = self.read, self.read + 1
-            if n % self.stride == 0:
-                yield round(n / self.source.fps, 3), image
+            t = round(n / self.source.fps, 3)
+            if n % self.stride or (self.rate is not None and not self.rate.due(t)):
+                continue
+            image = self.source.retrieve()
+            if image is None:
+                return
+            self.decoded += 1
+            yield t, image

@@ -195,17 +195,20 @@ def test_without_a_camera_or_analysis_the_wizard_says_why_and_offers_nothing(qtb
 
 
 def test_while_collecting_every_frame_is_analysed(qtbot):
-    """The adaptive rate skips frames of a steady face, except while calibrating."""
+    """The bounded rate leaves frames out once the mood has settled, except while
+    calibrating (and the capture thread then decodes every frame for it)."""
     from moodplayer.core.emotions import Reading
+    from moodplayer.core.session.mood_window import MoodWindow
     from moodplayer.pipeline import AnalysisThread, FrameSlot, _FullRateWhileCollecting
 
     thread = AnalysisThread(FrameSlot(), make_analyzer=None, adaptive=True)
     rate = _FullRateWhileCollecting(thread)
-    image = np.full((48, 64, 3), 80, np.uint8)
-    reading = Reading(t=0.0, box=(0, 0, 10, 10), face_confidence=1.0, scores=(1 / 7,) * 7, faces=1)
+    reading = Reading(t=0.0, box=(0, 0, 10, 10), face_confidence=1.0,
+                      scores=(0.9,) + (0.1 / 6,) * 6, faces=1)
+    window = MoodWindow()
     for k in range(6):
-        rate.analysed(k * 0.01, image, reading)
-    thread.pace._settled = True  # the mood window shows what the readings show
-    assert not rate.wants(0.07, image)  # a steady face: the frame is skipped ...
+        rate.analysed(k * 0.01, reading)
+        thread.pace.follow(window.push(reading))
+    assert not rate.wants(0.07) and not thread.wants_frame(0.07)  # a settled mood: skipped ...
     thread.set_collecting(True)
-    assert rate.wants(0.07, image)  # ... but not while calibrating
+    assert rate.wants(0.07) and thread.wants_frame(0.07)  # ... but not while calibrating

@@ -1,0 +1,57 @@
+"""The camera preview paints the newest frame fitted into its view, with the face box."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QColor
+
+from moodplayer.ui.preview import PreviewView
+
+
+def frame_with_quadrants():
+    """640x480 BGRX: blue left half, red right half (B, G, R, X bytes)."""
+    f = np.zeros((480, 640, 4), np.uint8)
+    f[:, :320] = (255, 0, 0, 255)
+    f[:, 320:] = (0, 0, 255, 255)
+    return f
+
+
+def colour(image, x, y) -> tuple[int, int, int]:
+    c = QColor(image.pixel(int(x), int(y)))
+    return c.red(), c.green(), c.blue()
+
+
+@pytest.mark.parametrize("size", [(400, 300), (620, 470), (900, 700)])  # smaller, nearly, larger
+def test_a_frame_is_fitted_centred_with_its_box(qtbot, size):
+    view = PreviewView()
+    qtbot.addWidget(view)
+    view.image.setFixedSize(*size)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_frame(frame_with_quadrants(), box=(100, 100, 120, 120), label="happy")
+    picture = view.image.grab().toImage()
+    target = view.image.target()
+    scale = target.width() / 640
+    assert scale == pytest.approx(min(size[0] / 640, size[1] / 480) if size[0] < 576 else 1.0)
+    cx, cy = target.center().x(), target.center().y()
+    assert colour(picture, cx - 40, cy) == (0, 0, 255)  # blue on the left ...
+    assert colour(picture, cx + 40, cy) == (255, 0, 0)  # ... red on the right
+    box_x = target.x() + 100 * scale
+    box_y = target.y() + 160 * scale
+    assert colour(picture, box_x, box_y)[1] > 200  # the green box's left edge
+    if size[0] > 640:
+        assert colour(picture, 2, 2) == (17, 17, 17)  # the margin around a smaller frame
+    assert view.frames_shown == 1
+
+
+def test_paused_shows_no_picture(qtbot):
+    view = PreviewView()
+    qtbot.addWidget(view)
+    view.show()
+    view.show_frame(frame_with_quadrants())
+    view.show_paused()
+    assert not view.image.has_frame() and "paused" in view.image.text()
+    picture = view.image.grab().toImage()
+    centre = view.image.rect().center()
+    assert colour(picture, centre.x(), centre.y() - 60) == (17, 17, 17)  # no frame left behind
