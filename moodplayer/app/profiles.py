@@ -15,7 +15,7 @@ from moodplayer.ui.main_window import MainWindow
 
 class ProfileCommands:
     def __init__(self, window: MainWindow, current: Callable[[], Settings],
-                 apply: Callable[[Settings], None], save: Callable[[], None]) -> None:
+                 apply: Callable[[Settings], None], save: Callable[[], object]) -> None:
         self.window = window
         self.current = current
         self.apply = apply
@@ -63,6 +63,7 @@ class ProfileCommands:
         active = new.active_profile
         try:
             if command in ("new", "rename", "duplicate"):
+                assert name is not None  # asked for above
                 if command == "new":
                     new.active_profile = profiles.add_profile(new, name)
                 elif command == "rename":
@@ -74,10 +75,10 @@ class ProfileCommands:
                 self.window.statusBar().showMessage(
                     f"Profile {active} deleted, with its calibration and {records} session records", 8000)
             elif command == "export":
-                self._export(new, active, Path(path))
+                self._export(new, active, Path(str(path)))
                 return
             elif command == "import":
-                self._import(new, Path(path))
+                self._import(new, Path(str(path)))
         except profiles.ProfileError as err:
             self.window.show_message(f"Profile: {err}")
             return

@@ -57,7 +57,7 @@ class SettingsKeeper(QObject):
         self._save_timer.timeout.connect(self.save)
         app = QApplication.instance()
         if app is not None:
-            app.applicationStateChanged.connect(self._on_app_state)
+            app.applicationStateChanged.connect(self._on_app_state)  # type: ignore[attr-defined]  # QGuiApplication's
 
     @property
     def path(self) -> Path:
@@ -143,6 +143,6 @@ class SettingsKeeper(QObject):
         app = QApplication.instance()
         if app is not None:
             try:
-                app.applicationStateChanged.disconnect(self._on_app_state)
+                app.applicationStateChanged.disconnect(self._on_app_state)  # type: ignore[attr-defined]
             except (RuntimeError, TypeError):
                 pass

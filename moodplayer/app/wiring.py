@@ -321,7 +321,8 @@ class MoodPlayerApp(QObject):
         frame = (inside.x() - outside.x(), inside.y() - outside.y(),
                  outside.right() - inside.right(), outside.bottom() - inside.bottom())
         least = w.minimumSizeHint().expandedTo(w.minimumSize())
-        fitted = fit_to_screens(tuple(geometry), screens, (least.width(), least.height()), frame)
+        x, y, width, height = geometry
+        fitted = fit_to_screens((x, y, width, height), screens, (least.width(), least.height()), frame)
         if fitted is None:
             log.info("the remembered window geometry %s is no window here: the default is used", geometry)
             return
