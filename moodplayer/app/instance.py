@@ -51,7 +51,7 @@ READ_TIMEOUT_MS = 5000  # a client that connects and says nothing is let go afte
 try:
     import fcntl
 except ImportError:  # Windows
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # no such module there: None says so
 
 
 class InstanceError(RuntimeError):

@@ -51,8 +51,8 @@ _Class = TypeVar("_Class", bound=type)
 
 def _dbus_interface(name: str) -> Callable[[_Class], _Class]:
     """The D-Bus interface an adaptor class serves (Qt's class info "D-Bus Interface")."""
-    # PySide6's stub has ClassInfo take keywords only, and no key with a space
-    return cast(Callable[[_Class], _Class], ClassInfo({"D-Bus Interface": name}))  # type: ignore[call-arg]
+    info = ClassInfo({"D-Bus Interface": name})  # type: ignore[call-arg]  # its stub takes keywords only
+    return cast(Callable[[_Class], _Class], info)
 
 
 @_dbus_interface(ROOT_IFACE)

@@ -6,7 +6,8 @@ pauses, as the specification asks), a position outside the track is ignored."""
 from __future__ import annotations
 
 import pytest
-from test_mpris import client, null_player, playerctl, session_bus  # noqa: F401 (fixtures)
+from pages import MainPage
+from test_mpris import client, null_player, playerctl, session_bus  # noqa: F401 (fixtures: pytest finds them by name)
 
 from moodplayer.core.settings.schema import load_settings
 from moodplayer.desktop.mpris import PATH, PLAYER_IFACE, SERVICE
@@ -39,7 +40,7 @@ def test_volume_that_is_not_a_volume_changes_nothing_and_is_not_saved(qtbot, tmp
         assert done.returncode == 0, done.stderr
         qtbot.wait(100)
         assert app.backend.volume == expected
-        assert app.window.player.controls.volume.value() == expected
+        assert MainPage(app.window).volume.value() == expected
     finally:
         app.shutdown()
         app.window.close()
@@ -53,7 +54,7 @@ def test_mpris_volume_reads_only_finite_numbers():
     assert [mpris_volume(v) for v in (-3, 0, 0.504, 1, 2**70)] == [0, 0, 50, 100, 100]
 
 
-def test_rate_other_than_one_is_ignored_and_zero_pauses(qtbot, null_player):  # noqa: F811
+def test_rate_other_than_one_is_ignored_and_zero_pauses(qtbot, null_player):  # noqa: F811 (the fixture imported above)
     for value in ("2.0", "nan", "-1.0"):
         done = set_property(qtbot, "Rate", f"variant:double:{value}")
         assert done.returncode == 0, done.stderr
@@ -64,7 +65,7 @@ def test_rate_other_than_one_is_ignored_and_zero_pauses(qtbot, null_player):  # 
     assert null_player.state == PAUSED
 
 
-def test_set_position_outside_the_track_or_of_another_track_is_ignored(qtbot, null_player):  # noqa: F811
+def test_set_position_outside_the_track_or_of_another_track_is_ignored(qtbot, null_player):  # noqa: F811 (the fixture imported above)
     track = playerctl(qtbot, "metadata", "mpris:trackid").strip("'")  # playerctl quotes a path
     length_us = null_player.position()[1] * 1000
     for track_id, position in [(track, length_us + 1), (track, -1), (track, 2**63 - 1),

@@ -75,6 +75,24 @@ def test_mypy_is_strict_on_the_core_only(tmp_path):
     assert "[no-untyped-def]" in errors[0], output(result)
 
 
+# A silenced finding says which one and why: a ruff suppression names its code and gives the
+# reason in brackets, a mypy one names its code in square brackets and a second comment says why.
+NOQA = re.compile(r"#\s*noqa\b(?!: [A-Z]+\d+(, [A-Z]+\d+)* \(.+\))")
+IGNORE = re.compile(r"#\s*type:\s*ignore\b(?!\[[a-z-]+(, [a-z-]+)*\]  # \S)")
+
+
+def test_every_silenced_finding_says_which_and_why():
+    bare = []
+    for folder in ("moodplayer", "tests", "packaging"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.suffix not in (".py", ".spec") or "__pycache__" in path.parts:
+                continue
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                if (NOQA.search(line) or IGNORE.search(line)) and path.name != "test_lint.py":
+                    bare.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()}")
+    assert not bare, "\n".join(bare)
+
+
 def test_import_contracts_are_kept():
     result = run(tool("lint-imports"))
     assert result.returncode == 0, output(result)
