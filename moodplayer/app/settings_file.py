@@ -143,6 +143,6 @@ class SettingsKeeper(QObject):
         app = QApplication.instance()
         if app is not None:
             try:
-                app.applicationStateChanged.disconnect(self._on_app_state)  # type: ignore[attr-defined]
+                app.applicationStateChanged.disconnect(self._on_app_state)  # type: ignore[attr-defined]  # as above
             except (RuntimeError, TypeError):
                 pass

@@ -4,6 +4,7 @@ the whole app on a camera-like clip. Functional only: the CPU figures are bench'
 from __future__ import annotations
 
 import pytest
+from pages import MainPage
 
 from moodplayer.app import AppOptions, MoodPlayerApp
 from moodplayer.dev.camera_clips import PRESETS, write_camera_clip
@@ -55,9 +56,9 @@ def test_the_app_decodes_what_it_paints_or_analyses_and_no_more(qtbot, steady_cl
                                    config=str(tmp_path / "settings.toml")))
     app.start()
     try:
-        qtbot.waitUntil(lambda: app.capture.frames > 90 and app.window.preview.frames_shown > 10,
+        qtbot.waitUntil(lambda: app.capture.frames > 90 and MainPage(app.window).frames_shown > 10,
                         timeout=30000)
-        capture, shown, analysed = app.capture, app.window.preview.frames_shown, app.analysis.analysed
+        capture, shown, analysed = app.capture, MainPage(app.window).frames_shown, app.analysis.analysed
         assert app.mood_history and app.mood_history[0][1] == "happy"
         assert analysed < capture.decoded < capture.frames  # some frames were never decoded
         assert shown <= capture.decoded

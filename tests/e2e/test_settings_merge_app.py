@@ -13,6 +13,7 @@ import tomli_w
 import tomllib
 from helpers import feat_file, fill_up, small_disk
 from media import HAPPY_STILL
+from pages import MainPage
 
 from moodplayer.core.settings.schema import Profile, Settings, save_settings
 
@@ -22,7 +23,7 @@ def read(path):
 
 
 def names_shown(app) -> list[str]:
-    box = app.window.profile_bar.profiles
+    box = MainPage(app.window).profiles
     return [box.itemText(i) for i in range(box.count())]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import cv2
 import pytest
+from pages import MainPage
 
 from moodplayer.dev.face_clips import HAPPY_STILL, clip_frames, write_clip
 
@@ -27,6 +28,7 @@ def test_a_still_source_is_said_and_its_face_read(make_app, qtbot, still_source)
     qtbot.waitUntil(lambda: any("gives no new pictures" in m for m in app.window.messages), timeout=60000)
     message = next(m for m in app.window.messages if "gives no new pictures" in m)
     assert message.startswith(str(still_source)) and "still picture" in message
-    assert "no new pictures" in app.window.preview.camera_indicator.text()
+    page = MainPage(app.window)
+    assert "no new pictures" in page.camera_indicator.text()
     qtbot.waitUntil(lambda: app.session.mood == "happy", timeout=60000)  # the face is read
-    assert "waiting for a face" not in app.window.mood.mood_label.text()
+    assert "waiting for a face" not in page.mood_label.text()
