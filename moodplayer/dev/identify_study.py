@@ -1,0 +1,155 @@
+"""Which face descriptor recognises listeners: dlib's ResNet (PyPI: dlib-bin +
+face_recognition_models) against face-api's port of it (numpy, vision/faceapi), with the
+faces the app's detector finds, and how face-api's crop should be framed.
+
+    python -m moodplayer.dev.identify_study DIR [--k 1 3] [--cache FILE.npz]
+
+A research tool (the figures in docs/accuracy.md, "Who is listening"): dlib is needed only
+here (``pip install dlib-bin face_recognition_models``), the product uses face-api's net.
+Each picture is detected once (largest face); each way then makes a descriptor, timed, and
+moodplayer.dev.identify scores it for thresholds around the usual 0.6.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from moodplayer.dev.identify import identify_eval
+from moodplayer.vision.datasets import load_dataset
+from moodplayer.vision.detect import DetectorConfig, FaceDetector, cut_crop
+
+
+def square_box(box, expand_pct, shift_down=0.0):
+    """A square around the detector's box, grown by expand_pct % of its side, its centre
+    moved down by shift_down of the side."""
+    x, y, w, h = box
+    side = max(w, h) * (1 + expand_pct / 100)
+    cx, cy = x + w / 2, y + h / 2 + shift_down * h
+    return int(round(cx - side / 2)), int(round(cy - side / 2)), int(round(side)), int(round(side))
+
+
+def cut_padded(frame, box):
+    """The box's pixels; the parts outside the frame repeat its edge."""
+    x, y, w, h = box
+    fh, fw = frame.shape[:2]
+    pad = max(0, -x, -y, x + w - fw, y + h - fh)
+    if pad:
+        frame = cv2.copyMakeBorder(frame, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+        x, y = x + pad, y + pad
+    return frame[y:y + h, x:x + w]
+
+
+class Ways:
+    def __init__(self, faceapi_dir: Path, with_dlib: bool) -> None:
+        from moodplayer.vision.faceapi.descriptor import FaceDescriptorNet
+
+        self.net = FaceDescriptorNet.from_dir(faceapi_dir)
+        self.dlib = None
+        if with_dlib:
+            import dlib
+            import face_recognition_models as frm
+
+            self.dlib = dlib
+            self.sp5 = dlib.shape_predictor(frm.pose_predictor_five_point_model_location())
+            self.dlib_net = dlib.face_recognition_model_v1(frm.face_recognition_model_location())
+
+    def all(self, frame, face):
+        """{way: (descriptor, seconds)} for one face."""
+        out = {}
+        rgb = np.ascontiguousarray(frame[..., ::-1])
+        for pct in (0, 10, 20, 30, 40):
+            out[f"faceapi box+{pct}%"] = self._timed(lambda: self.net.describe(
+                np.ascontiguousarray(cut_padded(rgb, square_box(face.box, pct)))))
+        for pct, down in ((20, 0.05), (30, 0.05), (30, 0.1)):
+            out[f"faceapi box+{pct}% down {down}"] = self._timed(lambda: self.net.describe(
+                np.ascontiguousarray(cut_padded(rgb, square_box(face.box, pct, down)))))
+        if face.eyes is not None:
+            crop = cut_crop(frame, square_box(face.box, 20), 0, face.eyes)
+            out["faceapi box+20% eyes levelled"] = self._timed(lambda: self.net.describe_bgr(crop))
+        else:
+            out["faceapi box+20% eyes levelled"] = out["faceapi box+20%"]
+        if self.dlib is not None:
+            x, y, w, h = face.box
+            rect = self.dlib.rectangle(x, y, x + w, y + h)
+
+            def chip():
+                shape = self.sp5(rgb, rect)
+                return self.dlib.get_face_chip(rgb, shape, size=150, padding=0.25)
+
+            out["dlib landmarks (5) + chip"] = self._timed(
+                lambda: np.array(self.dlib_net.compute_face_descriptor(chip())))
+            out["faceapi on dlib's chip"] = self._timed(lambda: self.net.describe(chip()))
+            for pct in (20, 30):
+                out[f"dlib box+{pct}% (no landmarks)"] = self._timed(lambda: np.array(
+                    self.dlib_net.compute_face_descriptor(np.ascontiguousarray(cv2.resize(
+                        cut_padded(rgb, square_box(face.box, pct)), (150, 150),
+                        interpolation=cv2.INTER_AREA))))) 
+        return out
+
+    @staticmethod
+    def _timed(make):
+        t0 = time.process_time()
+        w0 = time.perf_counter()
+        value = make()
+        return np.asarray(value, np.float32), (time.perf_counter() - w0, time.process_time() - t0)
+
+
+def collect(root: Path, faceapi_dir: Path, with_dlib: bool):
+    data = load_dataset(root)
+    detector = FaceDetector(DetectorConfig())
+    ways = Ways(faceapi_dir, with_dlib)
+    groups, results, no_face = [], {}, 0
+    detect_s = []
+    for sample in data.samples:
+        frame = cv2.imread(str(sample.path))
+        t0 = time.perf_counter()
+        faces = detector.detect(frame) if frame is not None else []
+        detect_s.append(time.perf_counter() - t0)
+        groups.append(sample.group)
+        if not faces:
+            no_face += 1
+            for way in results:
+                results[way].append(None)
+            continue
+        found = ways.all(frame, faces[0])
+        for way, value in found.items():
+            results.setdefault(way, [None] * (len(groups) - 1)).append(value)
+    return groups, results, no_face, float(np.mean(detect_s))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("root", type=Path)
+    parser.add_argument("--faceapi-dir", type=Path, required=True,
+                        help="face_recognition_model.npz, or face-api's model/ folder")
+    parser.add_argument("--k", type=int, nargs="+", default=[1, 3])
+    parser.add_argument("--thresholds", type=float, nargs="+",
+                        default=[0.4, 0.45, 0.5, 0.55, 0.6])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--no-dlib", action="store_true")
+    args = parser.parse_args(argv)
+    groups, results, no_face, detect_s = collect(args.root, args.faceapi_dir, not args.no_dlib)
+    print(f"{len(groups)} pictures, {len(set(groups))} people, no face found: {no_face}, "
+          f"detection {detect_s * 1000:.1f} ms a picture")
+    print("| way | ms a face (wall / CPU) | " + " | ".join(
+        f"K={k} acc / strangers @{t}" for k in args.k for t in args.thresholds) + " |")
+    for way, values in results.items():
+        faces = [(g, None if v is None else v[0]) for g, v in zip(groups, values)]
+        times = np.array([v[1] for v in values if v is not None])
+        cells = []
+        for k in args.k:
+            for t in args.thresholds:
+                r = identify_eval(faces, k, t, rounds=args.rounds)
+                cells.append(f"{r['accuracy']:.3f} / {r['strangers_accepted']:.3f}")
+        print(f"| {way} | {times[:, 0].mean() * 1000:.1f} / {times[:, 1].mean() * 1000:.1f} | "
+              + " | ".join(cells) + " |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
