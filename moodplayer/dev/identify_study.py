@@ -45,10 +45,10 @@ def cut_padded(frame, box):
 
 
 class Ways:
-    def __init__(self, faceapi_dir: Path, with_dlib: bool) -> None:
+    def __init__(self, faceapi_dir: Path | None, with_dlib: bool) -> None:
         from moodplayer.vision.faceapi.descriptor import FaceDescriptorNet
 
-        self.net = FaceDescriptorNet.from_dir(faceapi_dir)
+        self.net = FaceDescriptorNet.load(faceapi_dir)
         self.dlib = None
         if with_dlib:
             import dlib
@@ -99,7 +99,7 @@ class Ways:
         return np.asarray(value, np.float32), (time.perf_counter() - w0, time.process_time() - t0)
 
 
-def collect(root: Path, faceapi_dir: Path, with_dlib: bool):
+def collect(root: Path, faceapi_dir: Path | None, with_dlib: bool):
     data = load_dataset(root)
     detector = FaceDetector(DetectorConfig())
     ways = Ways(faceapi_dir, with_dlib)
@@ -125,8 +125,8 @@ def collect(root: Path, faceapi_dir: Path, with_dlib: bool):
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("root", type=Path)
-    parser.add_argument("--faceapi-dir", type=Path, required=True,
-                        help="face_recognition_model.npz, or face-api's model/ folder")
+    parser.add_argument("--faceapi-dir", type=Path,
+                        help="the converted nets (default: faceapi_dir(), where make setup puts them)")
     parser.add_argument("--k", type=int, nargs="+", default=[1, 3])
     parser.add_argument("--thresholds", type=float, nargs="+",
                         default=[0.4, 0.45, 0.5, 0.55, 0.6])

@@ -124,7 +124,7 @@ def test_a_failed_write_keeps_the_old_file(data_home, monkeypatch):
 
     def full_disk(*a, **k):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(store.os, "fsync", full_disk)
+    monkeypatch.setattr("moodplayer.core.files.atomic.os.fsync", full_disk)
     with pytest.raises(OSError):
         store.save("Anna", enrol("Anna", faces_of(person(1), 7)))
     back, problem = store.load("Anna")

@@ -10,24 +10,21 @@ that cannot be read is reported and ignored: the profile is then simply not enro
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import replace
 from pathlib import Path
 
+from moodplayer.core.files.atomic import write_text_atomically
+from moodplayer.core.files.locations import data_dir
+from moodplayer.core.files.userpath import file_stem
 from moodplayer.core.listeners.enrolment import Enrolment, EnrolmentError
-from moodplayer.core.userpath import file_stem
-
-APP = "moodplayer"
 
 
 def enrolments_dir() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir(APP, appauthor=False)) / "listeners"
+    return data_dir() / "listeners"
 
 
 def enrolment_path(profile: str) -> Path:
-    """One file per profile name (core/userpath.file_stem: readable, and never shared)."""
+    """One file per profile name (core/files/userpath.file_stem: readable, never shared)."""
     if not profile or not profile.strip():
         raise ValueError("an enrolment belongs to a profile: the profile name is empty")
     return enrolments_dir() / f"{file_stem(profile)}.json"
@@ -35,7 +32,8 @@ def enrolment_path(profile: str) -> Path:
 
 def save(profile: str, enrolment: Enrolment) -> Path:
     path = enrolment_path(profile)
-    _write_json_atomically(path, {"profile": profile, "enrolment": enrolment.to_dict()})
+    data = {"profile": profile, "enrolment": enrolment.to_dict()}
+    write_text_atomically(path, json.dumps(data, indent=1))
     return path
 
 
@@ -96,17 +94,3 @@ def copy(source: str, target: str) -> bool:
         return False
     save(target, replace(enrolment, profile=target))
     return True
-
-
-def _write_json_atomically(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():  # the write failed half-way: leave no stray file
-            tmp.unlink()

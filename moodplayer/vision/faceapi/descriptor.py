@@ -10,7 +10,10 @@ a global average and a 256→128 fully connected layer. Two faces of one person 
 about 0.6 of each other (Euclidean distance), as in dlib, whose model this one is.
 
 No TensorFlow: the weights are a dict of float32 arrays named as in face-api's manifest
-(``conv32_down/conv/filters`` [7, 7, 3, 32], ..., ``fc`` [256, 128]).
+(``conv32_down/conv/filters`` [7, 7, 3, 32], ..., ``fc`` [256, 128]), converted by
+``make setup`` into ``faceapi_dir()/face_recognition.npz`` and read, checked, by
+vision/faceapi/weights.py. tests/vision/test_faceapi_descriptor.py holds it to face-api's
+own descriptors (made once in Node: moodplayer/dev/faceapi_descriptor_reference.py).
 """
 
 from __future__ import annotations
@@ -21,10 +24,13 @@ from pathlib import Path
 
 import numpy as np
 
+from moodplayer.vision.faceapi.expression import pad_to_square, resize_bilinear
+from moodplayer.vision.faceapi.weights import load_net
+from moodplayer.vision.models import ModelUnavailable
+
 INPUT_SIZE = 150
 MEAN_RGB = np.array([122.782, 117.001, 104.298], np.float32)
 DESCRIPTOR_SIZE = 128
-MODEL_NAME = "face_recognition_model"
 
 # (name, down-sampling?) in the order face-api runs them
 _BLOCKS = (
@@ -34,10 +40,6 @@ _BLOCKS = (
     ("conv256_down", True), ("conv256_1", False), ("conv256_2", False),
     ("conv256_down_out", True),
 )
-
-
-class DescriptorUnavailable(RuntimeError):
-    """The descriptor's weights are missing or incomplete: the message says which."""
 
 
 def weight_names() -> list[str]:
@@ -57,12 +59,12 @@ class FaceDescriptorNet:
     def __init__(self, weights: Mapping[str, np.ndarray]) -> None:
         missing = [name for name in weight_names() if name not in weights]
         if missing:
-            raise DescriptorUnavailable(
+            raise ModelUnavailable(
                 f"the face descriptor's weights lack {len(missing)} tensors (first: {missing[0]})")
         self._w = {name: np.ascontiguousarray(weights[name], np.float32) for name in weight_names()}
         fc = self._w["fc"]
         if fc.shape != (256, DESCRIPTOR_SIZE):
-            raise DescriptorUnavailable(f"the descriptor's fc layer is {fc.shape}, not (256, 128)")
+            raise ModelUnavailable(f"the descriptor's fc layer is {fc.shape}, not (256, 128)")
         # each convolution's bias, scale and shift fold into one multiply-add
         self._layers: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         for prefix in ["conv32_down"] + [f"{b}/{c}" for b, _ in _BLOCKS for c in ("conv1", "conv2")]:
@@ -73,19 +75,10 @@ class FaceDescriptorNet:
             self._layers[prefix] = (filters.reshape(kh * kw * cin, cout), scale, shift)
 
     @classmethod
-    def from_dir(cls, folder: str | Path) -> FaceDescriptorNet:
-        """From ``face_recognition_model.npz`` in the folder (the set-up's conversion), or
-        else from face-api's own manifest and .bin there (the npm package's ``model/``)."""
-        folder = Path(folder)
-        npz = folder / f"{MODEL_NAME}.npz"
-        if npz.is_file():
-            with np.load(npz) as data:
-                return cls({name: data[name] for name in data.files})
-        manifest = folder / f"{MODEL_NAME}-weights_manifest.json"
-        if manifest.is_file():
-            return cls(load_manifest(manifest))
-        raise DescriptorUnavailable(
-            f"no face descriptor in {folder} ({npz.name} or {manifest.name}): run 'make setup'")
+    def load(cls, folder: str | Path | None = None) -> FaceDescriptorNet:
+        """From the set-up's converted file (default folder: faceapi_dir()); a missing or
+        damaged one raises ModelUnavailable naming the file and the fix."""
+        return cls(load_net("recognition", Path(folder) if folder is not None else None))
 
     # -- the net ---------------------------------------------------------------------------
 
@@ -146,47 +139,11 @@ def distance(a: np.ndarray, b: np.ndarray) -> float:
 def to_input(rgb: np.ndarray, size: int = INPUT_SIZE) -> np.ndarray:
     """Pad to a square with black (centred; face-api's padToSquare), then resize to
     ``size``×``size`` with TensorFlow's bilinear resize (no corner alignment, no half-pixel
-    centres). Returns float32 RGB in 0..255."""
+    centres): the helpers the expression net uses. Returns float32 RGB in 0..255."""
     image = np.asarray(rgb)
     if image.ndim != 3 or image.shape[2] != 3 or min(image.shape[:2]) < 1:
         raise ValueError(f"a face crop is H×W×3 with H, W ≥ 1, not {image.shape}")
-    image = _pad_to_square(image.astype(np.float32))
-    if image.shape[0] != size:
-        image = resize_bilinear_tf(image, size, size)
-    return image
-
-
-def _pad_to_square(image: np.ndarray) -> np.ndarray:
-    h, w = image.shape[:2]
-    if h == w:
-        return image
-    diff = abs(h - w)
-    after = int(math.floor(diff * 0.5 + 0.5))  # JavaScript's Math.round
-    before = diff - after
-    pad = ((0, 0), (before, after), (0, 0)) if h > w else ((before, after), (0, 0), (0, 0))
-    return np.pad(image, pad)
-
-
-def resize_bilinear_tf(image: np.ndarray, out_h: int, out_w: int) -> np.ndarray:
-    """tf.image.resizeBilinear(image, [out_h, out_w], alignCorners=false,
-    halfPixelCenters=false) for one H×W×C float32 image."""
-    in_h, in_w = image.shape[:2]
-
-    def axis(n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        src = np.arange(n_out, dtype=np.float32) * np.float32(n_in / n_out)
-        lo = np.floor(src).astype(np.int64)
-        hi = np.minimum(lo + 1, n_in - 1)
-        lo = np.minimum(lo, n_in - 1)
-        return lo, hi, (src - lo).astype(np.float32)
-
-    y0, y1, fy = axis(in_h, out_h)
-    x0, x1, fx = axis(in_w, out_w)
-    top_left, top_right = image[y0][:, x0], image[y0][:, x1]
-    bottom_left, bottom_right = image[y1][:, x0], image[y1][:, x1]
-    fx = fx[None, :, None]
-    top = top_left + (top_right - top_left) * fx
-    bottom = bottom_left + (bottom_right - bottom_left) * fx
-    return (top + (bottom - top) * fy[:, None, None]).astype(np.float32)
+    return resize_bilinear(pad_to_square(image.astype(np.float32)), size)
 
 
 # -- layers ----------------------------------------------------------------------------------
@@ -224,38 +181,3 @@ def _avg_pool(x: np.ndarray, k: int, stride: int) -> np.ndarray:
         for dx in range(k):
             out += x[dy:dy + stride * oh:stride, dx:dx + stride * ow:stride]
     return out / np.float32(k * k)
-
-
-# -- face-api's own files (until the set-up's npz exists) -------------------------------------
-
-def load_manifest(manifest: str | Path) -> dict[str, np.ndarray]:
-    """The tensors of a TensorFlow.js weights manifest and its .bin shards: uint8 ones
-    dequantised as ``q · scale + min``, float32 ones as they are."""
-    import json
-
-    manifest = Path(manifest)
-    groups = json.loads(manifest.read_text(encoding="utf-8"))
-    tensors: dict[str, np.ndarray] = {}
-    for group in groups:
-        data = b"".join((manifest.parent / p).read_bytes() for p in group["paths"])
-        offset = 0
-        for spec in group["weights"]:
-            shape = tuple(spec["shape"])
-            count = int(np.prod(shape)) if shape else 1
-            quant = spec.get("quantization")
-            if quant:
-                dtype = np.dtype(quant["dtype"])
-                raw = np.frombuffer(data, dtype, count, offset)
-                offset += count * dtype.itemsize
-                if "scale" in quant:
-                    values = raw.astype(np.float64) * quant["scale"] + quant["min"]
-                else:
-                    values = raw.astype(np.float64)
-            else:
-                dtype = np.dtype(spec["dtype"])
-                values = np.frombuffer(data, dtype, count, offset)
-                offset += count * dtype.itemsize
-            tensors[spec["name"]] = np.asarray(values, np.float32).reshape(shape)
-        if offset != len(data):
-            raise DescriptorUnavailable(f"{manifest}: {len(data) - offset} bytes left after the last tensor")
-    return tensors
