@@ -82,3 +82,42 @@ def describe_samples(samples: Iterable, describe: Callable[[np.ndarray], "np.nda
         image = read(str(sample.path))
         out.append((sample.group, None if image is None else describe(image)))
     return out
+
+
+def run_identify(root: str, labels_csv: str | None = None, k: int = 1,
+                 threshold: float = DEFAULT_THRESHOLD, rounds: int = 5) -> dict:
+    """The whole measurement on a labelled folder or CSV with groups: the app's detector
+    finds the largest face of each picture, vision/listeners.py makes its descriptor
+    (what ``eval --identify K`` reports under ``identify``)."""
+    from moodplayer.vision.datasets import load_dataset
+    from moodplayer.vision.detect import FaceDetector
+    from moodplayer.vision.listeners import ListenerRecogniser, largest_face_descriptor
+
+    detector, recogniser = FaceDetector(), ListenerRecogniser.load()
+    data = load_dataset(root, labels_csv)
+    faces = describe_samples(data.samples,
+                             lambda image: largest_face_descriptor(image, detector, recogniser))
+    return identify_eval(faces, k, threshold, rounds)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(
+        prog="python -m moodplayer.dev.identify",
+        description="eval --identify K: enrol K pictures per person, identify the rest, "
+                    "count strangers accepted")
+    parser.add_argument("root")
+    parser.add_argument("--labels", help="path,label,group CSV (default: ROOT/labels.csv)")
+    parser.add_argument("--identify", "-k", dest="k", type=int, default=1, metavar="K")
+    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args(argv)
+    print(json.dumps({"identify": run_identify(args.root, args.labels, args.k, args.threshold,
+                                               args.rounds)}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -22,7 +22,7 @@ import numpy as np
 FORMAT_VERSION = 1
 DESCRIPTOR_SIZE = 128
 MAX_KEPT = 8  # descriptors kept per profile
-DEFAULT_MODEL = "faceapi-recognition-128"
+DEFAULT_MODEL = "face-api 1.7.15 recognition, 68-landmark chip"  # vision/listeners.py
 
 
 class EnrolmentError(ValueError):

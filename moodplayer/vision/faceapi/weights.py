@@ -34,6 +34,10 @@ NETS: dict[str, NetFile] = {
                           "b0ab776ba447ec72a3184ba1293cbd510e66830a2c0a43e7fc1d6d0fcd917917"),
     "recognition": NetFile("face_recognition_model", "face_recognition.npz",
                            "afe7f6164213f46b605141965a9b214dceb7968070dd8d928649cc870fdd6862"),
+    # 68 landmarks: the expression net's feature extractor, fully connected 256 -> 136
+    # (aligns the face for the descriptor: vision/faceapi/align.py)
+    "landmarks": NetFile("face_landmark_68_model", "face_landmark_68.npz",
+                         "d6a659e10ad9b5e044bf19b6bd9e00c0a5d921773ad0bafc602ef34bbfd5ec28"),
     "tiny_detector": NetFile("tiny_face_detector_model", "tiny_face_detector.npz",
                              "2311bebdad168ca80c5482153d3267def5124ea10728f3b2b184ada36109efd9"),
 }
