@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from typing import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -68,8 +68,8 @@ def identify_eval(faces: Faces, k: int = 1, threshold: float = DEFAULT_THRESHOLD
             "rounds": rounds, "no_face": no_face}
 
 
-def describe_samples(samples: Iterable, describe: Callable[[np.ndarray], "np.ndarray | None"],
-                     read: Callable[[str], "np.ndarray | None"] | None = None) -> list[tuple[str, "np.ndarray | None"]]:
+def describe_samples(samples: Iterable, describe: Callable[[np.ndarray], np.ndarray | None],
+                     read: Callable[[str], np.ndarray | None] | None = None) -> list[tuple[str, np.ndarray | None]]:
     """(group, descriptor) for each dataset sample (vision/datasets.Sample with a group):
     ``describe`` turns a BGR picture into the largest face's descriptor, or None."""
     import cv2

@@ -22,8 +22,8 @@ import numpy as np
 
 from moodplayer.dev.identify import identify_eval
 from moodplayer.vision.datasets import load_dataset
-from moodplayer.vision.faceapi.align import LandmarkNet, face_chip, landmarks_in_frame
 from moodplayer.vision.detect import DetectorConfig, FaceDetector, cut_crop
+from moodplayer.vision.faceapi.align import LandmarkNet, face_chip, landmarks_in_frame
 
 
 def square_box(box, expand_pct, shift_down=0.0):

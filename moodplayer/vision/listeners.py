@@ -42,7 +42,8 @@ class ListenerRecogniser:
     def chip(self, frame_bgr: np.ndarray, box: Box) -> np.ndarray:
         """The aligned 150×150 RGB chip of the face in ``box``."""
         rgb = np.ascontiguousarray(frame_bgr[..., ::-1])
-        return face_chip(rgb, landmarks_in_frame(self.landmarks, rgb, tuple(box)))
+        x, y, w, h = box
+        return face_chip(rgb, landmarks_in_frame(self.landmarks, rgb, (x, y, w, h)))
 
     def describe(self, frame_bgr: np.ndarray, box: Box) -> np.ndarray:
         """The descriptor of the face in ``box`` (x, y, w, h in frame pixels)."""

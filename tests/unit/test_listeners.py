@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 
 from moodplayer.core.listeners import store
-from moodplayer.core.listeners.enrolment import (DESCRIPTOR_SIZE, MAX_KEPT, Enrolment,
-                                                 EnrolmentError, enrol)
+from moodplayer.core.listeners.enrolment import DESCRIPTOR_SIZE, MAX_KEPT, Enrolment, EnrolmentError, enrol
 from moodplayer.core.listeners.matching import distances, identify
 from moodplayer.core.listeners.tracker import ListenerTracker
 from moodplayer.dev.identify import identify_eval

@@ -14,8 +14,7 @@ import pytest
 
 from moodplayer.dev.faceapi_descriptor_reference import crop, crop_digest
 from moodplayer.vision.faceapi import weights as fw
-from moodplayer.vision.faceapi.descriptor import (FaceDescriptorNet, distance, to_input,
-                                                  weight_names)
+from moodplayer.vision.faceapi.descriptor import FaceDescriptorNet, distance, to_input, weight_names
 from moodplayer.vision.models import ModelUnavailable
 
 REFERENCE = Path(__file__).parent / "data" / "faceapi_descriptors.json"

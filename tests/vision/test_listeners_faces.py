@@ -18,8 +18,12 @@ from moodplayer.core.listeners.tracker import ListenerTracker
 from moodplayer.dev.face_clips import clip_frames, still_path
 from moodplayer.vision.detect import FaceDetector
 from moodplayer.vision.faceapi import weights as fw
-from moodplayer.vision.listeners import (ListenerRecogniser, largest_face_descriptor,
-                                         picture_descriptors, video_descriptors)
+from moodplayer.vision.listeners import (
+    ListenerRecogniser,
+    largest_face_descriptor,
+    picture_descriptors,
+    video_descriptors,
+)
 
 VIDEO = "WolfgangLanger_Pexels.mp4"
 STRANGER_STILLS = ("0-f1-su-ph.jpg", "15-f13-anc-ph.jpg", "single_face.jpg")

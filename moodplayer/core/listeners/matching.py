@@ -8,8 +8,8 @@ The threshold was chosen on persons-dev (docs/accuracy.md, "Who is listening").
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 import numpy as np
 

@@ -27,8 +27,8 @@ to any face that is not recognised as someone else's.
 from __future__ import annotations
 
 from collections import Counter, deque
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Collection
 
 WINDOW_S = 4.0
 SHARE = 0.7

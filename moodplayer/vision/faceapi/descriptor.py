@@ -98,7 +98,8 @@ class FaceDescriptorNet:
         for block, down in _BLOCKS:
             out = self._residual_down(out, block) if down else self._residual(out, block)
         pooled = out.mean(axis=(0, 1), dtype=np.float32)
-        return (pooled @ self._w["fc"]).astype(np.float32)
+        result: np.ndarray = (pooled @ self._w["fc"]).astype(np.float32)
+        return result
 
     def _conv(self, x: np.ndarray, prefix: str, stride: int, relu: bool, same: bool) -> np.ndarray:
         matrix, scale, shift = self._layers[prefix]
@@ -112,7 +113,8 @@ class FaceDescriptorNet:
         out = self._conv(x, f"{block}/conv1", 1, True, True)
         out = self._conv(out, f"{block}/conv2", 1, False, True)
         out += x
-        return np.maximum(out, 0, out=out)
+        np.maximum(out, 0, out=out)
+        return out
 
     def _residual_down(self, x: np.ndarray, block: str) -> np.ndarray:
         out = self._conv(x, f"{block}/conv1", 2, True, False)
@@ -159,7 +161,7 @@ def _conv2d(x: np.ndarray, matrix: np.ndarray, k: int, stride: int, same: bool) 
     s0, s1, s2 = x.strides
     patches = np.lib.stride_tricks.as_strided(
         x, shape=(oh, ow, k, k, c), strides=(s0 * stride, s1 * stride, s0, s1, s2), writeable=False)
-    out = patches.reshape(oh * ow, k * k * c) @ matrix
+    out: np.ndarray = patches.reshape(oh * ow, k * k * c) @ matrix
     return out.reshape(oh, ow, matrix.shape[1])
 
 
