@@ -3,7 +3,8 @@
 // Run by moodplayer/dev/faceapi_descriptor_reference.py, never by the app or the tests:
 //   node faceapi_descriptor_reference.mjs NODE_MODULES_DIR MODEL_DIR INPUT.json > OUTPUT.json
 // INPUT.json: {"faces": [{"name", "height", "width", "rgb": base64 of H*W*3 uint8}]}
-// OUTPUT.json: {"backend", "versions", "descriptors": {name: [128 floats]}}
+// OUTPUT.json: {"backend", "versions", "descriptors": {name: [128 floats]},
+//               "landmarks": {name: [[x, y] * 68] in the crop's pixels (faceLandmark68Net)}}
 import fs from 'fs';
 import path from 'path';
 import { createRequire } from 'module';
@@ -22,17 +23,21 @@ async function main() {
   await tf.setBackend('wasm');
   await tf.ready();
   await faceapi.nets.faceRecognitionNet.loadFromDisk(modelDir);
+  await faceapi.nets.faceLandmark68Net.loadFromDisk(modelDir);
   const input = JSON.parse(fs.readFileSync(inputPath, 'utf8'));
   const descriptors = {};
+  const landmarks = {};
   for (const face of input.faces) {
     const pixels = Buffer.from(face.rgb, 'base64');
     if (pixels.length !== face.height * face.width * 3) throw new Error(`${face.name}: wrong size`);
     const tensor = tf.tensor3d(new Int32Array(pixels), [face.height, face.width, 3], 'int32');
     const descriptor = await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(tensor);
     descriptors[face.name] = Array.from(descriptor);
+    const points = await faceapi.nets.faceLandmark68Net.detectLandmarks(tensor);
+    landmarks[face.name] = points.positions.map((p) => [p.x, p.y]);
     tensor.dispose();
   }
-  const out = { backend: tf.getBackend(), versions: { faceapi: faceapi.version, tfjs: tf.version_core }, descriptors };
+  const out = { backend: tf.getBackend(), versions: { faceapi: faceapi.version, tfjs: tf.version_core }, descriptors, landmarks };
   process.stdout.write(JSON.stringify(out));
 }
 

