@@ -45,6 +45,11 @@ def weights_dir() -> Path:
     return deepface_home() / ".deepface" / "weights"
 
 
+def faceapi_dir() -> Path:
+    """face-api's nets converted to numpy by ``make setup`` (moodplayer/provision/faceapi.py)."""
+    return deepface_home() / "faceapi"
+
+
 def prepare_deepface_home() -> Path:
     """Point DeepFace at an app-private folder and seed the Haar cascades into it.
 

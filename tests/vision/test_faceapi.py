@@ -1,0 +1,207 @@
+"""face-api's expression net in numpy: it reproduces face-api's own outputs (recorded once in
+Node, tests/vision/data/faceapi_reference.json), refuses missing or damaged files, and the
+set-up step refuses a package that is not the recorded one. No network: the provisioning
+tests use fake tarballs."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import tarfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from moodplayer.core.emotions import EMOTIONS
+from moodplayer.provision import faceapi as provision
+from moodplayer.vision.faceapi import expression as fx
+from moodplayer.vision.faceapi import weights as fw
+from moodplayer.vision.models import ModelUnavailable, package_data
+
+REFERENCE = Path(__file__).parent / "data" / "faceapi_reference.json"
+
+
+@pytest.fixture(scope="module")
+def setup_models() -> Path:
+    """The folder ``make setup`` converted the nets into (tests/conftest.py remembers it
+    before it points DEEPFACE_HOME at a temporary folder)."""
+    import os
+
+    folder = Path(os.environ.get("MOODPLAYER_SETUP_DEEPFACE_HOME", "")) / "faceapi"
+    if not fw.is_current("expression", folder):
+        pytest.skip(f"face-api's nets are not converted in {folder}: run 'make setup'")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def net(setup_models: Path) -> fx.ExpressionNet:
+    return fx.load_expression_net(setup_models)
+
+
+def _reference_crops():
+    import cv2
+
+    ref = json.loads(REFERENCE.read_text())
+    for face in ref["faces"]:
+        file = package_data(face["package"], *face["path"].split("/"))
+        if file is None:
+            pytest.skip(f"{face['package']} does not ship {face['path']}")
+        image = cv2.imread(str(file), cv2.IMREAD_COLOR)
+        x0, y0, x1, y1 = face["crop"]
+        crop = np.ascontiguousarray(image[y0:y1, x0:x1])
+        assert hashlib.sha256(crop.tobytes()).hexdigest() == face["pixels_sha256"], \
+            f"{face['path']} decodes to other pixels than face-api was given"
+        yield face, crop
+
+
+def test_numpy_net_reproduces_faceapi(net: fx.ExpressionNet) -> None:
+    ref = json.loads(REFERENCE.read_text())
+    assert ref["faceapi"] == "1.7.15"
+    n = 0
+    for face, crop in _reference_crops():
+        probs, feats = net.forward(fx.prepare(crop)[None])
+        assert np.abs(probs[0] - face["expressions"]).max() < 1e-3, face["what"]
+        assert np.abs(feats[0] - face["features"]).max() < 1e-3, face["what"]
+        n += 1
+    assert n >= 6
+
+
+def test_predict_reorders_to_our_emotions(net: fx.ExpressionNet) -> None:
+    ours = {"neutral": "neutral", "happy": "happy", "sad": "sad", "angry": "angry",
+            "fearful": "fear", "disgusted": "disgust", "surprised": "surprise"}
+    faces, crops = zip(*_reference_crops())
+    probs, feats = net.predict(list(crops))  # one batch, crops of several sizes
+    assert probs.shape == (len(crops), 7) and feats.shape == (len(crops), 256)
+    for face, row in zip(faces, probs):
+        for theirs, value in zip(json.loads(REFERENCE.read_text())["order"], face["expressions"]):
+            assert row[EMOTIONS.index(ours[theirs])] == pytest.approx(value, abs=1e-3)
+    empty, empty_feats = net.predict([])
+    assert empty.shape == (0, 7) and empty_feats.shape == (0, 256)
+
+
+@pytest.mark.parametrize("size,channels,stride", [(56, 32, 1), (56, 32, 2), (28, 64, 2), (14, 128, 1),
+                                                  (14, 128, 2), (7, 256, 1), (9, 8, 2)])
+def test_fast_depthwise_matches_the_plain_one(size, channels, stride) -> None:
+    rng = np.random.default_rng(size * channels + stride)
+    x = rng.standard_normal((2, size, size, channels)).astype(np.float32)
+    dw = rng.standard_normal((3, 3, channels)).astype(np.float32)
+    want = fx.depthwise_reference(x, dw, stride)
+    assert np.allclose(fx.depthwise_nhwc(x, dw, stride), want, atol=1e-5)
+    chw = fx.depthwise_nchw(np.ascontiguousarray(x.transpose(0, 3, 1, 2)), dw, stride)
+    assert np.allclose(chw.transpose(0, 2, 3, 1), want, atol=1e-5)
+
+
+def test_input_is_padded_and_resized_like_faceapi() -> None:
+    tall = np.full((10, 7, 3), 200, np.uint8)
+    square = fx.pad_to_square(tall)
+    assert square.shape == (10, 10, 3)
+    # Math.round(3 / 2) = 2 columns of zeros after the picture, 1 before
+    assert (square[:, 0] == 0).all() and (square[:, 1] == 200).all()
+    assert (square[:, 7] == 200).all() and (square[:, 8:] == 0).all()
+    ramp = np.arange(4, dtype=np.float32)[None, :, None].repeat(4, 0)
+    # alignCorners = false, halfPixelCenters = false: x_src = x_dst * 4 / 8
+    assert fx.resize_bilinear(ramp, 8)[0, :, 0].tolist() == [0, 0.5, 1, 1.5, 2, 2.5, 3, 3]
+
+
+def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailable, match=r"face_expression\.npz.*make setup"):
+        fx.load_expression_net(tmp_path)
+
+
+def test_damaged_model_is_refused(tmp_path: Path) -> None:
+    arrays = {"fc/weights": np.ones((256, 7), np.float32)}
+    fw.save_npz(tmp_path / "face_expression.npz", arrays)
+    with pytest.raises(ModelUnavailable, match="checksum"):
+        fx.load_expression_net(tmp_path)
+    data = (tmp_path / "face_expression.npz").read_bytes()
+    (tmp_path / "face_expression.npz").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelUnavailable, match=r"cannot be read.*make setup"):
+        fx.load_expression_net(tmp_path)
+    assert not fw.is_current("expression", tmp_path)
+
+
+def test_truncated_real_model_is_refused(setup_models: Path, tmp_path: Path) -> None:
+    data = (setup_models / "face_expression.npz").read_bytes()
+    (tmp_path / "face_expression.npz").write_bytes(data[:-100])
+    with pytest.raises(ModelUnavailable, match="face_expression.npz"):
+        fx.load_expression_net(tmp_path)
+
+
+# --- the set-up step, with fake packages ----------------------------------------------------
+
+def _manifest_and_bin():
+    """A one-net manifest: a uint8 tensor (scale 0.5, min -1) and a float32 bias."""
+    q = np.array([0, 1, 2, 255], np.uint8)
+    bias = np.array([0.25, -0.5], np.float32)
+    manifest = [{"paths": ["fake_model.bin"], "weights": [
+        {"name": "w", "shape": [2, 2], "dtype": "float32",
+         "quantization": {"dtype": "uint8", "scale": 0.5, "min": -1.0}},
+        {"name": "b", "shape": [2], "dtype": "float32"}]}]
+    return manifest, q.tobytes() + bias.tobytes()
+
+
+def _fake_tarball(path: Path, extra: dict[str, bytes] | None = None) -> Path:
+    manifest, data = _manifest_and_bin()
+    files = {"package/LICENSE": b"MIT License\n\nCopyright (c) someone\n",
+             "package/model/fake_model-weights_manifest.json": json.dumps(manifest).encode(),
+             "package/model/fake_model.bin": data,
+             "package/src/index.ts": b"export {};\n", **(extra or {})}
+    with tarfile.open(path, "w:gz") as tar:
+        for name, content in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            tar.addfile(info, io.BytesIO(content))
+    return path
+
+
+def test_decode_dequantises_like_tfjs() -> None:
+    manifest, data = _manifest_and_bin()
+    arrays = fw.decode_manifest(manifest, [data])
+    assert arrays["w"].tolist() == [[-1.0, -0.5], [0.0, 126.5]]
+    assert arrays["b"].tolist() == [0.25, -0.5]
+    with pytest.raises(ValueError, match="too short"):
+        fw.decode_manifest(manifest, [data[:-1]])
+
+
+def test_provisioning_refuses_a_wrong_checksum(tmp_path: Path, capsys) -> None:
+    tarball = _fake_tarball(tmp_path / provision.TARBALL)
+    dest = tmp_path / "models"
+    assert provision.main(["--tarball", str(tarball), "--dest", str(dest)]) == 1
+    err = capsys.readouterr().err
+    assert "sha256" in err and provision.TARBALL_SHA256 in err and "nothing was written" in err
+    assert not dest.exists() or not any(dest.iterdir())
+
+
+def test_provisioning_converts_and_is_idempotent(tmp_path: Path, monkeypatch) -> None:
+    tarball = _fake_tarball(tmp_path / provision.TARBALL,
+                            {"package/model/fake_model/../../../../escape.bin": b"x"})
+    manifest, data = _manifest_and_bin()
+    digest = fw.content_digest(fw.decode_manifest(manifest, [data]))
+    monkeypatch.setattr(provision, "TARBALL_SHA256", provision.sha256_of(tarball))
+    monkeypatch.setattr(provision, "NETS", {"fake": fw.NetFile("fake_model", "fake.npz", digest)})
+    monkeypatch.setattr(fw, "NETS", {"fake": fw.NetFile("fake_model", "fake.npz", digest)})
+    dest = tmp_path / "models"
+    with pytest.raises(provision.ProvisionError, match="unsafe path"):
+        provision.provision(dest, tarball)
+    tarball = _fake_tarball(tmp_path / provision.TARBALL)
+    monkeypatch.setattr(provision, "TARBALL_SHA256", provision.sha256_of(tarball))
+    written = provision.provision(dest, tarball)
+    assert [p.name for p in written] == ["fake.npz"]
+    assert fw.load_net("fake", dest)["w"].tolist() == [[-1.0, -0.5], [0.0, 126.5]]
+    licence = (dest / provision.LICENSE_FILE).read_text()
+    assert "MIT License" in licence and "@vladmandic/face-api 1.7.15" in licence
+
+    def no_npm(_):
+        raise AssertionError("npm must not run when the models are current")
+
+    monkeypatch.setattr(provision, "fetch_tarball", no_npm)
+    assert provision.provision(dest) == []
+
+
+def test_without_npm_the_command_is_printed(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setattr(provision.shutil, "which", lambda name: None)
+    monkeypatch.setattr(provision.os, "geteuid", lambda: 1000)
+    assert provision.main(["--dest", str(tmp_path / "models")]) == 1
+    assert provision.APT_COMMAND in capsys.readouterr().err
