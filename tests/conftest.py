@@ -10,7 +10,7 @@ from pathlib import Path
 
 _SESSION_TMP = Path(tempfile.mkdtemp(prefix="moodplayer-tests-"))
 # where `make setup` converted face-api's nets, read before DEEPFACE_HOME is redirected
-from moodplayer.vision.models import deepface_home as _setup_home  # noqa: E402
+from moodplayer.vision.models import deepface_home as _setup_home
 
 os.environ.setdefault("MOODPLAYER_SETUP_DEEPFACE_HOME", str(_setup_home()))
 os.environ["QT_QPA_PLATFORM"] = os.environ.get("MOODPLAYER_TEST_QPA", "offscreen")

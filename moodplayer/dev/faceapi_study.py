@@ -30,12 +30,12 @@ from pathlib import Path
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # cost per face on one thread
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import cv2  # noqa: E402
-import numpy as np  # noqa: E402
+import cv2
+import numpy as np
 
-from moodplayer.core.emotions import EMOTIONS  # noqa: E402
-from moodplayer.core.metrics import score  # noqa: E402
-from moodplayer.vision.datasets import load_dataset  # noqa: E402
+from moodplayer.core.emotions import EMOTIONS
+from moodplayer.dev.metrics import score
+from moodplayer.vision.datasets import load_dataset
 
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "moodplayer-dev" / "faceapi_study"
 WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7)

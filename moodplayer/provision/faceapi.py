@@ -112,7 +112,7 @@ def extract(tarball: Path, into: Path) -> Path:
 def convert(package: Path, dest: Path) -> list[Path]:
     """Each net's manifest + shards -> a checked ``.npz`` in ``dest``; the licence beside."""
     written = []
-    for net, spec in NETS.items():
+    for spec in NETS.values():
         model = package / "model"
         manifest = json.loads((model / f"{spec.model}-weights_manifest.json").read_text())
         shards = [(model / p).read_bytes() for group in manifest for p in group["paths"]]
