@@ -104,6 +104,16 @@ def test_fast_depthwise_matches_the_plain_one(size, channels, stride) -> None:
     assert np.allclose(chw.transpose(0, 2, 3, 1), want, atol=1e-5)
 
 
+@pytest.mark.parametrize("n", [1, 2])
+def test_first_conv_channels_first_matches(n) -> None:
+    rng = np.random.default_rng(n)
+    x = rng.standard_normal((n, 112, 112, 3)).astype(np.float32)
+    filters = rng.standard_normal((3, 3, 3, 32)).astype(np.float32)
+    bias = rng.standard_normal(32).astype(np.float32)
+    want = fx.conv3x3(x, filters, bias, 2).transpose(0, 3, 1, 2)
+    assert np.allclose(fx.conv3x3_to_nchw(x, filters, bias, 2), want, atol=1e-4)
+
+
 def test_input_is_padded_and_resized_like_faceapi() -> None:
     tall = np.full((10, 7, 3), 200, np.uint8)
     square = fx.pad_to_square(tall)
