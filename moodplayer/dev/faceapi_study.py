@@ -44,6 +44,9 @@ WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7)
 # 1.14 / 0.89 as tall as wide, 0.02 / 0.13 widths lower, on persons-dev)
 GRID = tuple((sx, ar, dy) for sx in (0.8, 0.9, 1.0, 1.1)
              for ar in (1.0, 1.15) for dy in (0.0, 0.07, 0.14))
+# the best of GRID sat on its edge (1.0, 1.0, 0.14): measured further out, on both sets
+GRID_MORE = ((0.95, 1.0, 0.14), (1.05, 1.0, 0.14), (1.0, 0.9, 0.14), (0.95, 1.0, 0.2),
+             (1.0, 1.0, 0.2), (1.05, 1.0, 0.2), (1.0, 1.0, 0.26), (1.1, 1.0, 0.2))
 # the first, wider grid (persons-dev was measured on it; the study uses what both sets share)
 GRID48 = tuple((sx, ar, dy) for sx in (0.8, 0.9, 1.0, 1.1)
                for ar in (0.9, 1.0, 1.15, 1.3) for dy in (0.0, 0.07, 0.14))
@@ -81,6 +84,8 @@ def measure(root: Path, cache: Path, node_dir: Path | None) -> dict:
     if file.is_file():
         m = dict(np.load(file, allow_pickle=False))
         m.setdefault("grid", np.array(GRID48, np.float64))
+        if _extend(m, root, GRID_MORE):
+            np.savez(file, **m)
         return m
     data = load_dataset(root)
     detector = FaceDetector(DetectorConfig())
@@ -138,6 +143,32 @@ def measure(root: Path, cache: Path, node_dir: Path | None) -> dict:
     _ssd(out, images, node_dir, fa)
     np.savez(file, **out)
     return out
+
+
+def _extend(m: dict, root: Path, boxes: tuple) -> bool:
+    """Measure face-api on grid boxes a cached set lacks (same pictures, same Haar boxes)."""
+    from moodplayer.vision.faceapi.expression import load_expression_net
+
+    have = [tuple(round(float(v), 4) for v in g) for g in m["grid"]]
+    new = [b for b in boxes if b not in have]
+    if not new:
+        return False
+    fa = load_expression_net()
+    extra = np.full((len(m["labels"]), len(new), 2, 7), np.nan, np.float32)
+    for i in np.where(m["haar"][:, 2] > 0)[0]:
+        image = cv2.imread(str(root / str(m["paths"][i])), cv2.IMREAD_COLOR)
+        h, w = image.shape[:2]
+        crops = []
+        for box in new:
+            x0, y0, x1, y1 = mapped_box(m["haar"][i], *box, w, h)
+            c = image[y0:y1, x0:x1]
+            crops += [c, c[:, ::-1]]
+        extra[i] = fa.predict(crops)[0].reshape(len(new), 2, 7)
+        if (i + 1) % 200 == 0:
+            print(f"  more boxes: {i + 1}/{len(m['labels'])}", file=sys.stderr)
+    m["p_fa"] = np.concatenate([m["p_fa"], extra], axis=1)
+    m["grid"] = np.concatenate([m["grid"], np.array(new, np.float64)])
+    return True
 
 
 def _ssd(out: dict, images: dict, node_dir: Path | None, fa) -> None:
@@ -297,7 +328,14 @@ def study(sets: list[dict], names: list[str]) -> dict:
                 r.update(w=w, flip_mx=fmx, flip_fa=ffa)
                 rows.append(r)
                 blends.append(r)
-    chosen = max(blends, key=lambda r: np.mean([x["accuracy"] for x in r["results"]]))
+    # the best mean of both sets; within half a point of it, the one without face-api's
+    # mirror pass (it costs ten of the mini-Xception's: docs/accuracy.md)
+    def mean(r):
+        return float(np.mean([x["accuracy"] for x in r["results"]]))
+
+    top = max(mean(r) for r in blends)
+    chosen = min((r for r in blends if mean(r) >= top - 0.005),
+                 key=lambda r: (r["flip_fa"], -mean(r)))
     return {"sets": names, "rows": rows, "geometry": fits, "grid_top": [
         {"box": grid[g], "mean": mean, "accuracy": accs,
          "iou_with_ssd": [iou_with_ssd(m, grid[g]) for m in sets]} for mean, g, accs in grid_scores[:8]],
@@ -312,7 +350,8 @@ def study(sets: list[dict], names: list[str]) -> dict:
 
 def cost() -> dict:
     """ms per face on one thread: the numpy face-api net (batch of 1 and of 2, the crop and
-    its mirror) and the mini-Xception (TFLite), on a 120-px crop; the best of 5 runs."""
+    its mirror) and the mini-Xception (TFLite), on a 120-px crop; the best of 5 runs; and the
+    Haar detection the app runs on a 640x480 frame."""
     from moodplayer.vision.engines import build_engine
     from moodplayer.vision.faceapi.expression import load_expression_net
     from moodplayer.vision.models import choose_engine
@@ -321,20 +360,28 @@ def cost() -> dict:
     crop = rng.integers(0, 255, (120, 120, 3), np.uint8)
     fa = load_expression_net()
     mx = build_engine(choose_engine("fer"))
+    from moodplayer.vision.detect import DetectorConfig, FaceDetector
+    from moodplayer.vision.models import package_data
+
+    detector = FaceDetector(DetectorConfig())
+    frame = cv2.resize(cv2.imread(str(package_data("skimage", "data", "astronaut.png"))), (640, 480))
 
     def best(fn, faces, reps=20):
+        """CPU time of this (single-threaded) process: other work on the machine does not
+        count, as it would in wall-clock time."""
         fn()
         times = []
         for _ in range(5):
-            t = time.perf_counter()
+            t = time.process_time()
             for _ in range(reps):
                 fn()
-            times.append((time.perf_counter() - t) / reps / faces * 1000)
+            times.append((time.process_time() - t) / reps / faces * 1000)
         return round(min(times), 2)
 
     return {"faceapi_1": best(lambda: fa.predict([crop]), 1),
             "faceapi_2": best(lambda: fa.predict([crop, crop[:, ::-1]]), 2),
-            "mini_xception_1": best(lambda: mx.predict([crop]), 1)}
+            "mini_xception_1": best(lambda: mx.predict([crop]), 1),
+            "haar_640x480": best(lambda: detector.detect(frame), 1, reps=5)}
 
 
 # --- output -------------------------------------------------------------------------------
