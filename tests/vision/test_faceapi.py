@@ -126,6 +126,21 @@ def test_input_is_padded_and_resized_like_faceapi() -> None:
     assert fx.resize_bilinear(ramp, 8)[0, :, 0].tolist() == [0, 0.5, 1, 1.5, 2, 2.5, 3, 3]
 
 
+def test_tiny_face_detector_reproduces_faceapi(setup_models: Path) -> None:
+    import cv2
+
+    from moodplayer.vision.faceapi.tiny_detector import load_tiny_detector
+
+    detector = load_tiny_detector(setup_models)
+    for entry in json.loads(REFERENCE.read_text())["tiny_face_detector"]:
+        image = cv2.imread(str(package_data(entry["package"], *entry["path"].split("/"))))
+        found = detector.detect(image)
+        assert len(found) == len(entry["faces"]), entry["path"]
+        for ours, theirs in zip(found, entry["faces"]):
+            assert ours.score == pytest.approx(theirs["score"], abs=1e-3)
+            assert np.allclose(ours.box, theirs["box"], atol=0.5), entry["path"]
+
+
 def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ModelUnavailable, match=r"face_expression\.npz.*make setup"):
         fx.load_expression_net(tmp_path)
