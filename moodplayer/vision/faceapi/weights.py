@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from moodplayer.vision.models import ModelUnavailable, faceapi_dir
+from moodplayer.vision.models import FACEAPI_EXPRESSION_FILE, ModelUnavailable, faceapi_dir
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class NetFile:
 
 # Recorded from @vladmandic/face-api 1.7.15 (the package's sha256 is in provision/faceapi.py).
 NETS: dict[str, NetFile] = {
-    "expression": NetFile("face_expression_model", "face_expression.npz",
+    "expression": NetFile("face_expression_model", FACEAPI_EXPRESSION_FILE,
                           "b0ab776ba447ec72a3184ba1293cbd510e66830a2c0a43e7fc1d6d0fcd917917"),
     "recognition": NetFile("face_recognition_model", "face_recognition.npz",
                            "afe7f6164213f46b605141965a9b214dceb7968070dd8d928649cc870fdd6862"),
