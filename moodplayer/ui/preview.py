@@ -92,9 +92,9 @@ class FramePicture(QWidget):
             painter.end()
             return
         target = self.target()
-        margins = QRegion(event.rect()).subtracted(QRegion(target.toAlignedRect()))
-        for rect in margins:  # only what the frame leaves uncovered
-            painter.fillRect(rect, BACKGROUND)
+        painter.setClipRegion(QRegion(event.rect()).subtracted(QRegion(target.toAlignedRect())))
+        painter.fillRect(event.rect(), BACKGROUND)  # only what the frame leaves uncovered
+        painter.setClipping(False)
         if target.width() == self._image.width():
             painter.drawImage(target.topLeft(), self._image)  # a plain copy
         else:

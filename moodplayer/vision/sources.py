@@ -163,7 +163,7 @@ def configure_camera(cap) -> None:
     up to its bandwidth; MJPEG keeps 30 fps and is decoded only for the frames used), and
     the smallest buffer the driver allows, so that a frame read is the newest one. A
     camera that refuses a property keeps its own value: nothing here can fail."""
-    cap.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter_fourcc(*"MJPG"))
+    cap.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter.fourcc(*"MJPG"))
     cap.set(cv2.CAP_PROP_FRAME_WIDTH, CAMERA_SIZE[0])
     cap.set(cv2.CAP_PROP_FRAME_HEIGHT, CAMERA_SIZE[1])
     cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)
