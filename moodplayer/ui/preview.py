@@ -107,7 +107,7 @@ class FramePicture(QWidget):
             pen = QPen(BOX_COLOUR)
             pen.setWidth(max(2, int(target.width()) // 240))
             painter.setPen(pen)
-            painter.drawRect(QRectF(x, y, bw, bh))
+            painter.drawRect(QRect(int(x), int(y), int(bw), int(bh)))
             if self._label:
                 font = QFont()
                 font.setPixelSize(max(14, int(target.height()) // 24))
