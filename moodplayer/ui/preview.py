@@ -92,9 +92,9 @@ class FramePicture(QWidget):
             painter.end()
             return
         target = self.target()
-        margins = QRegion(event.rect()).subtracted(QRegion(target.toAlignedRect()))
-        for rect in margins:  # type: ignore[attr-defined]  # QRegion iterates its rects; the stubs miss it
-            painter.fillRect(rect, BACKGROUND)
+        painter.setClipRegion(QRegion(event.rect()).subtracted(QRegion(target.toAlignedRect())))
+        painter.fillRect(event.rect(), BACKGROUND)  # only what the frame leaves uncovered
+        painter.setClipping(False)
         if target.width() == self._image.width():
             painter.drawImage(target.topLeft(), self._image)  # a plain copy
         else:
@@ -107,7 +107,7 @@ class FramePicture(QWidget):
             pen = QPen(BOX_COLOUR)
             pen.setWidth(max(2, int(target.width()) // 240))
             painter.setPen(pen)
-            painter.drawRect(QRectF(x, y, bw, bh))
+            painter.drawRect(QRect(int(x), int(y), int(bw), int(bh)))
             if self._label:
                 font = QFont()
                 font.setPixelSize(max(14, int(target.height()) // 24))

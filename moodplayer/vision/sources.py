@@ -94,7 +94,11 @@ class VideoFileSource(FrameSource):
     def __init__(self, path: Path, loop: bool = False) -> None:
         self.path = Path(path)
         self.loop = loop
-        self._cap = cv2.VideoCapture(str(self.path))
+        # One decoding thread: a 640x480 frame takes well under a millisecond on one, and
+        # FFmpeg's frame threads cost more CPU than they save (and hold frames back).
+        self._cap = cv2.VideoCapture(str(self.path), cv2.CAP_ANY, [cv2.CAP_PROP_N_THREADS, 1])
+        if not self._cap.isOpened():  # a backend that knows no thread count
+            self._cap = cv2.VideoCapture(str(self.path))
         if not self._cap.isOpened():
             raise SourceError(f"cannot open video {self.path}: not a video OpenCV can decode")
         fps = self._cap.get(cv2.CAP_PROP_FPS)

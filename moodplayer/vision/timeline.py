@@ -23,7 +23,10 @@ Frame = tuple[float, np.ndarray]  # (time in seconds, BGR image)
 
 
 class FramePace(Protocol):
-    """Which frames to analyse: vision/rate.py's AnalysisRate, or one that wraps it."""
+    """Which frames to analyse: vision/rate.py's AnalysisRate, or one that wraps it. It
+    decides by the frame's time alone (``due``: asked before a frame is decoded)."""
+
+    def due(self, t: float) -> bool: ...
 
     def wants(self, t: float, image: np.ndarray | None = None) -> bool: ...
 
@@ -37,8 +40,8 @@ class Step:
 
 
 def read_frames(frames: Iterable[Frame], analyzer, rate: FramePace | None = None) -> Iterator[Reading]:
-    """A reading per frame, in order; with ``rate``, only of the frames it wants (fewer
-    while the face holds still: vision/rate.py)."""
+    """A reading per frame, in order; with ``rate``, only of the frames it wants (a few a
+    second once the mood has settled: vision/rate.py)."""
     for t, image in frames:
         if rate is not None and not rate.wants(t, image):
             continue
@@ -64,7 +67,7 @@ class MediaFrames:
     frames it will analyse are decoded; the others are only grabbed (vision/rate.py).
     ``read`` counts every frame of the file, ``decoded`` those decoded."""
 
-    def __init__(self, source: FrameSource, stride: int = 1, rate: AnalysisRate | None = None) -> None:
+    def __init__(self, source: FrameSource, stride: int = 1, rate: FramePace | None = None) -> None:
         self.source = source
         self.stride = stride
         self.rate = rate
