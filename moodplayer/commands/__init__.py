@@ -23,7 +23,7 @@ from moodplayer.commands.common import UsageError, fail, frozen
 
 # The order of ``moodplayer --help``. Modules are imported when the parser is built: each
 # one keeps its heavy imports inside ``run``.
-COMMANDS = ("run", "analyze", "calibrate", "sessions", "report", "doctor", "eval", "bench")
+COMMANDS = ("run", "analyze", "calibrate", "enrol", "sessions", "report", "doctor", "eval", "bench")
 DEFAULT = "run"
 
 
