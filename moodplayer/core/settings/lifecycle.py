@@ -1,8 +1,9 @@
 """A client profile's life, Qt-free: what goes with a profile when it is made, renamed,
 duplicated, deleted, exported or imported. The profile lives in the settings; its person's
-calibration, enrolled face (core/listeners/store.py) and session records live in the data folder under a name derived from the
-profile's (core/files/userpath.py ``file_stem``), so they must follow it. The app's profile
-menu (app/profiles.py) and ``moodplayer calibrate`` both come here."""
+calibration, enrolled face (core/listeners/store.py) and session records live in the data
+folder under a name derived from the profile's (core/files/userpath.py ``file_stem``), so
+they must follow it. The app's profile menu (app/profiles.py), ``moodplayer calibrate`` and
+``moodplayer enrol`` all come here."""
 
 from __future__ import annotations
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import tomllib
 
 from moodplayer.core.calibration.model import Calibration, CalibrationError
-from moodplayer.core.listeners.enrolment import Enrolment, EnrolmentError
 from moodplayer.core.emotions import EMOTIONS
 from moodplayer.core.files.reading import MB, read_regular_text
 from moodplayer.core.files.userpath import user_path
+from moodplayer.core.listeners.enrolment import Enrolment, EnrolmentError
 from moodplayer.core.settings.schema import (
     SCHEMA_VERSION,
     Profile,
