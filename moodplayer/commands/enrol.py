@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         path = config_file(args.config)
     except ValueError as err:
-        return fail(f"settings file {args.config}: {err}" if args.config else str(err))
+        return fail(str(err))
     try:  # the input is checked before the nets load: a wrong path fails at once
         if args.video:
             clip = Path(args.video).expanduser()
