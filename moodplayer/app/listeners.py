@@ -108,8 +108,8 @@ class ListenerRecognition(QObject):
             self.notify(f"Listener: {change.why}")
             return
         if self.mode == "switch":
+            self.switch_profile(target)  # first: the new profile's record says why it began
             self.notify(f"Listener: {change.why}")
-            self.switch_profile(target)
         else:
             self.notify(f"Listener: {change.why}? (asking first)")
             self._ask(target)
@@ -132,8 +132,8 @@ class ListenerRecognition(QObject):
     def _answer(self, target: str, switch: bool) -> None:
         self.question = None
         if switch:
-            self.notify(f"Listener: switched to profile {target} (asked)")
             self.switch_profile(target)
+            self.notify(f"Listener: switched to profile {target} (asked)")
         else:
             self.tracker.decline()
             self.notify(f"Listener: stayed on profile {self.tracker.active}; its calibration is "

@@ -6,6 +6,7 @@ face" deletes the enrolment."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from pages import MainPage
 
 from moodplayer.core.listeners import store
 from moodplayer.core.listeners.enrolment import enrol
+from moodplayer.core.records import record
 from moodplayer.dev.face_clips import still_path
 
 SETUP = Path(os.environ["MOODPLAYER_SETUP_DEEPFACE_HOME"])
@@ -43,7 +45,7 @@ def ann_descriptor():
 def settings_file(tmp_path: Path, mode: str) -> Path:
     path = tmp_path / "settings.toml"
     path.write_text(f'schema_version = 2\nrecognise_listeners = "{mode}"\nactive_profile = "Default"\n'
-                    '[profiles.Default]\n[profiles.Ann]\n')
+                    '[profiles.Default]\n[profiles.Ann]\nrecord_sessions = true\n')
     return path
 
 
@@ -61,6 +63,11 @@ def test_switch_follows_the_enrolled_listener_and_says_why(qtbot, tmp_path, make
     assert any(m.startswith("Listener: Ann recognised") and "switch to profile Ann" in m
                for m in app.window.messages), app.window.messages
     assert app.analysis.descriptors_made >= 3
+    # Ann's session record begins with why her profile was switched to
+    path = app.recording.path()
+    assert path is not None and record.profile_dir("Ann") in path.parents
+    notices = [e for e in map(json.loads, path.read_text().splitlines()) if e["type"] == "notice"]
+    assert any("Ann recognised" in e["text"] for e in notices), notices
     page = MainPage(app.window)
     assert "face enrolled" in page.find(type(page.calibration_state), "faceState").text()
     # Forget face: the enrolment goes, recognition stops (nobody is enrolled any more)
