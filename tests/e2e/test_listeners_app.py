@@ -90,6 +90,16 @@ def test_ask_asks_without_a_modal_and_stay_keeps_the_profile(qtbot, tmp_path, ma
     assert any("stayed on profile Default" in m for m in app.window.messages)
 
 
+def test_ask_then_switch_takes_the_listeners_profile(qtbot, tmp_path, make_app, ann_descriptor):
+    store.save("Ann", enrol("Ann", [ann_descriptor]))
+    app = make_app(source=clip(tmp_path, HAPPY_STILL), config=str(settings_file(tmp_path, "ask")))
+    app.start()
+    qtbot.waitUntil(lambda: app.listeners.question is not None, timeout=60000)
+    next(b for b in app.listeners.question.buttons() if b.objectName() == "listenerSwitch").click()
+    assert app.settings.active_profile == "Ann" and app.listeners.calibration_applies
+    assert any("switched to profile Ann (asked)" in m for m in app.window.messages)
+
+
 def test_a_stranger_keeps_the_profile(qtbot, tmp_path, make_app, ann_descriptor):
     store.save("Default", enrol("Default", [ann_descriptor]))  # Default's person is Ann
     app = make_app(source=clip(tmp_path, SURPRISE_STILL), config=str(settings_file(tmp_path, "switch")))
