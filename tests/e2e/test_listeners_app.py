@@ -120,3 +120,16 @@ def test_off_computes_no_descriptor(qtbot, tmp_path, make_app, ann_descriptor):
     assert app.analysis.descriptors_made == 0 and app.analysis.recogniser is None
     assert not app.analysis.recognise and app.listeners.changes == []
     assert app.settings.active_profile == "Default"
+
+
+def test_the_setting_is_in_the_settings_dialog_and_turns_recognition_on(qtbot, tmp_path, make_app,
+                                                                        ann_descriptor):
+    store.save("Ann", enrol("Ann", [ann_descriptor]))
+    app = make_app(config=str(settings_file(tmp_path, "off")))
+    assert not app.analysis.recognise
+    dialog = app.open_settings()
+    qtbot.addWidget(dialog)
+    dialog.recognise.setCurrentText("ask")  # as the user picks it
+    assert app.settings.recognise_listeners == "ask" and app.analysis.recognise
+    dialog.recognise.setCurrentText("off")
+    assert app.settings.recognise_listeners == "off" and not app.analysis.recognise
