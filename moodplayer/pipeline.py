@@ -28,6 +28,9 @@ from moodplayer.vision.sources import FrameSource, Pacer
 from moodplayer.vision.timeline import read_frames
 
 EMIT_HZ = 20
+# Recognising listeners (issue 22): at most one face descriptor (~40 ms of one core) per
+# this many seconds, and only while the GUI asks for them (``recognise``).
+DESCRIBE_EVERY_S = 1.0
 log = logging.getLogger("moodplayer")
 
 
@@ -170,8 +173,13 @@ class AnalysisThread(QThread):
     # while collecting: list[(t, scores, features | None, box)] of frames with a face, the
     # scores before any calibration (numbers only: no frame or crop leaves the thread)
     raw_samples = Signal(list)
+    # while recognising: (t, descriptor of the largest face as a numpy array, or None when
+    # no face was seen), about once a second. Numbers only: no frame or crop leaves the thread
+    listener_face = Signal(float, object)
+    recognition_failed = Signal(str)  # face-api's nets are missing: recognition stays off
 
-    def __init__(self, slot: FrameSlot, make_analyzer, adaptive: bool = True, parent=None) -> None:
+    def __init__(self, slot: FrameSlot, make_analyzer, adaptive: bool = True, parent=None,
+                 make_recogniser=None) -> None:
         super().__init__(parent)
         self.slot = slot
         self.make_analyzer = make_analyzer
@@ -186,6 +194,14 @@ class AnalysisThread(QThread):
         self.collecting = False
         self._stop = threading.Event()
         self.analysed = 0
+        # Set from the GUI thread: recognition on (a plain attribute read per reading). Off,
+        # no descriptor is made and face-api's nets are not even loaded.
+        self.recognise = False
+        self.make_recogniser = make_recogniser  # -> vision/listeners.ListenerRecogniser
+        self.recogniser = None  # loaded on this thread at the first descriptor
+        self.descriptors_made = 0
+        self._last_described: float | None = None
+        self._image = None  # the frame being analysed (this thread only)
 
     @property
     def calibration(self):
@@ -256,6 +272,8 @@ class AnalysisThread(QThread):
                                   reading.box))
             self.analysed += 1
             self._rate_count += 1
+            if self.recognise:
+                self._describe(reading)
             self._report()
         if self._batch:
             self.readings.emit(self._batch)
@@ -272,7 +290,33 @@ class AnalysisThread(QThread):
                 continue
             seq = frame.seq
             self.analyzer.keep_raw = self.collecting  # read on this thread, before the frame
+            self._image = frame.image
             yield frame.t, frame.image
+            self._image = None
+
+    def _describe(self, reading) -> None:
+        """The largest face's descriptor (the analyzer's box), once per DESCRIBE_EVERY_S."""
+        if self._last_described is not None and reading.t - self._last_described < DESCRIBE_EVERY_S:
+            return
+        self._last_described = reading.t
+        if not reading.has_face or reading.box is None or self._image is None:
+            self.listener_face.emit(reading.t, None)
+            return
+        if self.recogniser is None:
+            try:
+                if self.make_recogniser is None:
+                    raise RuntimeError("this analysis has no recogniser")
+                self.recogniser = self.make_recogniser()
+            except Exception as err:  # ModelUnavailable: the set-up did not convert the nets
+                self.recognise = False
+                self.recognition_failed.emit(str(err))
+                return
+        try:
+            descriptor = self.recogniser.describe(self._image, reading.box)
+        except ValueError:  # a face at the very edge: too little of it to align
+            descriptor = None
+        self.descriptors_made += 1
+        self.listener_face.emit(reading.t, descriptor)
 
     def _report(self) -> None:
         now = time.monotonic()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 from moodplayer.app.calibration import CalibrationCommands
 from moodplayer.app.camera import Camera
 from moodplayer.app.geometry import fit_to_screens
+from moodplayer.app.listeners import ListenerRecognition
 from moodplayer.app.presenter import Presenter
 from moodplayer.app.preview_feed import PreviewFeed
 from moodplayer.app.profiles import ProfileCommands
@@ -116,15 +117,20 @@ class MoodPlayerApp(QObject):
         self.slot = FrameSlot()
         self.camera = Camera(self.machine.source, self.slot, self.window)
         self.analysis = AnalysisThread(self.slot, self._make_analyzer,
-                                       adaptive=self.machine.adaptive_rate)
+                                       adaptive=self.machine.adaptive_rate,
+                                       make_recogniser=self._make_recogniser)
         self.analysis_off: str | None = None  # why the emotion model failed, if it did
         self.calibrating = CalibrationCommands(self.window, self.analysis,
                                                lambda: self.settings.active_profile,
                                                self.use_calibration, self._why_no_calibration,
                                                first_look_over=self._first_look_over)
         self.preview = PreviewFeed(self.slot, self.window.preview, lambda: self.session.last_reading)
+        # who is listening (opt-in: the recognise_listeners setting and an enrolled profile)
+        self.listeners = ListenerRecognition(self.window, self.analysis, self.session.notify,
+                                             self.switch_profile, self._listener_calibration)
         self._position_timer = QTimer(self)
         self._wire()
+        self.listeners.apply(self.settings)
         self.load_calibration()
 
     @property
@@ -147,6 +153,7 @@ class MoodPlayerApp(QObject):
         self.window.profile_bar.show_profiles(list(new.profiles), new.active_profile)
         if self._started:
             self.recording.update(new.active_profile, new.profile.record_sessions)
+        self.listeners.apply(new)  # the mode, the active profile, the enrolled faces
         if old.active_profile != new.active_profile:
             self.load_calibration()
             self.offer_first_look()  # a profile just made, or one that never had it
@@ -162,8 +169,11 @@ class MoodPlayerApp(QObject):
         self.use_calibration(calibration)
 
     def use_calibration(self, calibration) -> None:
-        """From now on every reading is corrected with ``calibration`` (None: uncalibrated)."""
-        self.analysis.set_calibration(calibration)
+        """From now on every reading is corrected with ``calibration`` (None: uncalibrated),
+        unless the face in front of the camera is not the profile's person (app/listeners.py)."""
+        listeners = getattr(self, "listeners", None)
+        applies = listeners is None or listeners.calibration_applies
+        self.analysis.set_calibration(calibration if applies else None)
         self.window.profile_bar.show_calibrated(calibration is not None,
                                                 calibration.labels if calibration else None)
 
@@ -178,6 +188,19 @@ class MoodPlayerApp(QObject):
         self.use_calibration(None)
         self.window.statusBar().showMessage(
             f"Profile {self.settings.active_profile}: calibration forgotten", 5000)
+
+    def _listener_calibration(self, applies: bool) -> None:
+        """The tracker's word on whether the active profile's calibration fits the face."""
+        if applies:
+            self.load_calibration()
+            return
+        self.analysis.set_calibration(None)
+        if self.analysis.calibration is None:
+            log.info("calibration of %s not applied: another face is listening",
+                     self.settings.active_profile)
+
+    def forget_face(self) -> None:
+        self.listeners.forget(self.settings)
 
     def open_calibration(self):
         """The calibration wizard (Profiles > Calibrate…): app/calibration.py."""
@@ -223,6 +246,8 @@ class MoodPlayerApp(QObject):
             self.open_calibration()
         elif command == "forget_calibration":
             self.forget_calibration()
+        elif command == "forget_face":
+            self.forget_face()
         else:
             self.profiles.run(command, name, path)
 
@@ -232,6 +257,12 @@ class MoodPlayerApp(QObject):
         from moodplayer.vision.analyzer import Analyzer, AnalyzerConfig
 
         return Analyzer.create(AnalyzerConfig.from_settings(self.machine, self.options.allow_download))
+
+    def _make_recogniser(self):
+        # Runs on the analysis thread, at the first descriptor: face-api's nets (numpy)
+        from moodplayer.vision.listeners import ListenerRecogniser
+
+        return ListenerRecogniser.load()
 
     def _wire(self) -> None:
         w, session = self.window, self.session

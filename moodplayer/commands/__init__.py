@@ -23,7 +23,7 @@ from moodplayer.commands.common import UsageError, fail, frozen
 
 # The order of ``moodplayer --help``. Modules are imported when the parser is built: each
 # one keeps its heavy imports inside ``run``.
-COMMANDS = ("run", "analyze", "calibrate", "sessions", "report", "doctor", "eval", "bench")
+COMMANDS = ("run", "analyze", "calibrate", "enrol", "sessions", "report", "doctor", "eval", "bench")
 DEFAULT = "run"
 
 
@@ -70,6 +70,11 @@ def _with_command(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # numpy's OpenBLAS would start a thread per core for every small matrix product (face-api's
+    # nets in numpy: the listener descriptor, vision/listeners.py) and spin them: on two busy
+    # cores one descriptor then costs ~650 ms of CPU instead of ~40 ms on one thread. Set
+    # before anything imports numpy; a value the user set is respected.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     # A crash in native code (Qt, OpenCV, libvlc, TensorFlow) prints every thread's Python
     # stack to stderr (the terminal, or the desktop's log) instead of dying without a word.
     if sys.stderr is not None and not faulthandler.is_enabled():

@@ -35,6 +35,8 @@ def _stride(text: str) -> int:
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("video")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--recognise", action="store_true",
+                   help="also say who is listening (enrolled profiles, see 'moodplayer enrol')")
     p.add_argument("--stride", type=_stride, default=1, metavar="N", help="analyse every Nth frame")
     add_setting_options(p, MODEL_SETTINGS + REACTION_SETTINGS + RATE_SETTINGS)
     add_config_options(p, "use this profile's mood window (default: the active one)")
@@ -55,6 +57,13 @@ def run(args: argparse.Namespace) -> int:
             print(f"moodplayer: {problem}", file=sys.stderr)
         result = analyze_video(args.video, effective, stride=args.stride,
                                allow_download=args.allow_download, calibration=calibration)
+        if args.recognise:
+            from moodplayer.vision.analyze_video import recognise_listeners
+
+            result["listeners"], problems = recognise_listeners(
+                args.video, effective.profile_name, list(effective.settings.profiles))
+            for problem in problems:
+                print(f"moodplayer: {problem}", file=sys.stderr)
     except (SourceError, ConfigError) as err:
         return fail(str(err))
     except ModelUnavailable as err:
@@ -68,4 +77,6 @@ def run(args: argparse.Namespace) -> int:
           f"window {s['window_s']:g} s)")
     for change in result["moods"]:
         print(f"{change['t']:7.2f} s  {change['mood']}")
+    for change in result.get("listeners", []):
+        print(f"{change['t']:7.2f} s  listener: {change['profile'] or 'nobody enrolled'} ({change['why']})")
     return 0

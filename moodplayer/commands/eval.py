@@ -34,6 +34,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--per-person", type=int, metavar="K",
                    help="also score a per-person calibration built from K pictures of each label")
+    p.add_argument("--identify", type=int, metavar="K",
+                   help="also measure listener recognition: K pictures enrol each group (person), "
+                        "the rest are identified, each group left out once counts strangers")
     add_setting_options(p, MODEL_SETTINGS)
     add_config_options(p, "use this profile (default: the built-in defaults)", default_file=False)
     add_download_option(p)

@@ -130,6 +130,10 @@ def cmd_eval(args) -> int:
         return fail(str(err))
     if args.per_person is not None and (args.per_person < 1 or args.baseline):
         return fail("--per-person needs K >= 1 and the app's analyzer (not --baseline)")
+    if args.identify is not None and args.identify < 1:
+        return fail("--identify needs K >= 1 enrolment pictures per person")
+    if args.identify is not None and not any(s.group for s in data.samples):
+        return fail(f"--identify needs a group (person) per picture: a path,label,group CSV in {args.dir}")
     try:
         if args.baseline:
             from moodplayer.dev.baseline import extract_faces_reader
@@ -155,5 +159,18 @@ def cmd_eval(args) -> int:
     result.update(engine=engine, detector=detector)
     if collect:
         result["per_person"] = per_person.per_person(collect.reads, args.per_person)
+    if args.identify is not None:
+        from moodplayer.dev.identify import run_identify
+
+        try:
+            result["identify"] = run_identify(args.dir, args.labels, args.identify)
+        except ValueError as err:
+            return fail(str(err))
+        except ModelUnavailable as err:
+            return fail(str(err), code=3)
     print(json.dumps(result) if args.json else format_table(result) + per_person.format_per_person(result))
+    if args.identify is not None and not args.json:
+        i = result["identify"]
+        print(f"identify (K={i['k']}, threshold {i['threshold']:g}): {100 * i['accuracy']:.1f} % of "
+              f"{i['n']} pictures right, {100 * i['strangers_accepted']:.1f} % of strangers accepted")
     return 0

@@ -7,10 +7,11 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QToolBar, QToolButton, QWidget
 
 PROFILE_COMMANDS = ("new", "rename", "duplicate", "delete", "export", "import", "calibrate",
-                    "forget_calibration")
+                    "forget_calibration", "forget_face")
 _LABELS = {"new": "New…", "rename": "Rename…", "duplicate": "Duplicate…", "delete": "Delete",
            "export": "Export to a file…", "import": "Import from a file…",
-           "calibrate": "Calibrate…", "forget_calibration": "Forget calibration"}
+           "calibrate": "Calibrate…", "forget_calibration": "Forget calibration",
+           "forget_face": "Forget face"}
 
 
 class ProfileBar(QToolBar):
@@ -46,6 +47,10 @@ class ProfileBar(QToolBar):
         self.calibration_label.setObjectName("calibrationState")
         self.addWidget(self.calibration_label)
         self.show_calibrated(False)
+        self.face_label = QLabel()
+        self.face_label.setObjectName("faceState")
+        self.addWidget(self.face_label)
+        self.show_enrolled(False)
         self.addSeparator()
         self.settings_action = self.addAction("Settings…")
         self.settings_action.setObjectName("openSettings")
@@ -67,6 +72,14 @@ class ProfileBar(QToolBar):
             f"Calibrated on: {', '.join(labels or [])}" if calibrated
             else "Profiles > Calibrate… teaches MoodPlayer this person's face")
         self.actions_by_command["forget_calibration"].setEnabled(calibrated)
+
+    def show_enrolled(self, enrolled: bool) -> None:
+        """Whether the active profile's person is enrolled (a face descriptor is kept)."""
+        self.face_label.setText("  face enrolled " if enrolled else "")
+        self.face_label.setToolTip(
+            "A face descriptor (numbers, no image) lets MoodPlayer recognise this listener; "
+            "Profiles > Forget face deletes it" if enrolled else "")
+        self.actions_by_command["forget_face"].setEnabled(enrolled)
 
     def _on_selected(self, name: str) -> None:
         if not self._quiet and name:

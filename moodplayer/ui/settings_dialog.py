@@ -166,6 +166,11 @@ class SettingsDialog(QDialog):
         form.addRow("", self.source_problem)
         form.addRow("", QLabel(f"Cameras found: {', '.join(map(str, cameras)) or 'none'}. "
                                "These three apply at the next start."))
+        self.recognise = editor_for(SETTINGS_OPTIONS["recognise_listeners"])
+        self.recognise.setObjectName("recogniseListeners")
+        self.recognise.setToolTip(SETTINGS_OPTIONS["recognise_listeners"].help)
+        form.addRow(SETTINGS_OPTIONS["recognise_listeners"].title, self.recognise)
+        on_edit(self.recognise, self._edit_recognise)
         self.source.currentTextChanged.connect(self._edit_source)
         on_edit(self.engine, self._edit_source)
         on_edit(self.detector, self._edit_source)
@@ -191,6 +196,7 @@ class SettingsDialog(QDialog):
             self.source.setCurrentText(self.settings.source)
             show_value(self.engine, self.settings.engine)
             show_value(self.detector, self.settings.detector)
+            show_value(self.recognise, self.settings.recognise_listeners)
         finally:
             self._loading = False
 
@@ -248,6 +254,12 @@ class SettingsDialog(QDialog):
         self.settings.source = source
         self.settings.engine = value_of(self.engine)
         self.settings.detector = detector
+        self._emit()
+
+    def _edit_recognise(self) -> None:
+        if self._loading:
+            return
+        self.settings.recognise_listeners = value_of(self.recognise)
         self._emit()
 
     def _mark(self, field: QWidget, label: QLabel, key: str, problem: str | None) -> None:

@@ -63,6 +63,36 @@ def analyze_video(path: str, effective: Effective, stride: int = 1, allow_downlo
     }
 
 
+def recognise_listeners(path: str, active: str, profiles: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """``analyze --recognise``: who is listening in the video, as the app would decide it
+    (vision/listeners.py reads the largest face about once a second, core/listeners/
+    tracker.py turns the identifications into a listener): one ``{t, profile, why}`` per
+    change, ``profile`` None for a face nobody enrolled. Also the problems of damaged
+    enrolment files (said, never fatal). Raises ModelUnavailable without face-api's nets."""
+    from moodplayer.core.listeners import store
+    from moodplayer.core.listeners.matching import identify
+    from moodplayer.core.listeners.tracker import ListenerTracker
+    from moodplayer.vision.detect import FaceDetector
+    from moodplayer.vision.listeners import ListenerRecogniser, video_descriptors
+
+    spec = parse_source(path)
+    if spec.kind != "file" or spec.path is None:
+        raise SourceError(f"analyze takes a video file, not {path!r}")
+    enrolments, problems = store.load_all(profiles)
+    recogniser = ListenerRecogniser.load()
+    tracker = ListenerTracker(active, [e.profile for e in enrolments])
+    changes: list[dict[str, Any]] = []
+    for t, descriptor in video_descriptors(spec.path, FaceDetector(), recogniser):
+        if descriptor is None:
+            tracker.push(t, None, face=False)
+            continue
+        match = identify(descriptor, enrolments, model=recogniser.model)
+        change = tracker.push(t, match.profile if match else None)
+        if change is not None:
+            changes.append({"t": change.t, "profile": change.profile, "why": change.why})
+    return changes, problems
+
+
 def music_why(reason: str, mood: str, effective: Effective) -> str:
     """The mood's why and the playlist the profile gives that mood, as the app would say it
     (no playlist is loaded here: its name is the folder's or the file's)."""

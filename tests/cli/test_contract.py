@@ -25,6 +25,7 @@ from moodplayer.core.settings.schema import PROFILE_OPTIONS, SETTINGS_OPTIONS
 PARSER = build_parser()
 # Enough of each command's required arguments for its parser to reach what comes after.
 REQUIRED = {"analyze": ["clip.mp4"], "calibrate": ["Anna", "--pictures", "faces"],
+            "enrol": ["Anna", "--pictures", "faces"],
             "report": ["--out", "report.pdf"], "eval": ["faces"]}
 
 

@@ -155,3 +155,46 @@ def test_eval_per_person_fields_add_up(tmp_path):
     assert table.returncode == 0 and "per person (K = 1" in table.stdout and "neutral_only" in table.stdout
     bad = moodplayer("eval", str(tmp_path), "--per-person", "0", timeout=60)
     assert bad.returncode == 2 and "--per-person needs K >= 1" in bad.stderr
+
+
+def build_people(root: Path) -> Path:
+    """Three people of the packages, two pictures each (the picture and its mirror image,
+    made here in the temporary folder): a path,label,group CSV."""
+    import cv2
+
+    root.mkdir(parents=True, exist_ok=True)
+    rows = ["path,label,group"]
+    for group, source, label in [("astronaut", ASTRONAUT, "happy"),
+                                 ("hao", feat_file(HAPPY_STILL), "happy"),
+                                 ("anc", feat_file(ANGRY_STILL), "angry")]:
+        image = cv2.imread(str(source))
+        for side, picture in (("a", image), ("b", image[:, ::-1])):
+            name = f"{group}-{side}.png"
+            cv2.imwrite(str(root / name), picture)
+            rows.append(f"{name},{label},{group}")
+    (root / "labels.csv").write_text("\n".join(rows) + "\n")
+    return root
+
+
+def test_eval_identify_adds_the_recognition_of_enrolled_people(tmp_path):
+    import os
+
+    if not (Path(os.environ["MOODPLAYER_SETUP_DEEPFACE_HOME"]) / "faceapi" / "face_recognition.npz").is_file():
+        pytest.skip("face-api's nets are not converted: run 'make setup'")
+    root = build_people(tmp_path / "people")
+    env = dict(os.environ, DEEPFACE_HOME=os.environ["MOODPLAYER_SETUP_DEEPFACE_HOME"])
+    result = moodplayer("eval", str(root), "--identify", "1", "--json", "--quiet", env=env)
+    assert result.returncode == 0, result.stderr
+    identify = json.loads(result.stdout)["identify"]
+    assert {"k", "n", "accuracy", "strangers_accepted"} <= set(identify)
+    assert identify["k"] == 1 and identify["n"] == 3 and identify["no_face"] == 0
+    assert identify["accuracy"] == 1.0  # a mirror image is the same person
+    assert identify["strangers_accepted"] <= 1 / 6
+
+
+def test_eval_identify_without_groups_is_one_line(tmp_path):
+    root = build_set(tmp_path / "set")
+    result = moodplayer("eval", str(root), "--identify", "1", "--json", "--quiet")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert "--identify needs a group (person) per picture" in line

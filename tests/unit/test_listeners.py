@@ -255,3 +255,36 @@ def test_forgetting_a_face_makes_its_person_unknown():
         tracker.push(4, "Ben")
     with pytest.raises(ValueError):
         ListenerTracker("Anna", share=0.4)
+
+
+# -- the profile's life cycle carries the face ---------------------------------------------
+
+def test_the_profile_life_cycle_carries_the_enrolled_face(data_home, tmp_path):
+    from moodplayer.core.settings import lifecycle, profiles
+    from moodplayer.core.settings.schema import Settings
+
+    settings = Settings()
+    profiles.add_profile(settings, "Anna")
+    store.save("Anna", enrol("Anna", faces_of(person(1), 3)))
+    lifecycle.rename(settings, "Anna", "Anne")
+    assert store.load("Anna") == (None, None) and store.load("Anne")[0].count == 3
+    lifecycle.duplicate(settings, "Anne", "Anne 2")
+    assert store.load("Anne 2")[0].profile == "Anne 2"
+    exported = tmp_path / "anne.toml"
+    lifecycle.export(settings, "Anne", exported)
+    assert "[enrolment]" in exported.read_text()
+    lifecycle.delete(settings, "Anne")
+    assert store.load("Anne") == (None, None)
+    imported = lifecycle.import_into(settings, exported)
+    assert imported.problems == [] and settings.active_profile == "Anne"
+    back = store.load("Anne")[0]
+    assert back is not None and back.count == 3 and back.profile == "Anne"
+    assert np.allclose(back.mean, store.load("Anne 2")[0].mean, atol=1e-6)
+    # a second import of the same file gets a free name, and the face goes with that name
+    again = lifecycle.import_into(settings, exported)
+    assert again.problems == [] and store.load(settings.active_profile)[0].profile == settings.active_profile
+    # a damaged face in the file: imported without it, said
+    exported.write_text(exported.read_text().replace("format = 1", "format = 9"))
+    third = lifecycle.import_into(settings, exported)
+    assert any("enrolled face" in p and "imported without it" in p for p in third.problems)
+    assert store.load(settings.active_profile) == (None, None)

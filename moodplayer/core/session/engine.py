@@ -92,6 +92,11 @@ class Session:
         if listener in self._listeners:
             self._listeners.remove(listener)
 
+    def notify(self, text: str) -> None:
+        """Something the user should know (the window shows it, the record keeps it): a
+        Notice from outside the session's own decisions (e.g. who is listening)."""
+        self._emit(Notice(text))
+
     def _emit(self, event: object) -> None:
         for listener in list(self._listeners):
             try:

@@ -1,25 +1,29 @@
 """A client profile's life, Qt-free: what goes with a profile when it is made, renamed,
 duplicated, deleted, exported or imported. The profile lives in the settings; its person's
-calibration and session records live in the data folder under a name derived from the
-profile's (core/files/userpath.py ``file_stem``), so they must follow it. The app's profile
-menu (app/profiles.py) and ``moodplayer calibrate`` both come here."""
+calibration, enrolled face (core/listeners/store.py) and session records live in the data
+folder under a name derived from the profile's (core/files/userpath.py ``file_stem``), so
+they must follow it. The app's profile menu (app/profiles.py), ``moodplayer calibrate`` and
+``moodplayer enrol`` all come here."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from moodplayer.core.calibration import store as calibration_store
+from moodplayer.core.listeners import store as listener_store
 from moodplayer.core.records import record
 from moodplayer.core.settings import merge, profiles
 from moodplayer.core.settings.schema import Settings
 
 
 def rename(settings: Settings, old: str, new: str) -> str:
-    """Rename ``old`` to ``new`` in ``settings``; its calibration and records move with it.
+    """Rename ``old`` to ``new`` in ``settings``; its calibration, face and records move with it.
     Raises ProfileError (the name) or OSError (a file could not be moved)."""
     name = profiles.rename_profile(settings, old, new)
     _carry_calibration(old, name, keep_old=False)
+    listener_store.move(old, name)
     source, target = record.profile_dir(old), record.profile_dir(name)
     if source.is_dir() and not target.exists():
         source.rename(target)
@@ -27,23 +31,26 @@ def rename(settings: Settings, old: str, new: str) -> str:
 
 
 def duplicate(settings: Settings, source: str, name: str) -> str:
-    """A copy of ``source`` named ``name``, with its calibration (a new client: no records)."""
+    """A copy of ``source`` named ``name``, with its calibration and face (no records)."""
     name = profiles.duplicate_profile(settings, source, name)
     _carry_calibration(source, name, keep_old=True)
+    listener_store.copy(source, name)
     return name
 
 
 def delete(settings: Settings, name: str) -> int:
-    """Delete ``name`` with its calibration and its session records (a later profile of the
+    """Delete ``name`` with its calibration, its enrolled face and its session records (a later profile of the
     same name must not find another person's data). Returns how many records went."""
     profiles.delete_profile(settings, name)
     calibration_store.delete(name)
+    listener_store.delete(name)
     return record.delete_all_sessions(name)
 
 
 def export(settings: Settings, name: str, path: Path) -> None:
     calibration, _ = calibration_store.load(name)
-    profiles.export_profile(settings, name, path, calibration)
+    enrolment, _ = listener_store.load(name)
+    profiles.export_profile(settings, name, path, calibration, enrolment)
 
 
 def import_into(settings: Settings, path: Path) -> profiles.ImportedProfile:
@@ -54,6 +61,9 @@ def import_into(settings: Settings, path: Path) -> profiles.ImportedProfile:
     settings.profiles[settings.active_profile] = imported.profile
     if imported.calibration is not None:
         calibration_store.save(settings.active_profile, imported.calibration)
+    if imported.enrolment is not None:
+        listener_store.save(settings.active_profile,
+                            replace(imported.enrolment, profile=settings.active_profile))
     return imported
 
 

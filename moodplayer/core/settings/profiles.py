@@ -13,6 +13,7 @@ from moodplayer.core.calibration.model import Calibration, CalibrationError
 from moodplayer.core.emotions import EMOTIONS
 from moodplayer.core.files.reading import MB, read_regular_text
 from moodplayer.core.files.userpath import user_path
+from moodplayer.core.listeners.enrolment import Enrolment, EnrolmentError
 from moodplayer.core.settings.schema import (
     SCHEMA_VERSION,
     Profile,
@@ -63,12 +64,16 @@ def delete_profile(settings: Settings, name: str) -> None:
         settings.active_profile = next(iter(settings.profiles))
 
 
-def export_profile(settings: Settings, name: str, path: Path, calibration: Calibration | None = None) -> None:
-    """One TOML file; the person's calibration (numbers, no image) goes with it when given."""
+def export_profile(settings: Settings, name: str, path: Path, calibration: Calibration | None = None,
+                   enrolment: Enrolment | None = None) -> None:
+    """One TOML file; the person's calibration and enrolled face (numbers, no image) go with
+    it when given."""
     data = {"schema_version": SCHEMA_VERSION, "profile_name": name,
             "profile": asdict(settings.profiles[name])}
     if calibration is not None:
         data["calibration"] = calibration.to_dict()
+    if enrolment is not None:
+        data["enrolment"] = enrolment.to_dict()
     write_toml_atomically(path, data)
 
 
@@ -79,6 +84,7 @@ class ImportedProfile:
     problems: list[str] = field(default_factory=list)
     missing_paths: list[str] = field(default_factory=list)  # kept in the profile, flagged
     calibration: Calibration | None = None  # the person's face, when the file carries it
+    enrolment: Enrolment | None = None  # the person's enrolled face descriptors, when it does
 
 
 def import_profile(path: Path) -> ImportedProfile:
@@ -96,7 +102,13 @@ def import_profile(path: Path) -> ImportedProfile:
             calibration = Calibration.from_dict(data["calibration"])
         except CalibrationError as err:
             problems.append(f"the calibration in {path} is damaged ({err}); imported without it")
-    return ImportedProfile(name, profile, problems, missing_paths(profile), calibration)
+    enrolment = None
+    if "enrolment" in data:
+        try:
+            enrolment = Enrolment.from_dict(data["enrolment"], name)
+        except EnrolmentError as err:
+            problems.append(f"the enrolled face in {path} is damaged ({err}); imported without it")
+    return ImportedProfile(name, profile, problems, missing_paths(profile), calibration, enrolment)
 
 
 def missing_paths(profile: Profile) -> list[str]:

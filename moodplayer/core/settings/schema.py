@@ -30,6 +30,10 @@ SCHEMA_VERSION = 2
 DEFAULT_PROFILE = "Default"
 NO_FACE_POLICIES = ("hold", "pause")
 SWITCH_POLICIES = ("now", "after_track")
+# Recognising enrolled listeners (issue 22; vision/listeners.py, core/listeners/): off
+# computes no face descriptor at all; ask proposes the recognised listener's profile;
+# switch changes to it. "ask", not "switch", is the advised choice (docs/accuracy.md).
+RECOGNISE_LISTENERS = ("off", "ask", "switch")
 # The emotion engines (vision/models.py builds them): auto prefers DeepFace's Emotion
 # network when its weights are there, else fer's mini-Xception (TFLite); fer-keras is the
 # same network run by TensorFlow; faceapi is face-api's expression net (numpy), blend both
@@ -102,6 +106,11 @@ class Settings:
                                   "5 readings a second, 15 while the mood may change, whatever "
                                   "the camera's noise (saves CPU; the moods are the same)",
                                   cli="--adaptive-rate")
+    recognise_listeners: str = setting(
+        "off", "Recognise listeners",
+        "compare the largest face with the enrolled profiles about once a second: off (no face "
+        "descriptor is made), ask before switching to a recognised listener's profile, or switch",
+        choices=RECOGNISE_LISTENERS)
     volume: int = setting(70, "Volume", "0..100", range=(0, 100))
     window_geometry: list[int] = setting(
         [], "Window geometry", "x, y, width, height (remembered)",
