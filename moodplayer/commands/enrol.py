@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     if not faces:
         return fail(f"no face found in the {unit} given: nothing enrolled")
     try:
-        enrolment = enrol(name, faces, model=recogniser.model)
+        enrolment = enrol(name, [[float(x) for x in d] for d in faces], model=recogniser.model)
         created = lifecycle.ensure_in_file(path, name)
     except (EnrolmentError, ProfileError, OSError) as err:
         return fail(str(err))
