@@ -30,6 +30,7 @@ from moodplayer.core.emotions import EMOTIONS
 from moodplayer.core.files.locations import config_file, demo_playlists_dir, resource_root
 from moodplayer.core.session.engine import Session
 from moodplayer.core.session.events import ReadingsSeen
+from moodplayer.core.session.fade import Fades
 from moodplayer.core.settings.effective import ConfigError, effective_config
 from moodplayer.core.settings.schema import Settings
 from moodplayer.desktop.mpris import start_mpris
@@ -39,6 +40,8 @@ from moodplayer.playback.null_backend import NullBackend
 from moodplayer.ui.main_window import MainWindow
 
 log = logging.getLogger("moodplayer")
+# machine-wide settings that apply while the app runs (the Playback tab)
+PLAYBACK_SETTINGS = ("switch_fade_s", "crossfade_s", "replaygain", "resume", "tray", "notifications")
 
 
 @dataclass
@@ -107,6 +110,7 @@ class MoodPlayerApp(QObject):
         self.session = Session(self.backend, self.settings.profile, lambda e: demo_playlists_dir() / e)
         self.session.subscribe(self.presenter)
         self.session.load_playlists()
+        self._apply_playback()
         self.recording = Recording(self.session, self.window)  # the session record (opt-in)
         self.sessions = SessionCommands(self.window, lambda: self.settings.active_profile,
                                         self.recording.path)
@@ -139,10 +143,20 @@ class MoodPlayerApp(QObject):
             self.window.show_message(f"Command line: {err}; the settings file's value is used")
             return self.settings
 
+    def _apply_playback(self) -> None:
+        """Cross-fades (and what else the Playback tab holds) take effect at once."""
+        m = self.machine
+        self.session.fades = Fades(switch_s=m.switch_fade_s, track_s=m.crossfade_s)
+        self.backend.set_crossfade(m.crossfade_s)
+
     # --- settings and profiles --------------------------------------------------------------
     def apply_settings(self, new: Settings) -> None:
         """Live: the session takes the new profile at once; camera and model apply at next start."""
         old, self.settings = self.settings, new
+        fresh = self._machine_settings()  # the command line's values still win for this run
+        for name in PLAYBACK_SETTINGS:  # camera and model wait for the next start
+            setattr(self.machine, name, getattr(fresh, name))
+        self._apply_playback()
         self.session.configure(new.profile, new_client=old.active_profile != new.active_profile)
         self.window.profile_bar.show_profiles(list(new.profiles), new.active_profile)
         if self._started:

@@ -22,7 +22,8 @@ from moodplayer.commands.common import (
 NAME = "run"
 HELP = "open the player window (the default)"
 DEV_ONLY = False
-SETTINGS = ("source",) + MODEL_SETTINGS + RATE_SETTINGS  # what `run` can override
+PLAYBACK_SETTINGS = ("switch_fade_s", "crossfade_s", "replaygain", "resume", "tray", "notifications")
+SETTINGS = ("source",) + MODEL_SETTINGS + RATE_SETTINGS + PLAYBACK_SETTINGS  # what `run` can override
 
 
 def _seconds(text: str) -> float:

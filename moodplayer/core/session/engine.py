@@ -35,6 +35,7 @@ from moodplayer.core.session.events import (
     TrackFinished,
 )
 from moodplayer.core.session.explain import mood_why, override_why, playlist_why, track_why
+from moodplayer.core.session.fade import Fades, switch_fade_ms, track_fade_ms
 from moodplayer.core.session.lift import lift_order, lift_target_problem
 from moodplayer.core.session.mood_window import MoodState, MoodWindow
 from moodplayer.core.session.player import PAUSED, PLAYING, Player
@@ -77,6 +78,7 @@ class Session:
         self.mood_history: list[tuple[float, str]] = []  # (reading time, mood)
         self.closed = False
         self.mood_reason = ""  # why the current mood (core/explain.py)
+        self.fades = Fades()  # how long switches and track changes cross-fade (core/session/fade.py)
         self._listeners: list[Callable[[object], None]] = []
 
     def close(self) -> None:
@@ -221,7 +223,7 @@ class Session:
         if lift is not None:
             playlist = self.player.playlist
             if self.player.current_index <= 0 and playlist is not None:  # the lift's first track: start it again
-                self.player.load(playlist, 0, planned=True)
+                self.player.load(playlist, 0, planned=True, fade_ms=track_fade_ms(self.fades))
                 return
             lift.left = min(lift.tracks, lift.left + 1)
         self.player.previous()
@@ -236,7 +238,8 @@ class Session:
             if lift.left <= 0:
                 self._finish_lift(index)
                 return
-        self.player.load(self.player.playlist, index, planned=lift is not None)
+        self.player.load(self.player.playlist, index, planned=lift is not None,
+                         fade_ms=track_fade_ms(self.fades))
 
     # --- what the player reports ----------------------------------------------------------
     def on_track_finished(self) -> None:
@@ -246,7 +249,7 @@ class Session:
         self._emit(TrackFinished(self.player.current_index))
         target = self.selector.on_track_finished()
         if target is not None:  # a switch that waited for the end of the track
-            self._switch_to(target, f"the track ended; {self.mood_reason}")
+            self._switch_to(target, f"the track ended; {self.mood_reason}", at_track_end=True)
             return
         lift = self.lift
         if lift is not None:
@@ -277,10 +280,12 @@ class Session:
             self.lift = None
 
     # --- music ----------------------------------------------------------------------------
-    def _switch_to(self, name: str | None, reason: str = "", by_user: bool = False) -> None:
+    def _switch_to(self, name: str | None, reason: str = "", by_user: bool = False,
+                   at_track_end: bool = False) -> None:
         """Play ``name``'s music. A switch the user asked for plays; one the mood or a
         settings change made keeps a pause (the user's, or the no-face policy's) as it is:
-        the new music is loaded, and starts when the pause ends."""
+        the new music is loaded, and starts when the pause ends. What plays cross-fades
+        into it (``fades``): a switch's fade, or a track change's when the track ended."""
         if name is None or self.closed:
             return
         playlist = self.playlists[name]
@@ -304,10 +309,12 @@ class Session:
         autoplay = by_user or self.player.state != PAUSED
         if by_user:
             self.paused_by_policy = False
+        fade_ms = switch_fade_ms(self.fades, autoplay=autoplay and self.player.state == PLAYING,
+                                 at_track_end=at_track_end)
         if lift is None:
-            self.player.load(playlist, autoplay=autoplay)
+            self.player.load(playlist, autoplay=autoplay, fade_ms=fade_ms)
         else:  # the iso-principle's order, shuffle or not
-            self.player.load(playlist, 0, autoplay=autoplay, planned=True)
+            self.player.load(playlist, 0, autoplay=autoplay, planned=True, fade_ms=fade_ms)
         self.selector.started(name)
 
     def _lift_plan(self, name: str, own: Playlist) -> tuple[Playlist, LiftState | None]:
@@ -343,5 +350,5 @@ class Session:
         self._emit(PlaylistStarted(target.name, target, None,
                                    f"the lift from {lift.mood} reached {target.name}: "
                                    f"only {target.name} from now on"))
-        self.player.load(target, index)
+        self.player.load(target, index, fade_ms=track_fade_ms(self.fades))
 
