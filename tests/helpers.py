@@ -37,9 +37,10 @@ def moodplayer(*args, timeout=180, env=None) -> subprocess.CompletedProcess:
                           text=True, timeout=timeout, env=env or os.environ.copy())
 
 
-def write_tone(path: Path, seconds: float = 1.0, freq: float = 440.0, rate: int = 22050) -> Path:
+def write_tone(path: Path, seconds: float = 1.0, freq: float = 440.0, rate: int = 22050,
+               amplitude: float = 0.4) -> Path:
     t = np.arange(int(rate * seconds)) / rate
-    samples = (0.4 * np.sin(2 * np.pi * freq * t) * 32767).astype("<i2")
+    samples = (amplitude * np.sin(2 * np.pi * freq * t) * 32767).astype("<i2")
     path.parent.mkdir(parents=True, exist_ok=True)
     with wave.open(str(path), "wb") as wf:
         wf.setnchannels(1)

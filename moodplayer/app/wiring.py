@@ -27,10 +27,19 @@ from moodplayer.app.recording import Recording
 from moodplayer.app.sessions import SessionCommands
 from moodplayer.app.settings_file import SettingsKeeper
 from moodplayer.core.emotions import EMOTIONS
-from moodplayer.core.files.locations import config_file, demo_playlists_dir, resource_root
+from moodplayer.core.files.locations import (
+    cache_dir,
+    config_file,
+    demo_playlists_dir,
+    loudness_cache_file,
+    resource_root,
+    resume_file,
+)
+from moodplayer.core.music.loudness import LoudnessCache
 from moodplayer.core.session.engine import Session
-from moodplayer.core.session.events import ReadingsSeen
+from moodplayer.core.session.events import ReadingsSeen, TrackChanged
 from moodplayer.core.session.fade import Fades
+from moodplayer.core.session.resume import load_resume, save_resume
 from moodplayer.core.settings.effective import ConfigError, effective_config
 from moodplayer.core.settings.schema import Settings
 from moodplayer.desktop.mpris import start_mpris
@@ -110,6 +119,7 @@ class MoodPlayerApp(QObject):
         self.session = Session(self.backend, self.settings.profile, lambda e: demo_playlists_dir() / e)
         self.session.subscribe(self.presenter)
         self.session.load_playlists()
+        self.loudness = self._start_loudness()
         self._apply_playback()
         self.recording = Recording(self.session, self.window)  # the session record (opt-in)
         self.sessions = SessionCommands(self.window, lambda: self.settings.active_profile,
@@ -144,10 +154,39 @@ class MoodPlayerApp(QObject):
             return self.settings
 
     def _apply_playback(self) -> None:
-        """Cross-fades (and what else the Playback tab holds) take effect at once."""
+        """Cross-fades, even loudness (and what else the Playback tab holds) take effect at once."""
         m = self.machine
         self.session.fades = Fades(switch_s=m.switch_fade_s, track_s=m.crossfade_s)
         self.backend.set_crossfade(m.crossfade_s)
+        if self.loudness is not None:
+            self.loudness.set_mode(m.replaygain)
+            self.backend.refresh_gain()
+
+    # --- even loudness ----------------------------------------------------------------------
+    def _start_loudness(self):
+        """ReplayGain tags, else the loudness measured in the background (playback/loudness.py);
+        only where music really plays."""
+        if self.backend.name != "vlc":
+            return None
+        from moodplayer.playback.loudness import LoudnessService
+
+        service = LoudnessService(LoudnessCache(loudness_cache_file()),
+                                  cache_dir() / f"decoding-{os.getpid()}.wav", self.machine.replaygain)
+        self.backend.gain_for = service.gain_for
+        service.measured.connect(self._on_loudness_measured)
+        self.session.subscribe(self._measure_what_plays)
+        return service
+
+    def _measure_what_plays(self, event) -> None:
+        if isinstance(event, TrackChanged) and event.playlist is not None and self.loudness is not None:
+            tracks = [t.path for t in event.playlist.tracks if not t.missing]
+            i = max(0, event.index)  # the track that plays first, then the ones after it
+            self.loudness.want(tracks[i:] + tracks[:i])
+
+    def _on_loudness_measured(self, path: str) -> None:
+        playlist, index = self.backend.playlist, self.backend.current_index
+        if playlist is not None and 0 <= index < len(playlist.tracks) and str(playlist.tracks[index].path) == path:
+            self.backend.refresh_gain()  # what plays moves to its level, smoothly
 
     # --- settings and profiles --------------------------------------------------------------
     def apply_settings(self, new: Settings) -> None:
@@ -309,7 +348,7 @@ class MoodPlayerApp(QObject):
         self.recording.update(self.settings.active_profile, self.settings.profile.record_sessions)
         self.window.show()
         self.restore_geometry(self.settings.window_geometry)  # shown: its frame is known
-        if self.settings.last_playlist in EMOTIONS:  # the dropdown as it was left
+        if not self._resume_music() and self.settings.last_playlist in EMOTIONS:  # the dropdown as it was left
             picker = self.window.player.picker
             picker.setCurrentIndex(picker.findData(self.settings.last_playlist))
         self.window.show_loading(True)
@@ -344,6 +383,28 @@ class MoodPlayerApp(QObject):
             log.info("the remembered window geometry %s does not fit the screens here: %s is used",
                      geometry, list(fitted))
         self.window.setGeometry(*fitted)
+
+    # --- resume: where the music stopped ------------------------------------------------------
+    def _resume_music(self) -> bool:
+        """With the resume setting, the profile's music plays on from where it stopped."""
+        if not self.machine.resume:
+            return False
+        point = load_resume(resume_file(), self.settings.active_profile)
+        if point is None or not self.session.resume(point.playlist, point.track, point.position_ms,
+                                                    point.override):
+            return False
+        self.window.player.picker.show_choice(point.playlist if point.override else None)
+        log.info("resumed %s at %.1f s", point.track, point.position_ms / 1000)
+        return True
+
+    def _keep_resume_point(self) -> None:
+        if not self._started:
+            return
+        point = self.session.resume_point(self.backend.position()[0])
+        try:
+            save_resume(resume_file(), self.settings.active_profile, point)
+        except OSError as err:
+            log.warning("could not keep where the music stopped in %s: %s", resume_file(), err)
 
     def _finish(self) -> None:
         if self.options.screenshot:
@@ -472,6 +533,9 @@ class MoodPlayerApp(QObject):
         loading = self.analysis.isRunning() and self.analysis.analyzer is None
         self.analysis.stop()
         self.camera.close()
+        if self.loudness is not None:
+            self.loudness.close()
+        self._keep_resume_point()
         if loading and self.may_leave_model_loading:
             # The model is still being built (TensorFlow imports on a starved machine take
             # many seconds and cannot be interrupted): it holds nothing to save or release,

@@ -47,6 +47,14 @@ class PlaylistPicker(QComboBox):
         self._draw_icons()
         self._quiet = False
 
+    def show_choice(self, name: str | None) -> None:
+        """Show ``name`` (None: Auto) as chosen, without asking for it again."""
+        index = self.findData(name) if name is not None else 0
+        if index >= 0:
+            self._quiet = True
+            self.setCurrentIndex(index)
+            self._quiet = False
+
     def _draw_icons(self) -> None:
         for i in range(self.count()):
             name = self.itemData(i)

@@ -12,6 +12,7 @@ from pages import MainPage
 
 from moodplayer.app import AppOptions, MoodPlayerApp
 from moodplayer.core.emotions import EMOTIONS
+from moodplayer.core.files.locations import loudness_cache_file, resume_file
 from moodplayer.core.settings.schema import Lift, Profile, Settings, save_settings
 from moodplayer.playback.backend import PLAYING
 from moodplayer.playback.vlc_backend import afile_path
@@ -76,7 +77,10 @@ def test_crying_then_smiling_clip_switches_sad_to_happy(qtbot, setup_dirs, sessi
     assert seconds > 0.5 and rms > 0.05, "the happy playlist made no sound"
     new = tree(tmp_path, session_tmp, REPO / "moodplayer", REPO / "tests") - before
     outputs = {wav, afile_path(f"afile:{wav}", 1)}  # the two voices' WAVs
+    outputs.add(loudness_cache_file())  # numbers about the music: path, size, time, LUFS, peak
+    outputs.add(resume_file())  # where the music stopped: playlist, track path, position
     assert {p for p in new if "__pycache__" not in p.parts} <= outputs, "files written besides the WAVs"
+    assert b"JFIF" not in loudness_cache_file().read_bytes() and b"PNG" not in loudness_cache_file().read_bytes()
 
 
 def test_generated_clip_happy_then_surprise(qtbot, setup_dirs, tmp_path):

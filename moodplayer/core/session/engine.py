@@ -39,6 +39,7 @@ from moodplayer.core.session.fade import Fades, switch_fade_ms, track_fade_ms
 from moodplayer.core.session.lift import lift_order, lift_target_problem
 from moodplayer.core.session.mood_window import MoodState, MoodWindow
 from moodplayer.core.session.player import PAUSED, PLAYING, Player
+from moodplayer.core.session.resume import ResumePoint, track_index
 from moodplayer.core.session.selector import PlaylistSelector
 from moodplayer.core.settings.effective import window_config
 from moodplayer.core.settings.schema import Profile
@@ -240,6 +241,46 @@ class Session:
                 return
         self.player.load(self.player.playlist, index, planned=lift is not None,
                          fade_ms=track_fade_ms(self.fades))
+
+    def resume(self, name: str, track: str, position_ms: int, override: bool,
+               autoplay: bool = True) -> bool:
+        """Play on where the music stopped last time: ``name``'s playlist (the user's pick
+        when ``override``, else the mood's, which the mood window may switch away from as
+        soon as it decides), at ``track`` and ``position_ms``. False when that playlist
+        cannot play now (the app then starts fresh)."""
+        playlist = self.playlists.get(name)
+        if self.closed or playlist is None or not playlist.playable:
+            return False
+        if override:
+            self.selector.override = name
+            self._emit(OverrideChanged(name))
+        lift = None
+        if self.profile.strategy(name) == "lift" and not override:
+            playlist, lift = self._lift_plan(name, playlist)
+        index = track_index(playlist, track)
+        if index is None:  # the track is gone from the playlist: its start
+            index, position_ms = 0, 0
+        if lift is not None:
+            lift.left = max(1, lift.tracks - index)
+        self._emit(PlaylistStarted(name, playlist, lift.target.name if lift else None,
+                                   f"resumed where the music stopped: {name}"))
+        self.lift = lift
+        self.player.load(playlist, index, autoplay=autoplay, planned=lift is not None,
+                         start_ms=position_ms)
+        self.selector.started(name)
+        return True
+
+    def resume_point(self, position_ms: int) -> ResumePoint | None:
+        """What plays now (``position_ms`` into its track), to play on from next time
+        (None: nothing plays)."""
+        playlist, index = self.player.playlist, self.player.current_index
+        name = self.selector.current
+        if playlist is None or name is None or not 0 <= index < len(playlist.tracks):
+            return None
+        if self.lift is None and name in self.playlists and playlist is not self.playlists[name]:
+            name = playlist.name if playlist.name in self.playlists else name  # a finished lift's target
+        return ResumePoint(name, self.selector.override is not None,
+                           str(playlist.tracks[index].path), max(0, int(position_ms)))
 
     # --- what the player reports ----------------------------------------------------------
     def on_track_finished(self) -> None:
