@@ -320,13 +320,15 @@ class VlcBackend(PlayerBackend):
 
     # --- starting tracks, fading ------------------------------------------------------
     def _gain(self, index: int) -> float:
+        if self.playlist is None:
+            return 0.0
         try:
             return float(self.gain_for(self.playlist.tracks[index].path))
         except Exception:  # a loudness provider's fault never stops the music
             return 0.0
 
     def _play_index(self, index: int, fade_ms: int = 0, start_ms: int = 0) -> None:
-        if index < 0:
+        if index < 0 or self.playlist is None:
             self.stop()
             return
         fade_ms = max(fade_ms, self._handover_ms)
