@@ -66,6 +66,7 @@ class AppOptions:
     quit_after: float | None = None
     screenshot: str | None = None  # saved just before quit_after closes the app
     open_settings: bool = False  # the settings dialog opens at start
+    open_paths: list[str] = field(default_factory=list)  # files / folders / playlists / file:// URIs to play
     # the 5-second relaxed-face step, offered on a camera once per profile (tests that script
     # a camera for something else turn it off)
     offer_first_look: bool = True
@@ -161,6 +162,19 @@ class MoodPlayerApp(QObject):
         if self.loudness is not None:
             self.loudness.set_mode(m.replaygain)
             self.backend.refresh_gain()
+
+    @property
+    def replaygain(self) -> str:
+        """The even-loudness mode in use (track, album, off)."""
+        return self.loudness.mode if self.loudness is not None else self.machine.replaygain
+
+    @property
+    def tray_mode(self) -> str:
+        return self.machine.tray
+
+    @property
+    def notifications_on(self) -> bool:
+        return self.machine.notifications
 
     # --- even loudness ----------------------------------------------------------------------
     def _start_loudness(self):
@@ -348,7 +362,9 @@ class MoodPlayerApp(QObject):
         self.recording.update(self.settings.active_profile, self.settings.profile.record_sessions)
         self.window.show()
         self.restore_geometry(self.settings.window_geometry)  # shown: its frame is known
-        if not self._resume_music() and self.settings.last_playlist in EMOTIONS:  # the dropdown as it was left
+        if self.options.open_paths:  # music given on the command line wins over resuming
+            self.open_paths(self.options.open_paths)
+        elif not self._resume_music() and self.settings.last_playlist in EMOTIONS:  # the dropdown as it was left
             picker = self.window.player.picker
             picker.setCurrentIndex(picker.findData(self.settings.last_playlist))
         self.window.show_loading(True)
@@ -383,6 +399,29 @@ class MoodPlayerApp(QObject):
             log.info("the remembered window geometry %s does not fit the screens here: %s is used",
                      geometry, list(fitted))
         self.window.setGeometry(*fitted)
+
+    # --- open-with: music handed to the app -------------------------------------------------
+    def open_paths(self, paths: list[str]) -> str:
+        """Play ``paths`` (audio files, folders, playlist files, ``file://`` URIs) as the
+        user's pick: the dropdown shows it, Auto hands the music back to the mood. What is
+        not music is said, one line each. Also what a second ``moodplayer`` hands over
+        (``handle_request``). Returns what could not be opened ("": everything was)."""
+        from moodplayer.core.music.opened import OPENED, music_paths, opened_playlist
+
+        found, problems = music_paths(list(paths))
+        for problem in problems:
+            self.window.show_message(f"Cannot open {problem}")
+        said = "; ".join(f"cannot open {p}" for p in problems)
+        if not found:
+            return said or "nothing to open"
+        playlist = opened_playlist(found)
+        if not self.session.open_playlist(playlist):
+            return said or f"nothing in {playlist.name} can play"
+        picker = self.window.player.picker
+        picker.show_opened(OPENED, playlist.name)
+        picker.show_choice(OPENED)
+        log.info("opened %s: %d tracks", playlist.name, len(playlist.tracks))
+        return said
 
     # --- resume: where the music stopped ------------------------------------------------------
     def _resume_music(self) -> bool:
@@ -503,7 +542,7 @@ class MoodPlayerApp(QObject):
 
     # --- music intents that also touch the settings ------------------------------------------
     def _on_override(self, name: str | None) -> None:
-        if (name or "") != self.settings.last_playlist:
+        if (name is None or name in EMOTIONS) and (name or "") != self.settings.last_playlist:
             self.settings.last_playlist = name or ""
             self.keeper.save_soon()
         self.session.choose(name)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from moodplayer.core.emotions import EMOTIONS, Reading
 from moodplayer.core.files.userpath import user_path
+from moodplayer.core.music.opened import OPENED
 from moodplayer.core.music.playlist import Playlist, load_playlist
 from moodplayer.core.session.events import (
     FacePresence,
@@ -109,9 +110,12 @@ class Session:
     # --- configuration --------------------------------------------------------------------
     def load_playlists(self) -> None:
         p = self.profile
+        opened = self.playlists.get(OPENED)
         self.playlists = {e: load_playlist(e, p.playlists.get(e) or self.default_playlist(e))
                           for e in EMOTIONS}
         self.failed = {}
+        if opened is not None:  # music the user opened stays pickable
+            self.playlists[OPENED] = opened
         for playlist in self.playlists.values():
             if playlist.problem:
                 self._emit(Notice(f"{playlist.name} playlist: {playlist.problem}"))
@@ -181,12 +185,25 @@ class Session:
     def choose(self, name: str | None) -> None:
         """The dropdown: a playlist overrides the mood until Auto (None) is picked again."""
         self._emit(OverrideChanged(name))
-        reason = override_why(name)
+        reason = override_why(name) if name != OPENED else f"you opened {self.playlists[OPENED].name}"
         target = self.selector.on_override(name)
         playing = self.player.playlist.name if self.player.playlist else None
         if target is None and name is not None and playing != name:
             target = name  # picked the mood's own playlist while its lift plays: play it as is
         self._switch_to(target, reason if name else f"{reason}; {self.mood_reason}", by_user=True)
+
+    def open_playlist(self, playlist: Playlist) -> bool:
+        """Music the user opened (files, a folder, a playlist given to ``moodplayer``)
+        plays as their pick, until Auto hands the choice back to the mood."""
+        if self.closed:
+            return False
+        if not playlist.playable:
+            self._emit(PlaylistRefused(playlist.name, playlist.problem or "it has no tracks"))
+            return False
+        self.playlists[OPENED] = playlist
+        self.selector.current = None if self.selector.current == OPENED else self.selector.current
+        self.choose(OPENED)
+        return True
 
     def toggle(self) -> None:
         if self.player.state == PLAYING:
