@@ -37,16 +37,18 @@ from moodplayer.core.files.locations import (
 )
 from moodplayer.core.music.loudness import LoudnessCache
 from moodplayer.core.session.engine import Session
-from moodplayer.core.session.events import ReadingsSeen, TrackChanged
+from moodplayer.core.session.events import MoodChanged, ReadingsSeen, TrackChanged
 from moodplayer.core.session.fade import Fades
 from moodplayer.core.session.resume import load_resume, save_resume
 from moodplayer.core.settings.effective import ConfigError, effective_config
 from moodplayer.core.settings.schema import Settings
 from moodplayer.desktop.mpris import start_mpris
+from moodplayer.desktop.notify import Notifier
 from moodplayer.pipeline import AnalysisThread, FrameSlot
 from moodplayer.playback.backend import PLAYING, PlaybackUnavailable, PlayerBackend
 from moodplayer.playback.null_backend import NullBackend
 from moodplayer.ui.main_window import MainWindow
+from moodplayer.ui.tray import TrayIcon
 
 log = logging.getLogger("moodplayer")
 # machine-wide settings that apply while the app runs (the Playback tab)
@@ -121,6 +123,9 @@ class MoodPlayerApp(QObject):
         self.session.subscribe(self.presenter)
         self.session.load_playlists()
         self.loudness = self._start_loudness()
+        self.tray: TrayIcon | None = None
+        self.notifier: Notifier | None = None
+        self.session.subscribe(self._follow_for_desktop)
         self._apply_playback()
         self.recording = Recording(self.session, self.window)  # the session record (opt-in)
         self.sessions = SessionCommands(self.window, lambda: self.settings.active_profile,
@@ -159,6 +164,8 @@ class MoodPlayerApp(QObject):
         m = self.machine
         self.session.fades = Fades(switch_s=m.switch_fade_s, track_s=m.crossfade_s)
         self.backend.set_crossfade(m.crossfade_s)
+        self._apply_tray()
+        self._apply_notifications()
         if self.loudness is not None:
             self.loudness.set_mode(m.replaygain)
             self.backend.refresh_gain()
@@ -170,11 +177,75 @@ class MoodPlayerApp(QObject):
 
     @property
     def tray_mode(self) -> str:
-        return self.machine.tray
+        """off, icon, or background (closing the window keeps the music going)."""
+        if self.tray is None:
+            return "off"
+        return "background" if self.window.keep_running_when_closed else "icon"
 
     @property
     def notifications_on(self) -> bool:
-        return self.machine.notifications
+        return self.notifier is not None
+
+    # --- the tray and notifications ----------------------------------------------------------
+    def _apply_tray(self) -> None:
+        """The tray icon as the setting says; background only where a tray can bring the
+        window back (else closing it quits, as without a tray)."""
+        mode = self.machine.tray
+        if mode == "off":
+            if self.tray is not None:
+                self.tray.close()
+                self.tray = None
+            self.window.keep_running_when_closed = False
+            return
+        if self.tray is None:
+            from PySide6.QtGui import QIcon
+
+            icon = QIcon(str(resource_root() / "resources" / "icons" / "moodplayer-256.png"))
+            self.tray = TrayIcon(icon, self.window)
+            self.tray.play_pause_requested.connect(self.session.toggle)
+            self.tray.next_requested.connect(self.session.next)
+            self.tray.show_hide_requested.connect(self.toggle_window)
+            self.tray.quit_requested.connect(self.quit)
+            self.tray.show_playing(self.backend.state == PLAYING)
+            if not self.tray.available:
+                log.info("no system tray on this desktop: the tray icon is not shown")
+        self.window.keep_running_when_closed = mode == "background" and self.tray.available
+
+    def _apply_notifications(self) -> None:
+        if self.machine.notifications and self.notifier is None:
+            self.notifier = Notifier(parent=self)
+        elif not self.machine.notifications and self.notifier is not None:
+            self.notifier.close()
+            self.notifier = None
+
+    def _follow_for_desktop(self, event) -> None:
+        """The tray shows the mood; a notification says a mood switch and why."""
+        if isinstance(event, MoodChanged):
+            if self.tray is not None:
+                self.tray.show_mood(event.mood, event.why)
+            if self.notifier is not None and not self._shut_down:
+                self.notifier.notify(f"Mood: {event.mood}", event.why)
+
+    def _show_playing_in_tray(self, state: str) -> None:
+        if self.tray is not None:
+            self.tray.show_playing(state == PLAYING)
+
+    def toggle_window(self) -> None:
+        if self.window.isVisible() and not self.window.isMinimized():
+            self.window.hide()
+        else:
+            self.window.showNormal()
+            self.window.raise_()
+            self.window.activateWindow()
+        if self.tray is not None:
+            self.tray.show_window_shown(self.window.isVisible())
+
+    def quit(self) -> None:
+        """Quit from the tray: the window goes too, the settings are kept."""
+        self.window.keep_running_when_closed = False
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
 
     # --- even loudness ----------------------------------------------------------------------
     def _start_loudness(self):
@@ -337,6 +408,8 @@ class MoodPlayerApp(QObject):
 
         # what the player reports
         self.backend.state_changed.connect(lambda s: w.player.controls.show_playing(s == PLAYING))
+        self.backend.state_changed.connect(self._show_playing_in_tray)
+        w.hidden_to_tray.connect(lambda: log.info("the window is hidden; the music goes on (tray icon)"))
         self.backend.track_changed.connect(session.on_track_changed)
         self.backend.track_finished.connect(session.on_track_finished)
         self.backend.track_failed.connect(self._on_track_failed)
@@ -575,6 +648,10 @@ class MoodPlayerApp(QObject):
         if self.loudness is not None:
             self.loudness.close()
         self._keep_resume_point()
+        if self.tray is not None:
+            self.tray.close()
+        if self.notifier is not None:
+            self.notifier.close()
         if loading and self.may_leave_model_loading:
             # The model is still being built (TensorFlow imports on a starved machine take
             # many seconds and cannot be interrupted): it holds nothing to save or release,
