@@ -124,6 +124,9 @@ class FakePlayer:
         self.state = PLAYING if autoplay else STOPPED  # as both backends: loaded, not playing
         self.session.on_track_changed(self.current_index)
 
+    def replace_playlist(self, playlist, index):
+        self.playlist, self.current_index = playlist, index
+
     def play(self):
         self.state = PLAYING
 

@@ -144,6 +144,9 @@ class MoodPlayerApp(QObject):
                                                first_look_over=self._first_look_over)
         self.preview = PreviewFeed(self.slot, self.window.preview, lambda: self.session.last_reading)
         self._position_timer = QTimer(self)
+        from moodplayer.app.watch import MusicWatcher
+
+        self.watcher = MusicWatcher(self._playlist_sources, self.session.refresh_playlist, self)
         self._wire()
         self.load_calibration()
 
@@ -247,6 +250,11 @@ class MoodPlayerApp(QObject):
         if app is not None:
             app.quit()
 
+    def _playlist_sources(self) -> dict:
+        """emotion -> the folder or playlist file its music comes from (watched)."""
+        return {name: playlist.source for name, playlist in self.session.playlists.items()
+                if name in EMOTIONS}
+
     # --- even loudness ----------------------------------------------------------------------
     def _start_loudness(self):
         """ReplayGain tags, else the loudness measured in the background (playback/loudness.py);
@@ -282,6 +290,7 @@ class MoodPlayerApp(QObject):
             setattr(self.machine, name, getattr(fresh, name))
         self._apply_playback()
         self.session.configure(new.profile, new_client=old.active_profile != new.active_profile)
+        self.watcher.watch()  # the playlists' folders may be others now
         self.window.profile_bar.show_profiles(list(new.profiles), new.active_profile)
         if self._started:
             self.recording.update(new.active_profile, new.profile.record_sessions)
@@ -648,6 +657,7 @@ class MoodPlayerApp(QObject):
         if self.loudness is not None:
             self.loudness.close()
         self._keep_resume_point()
+        self.watcher.close()
         if self.tray is not None:
             self.tray.close()
         if self.notifier is not None:

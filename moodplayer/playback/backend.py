@@ -75,6 +75,20 @@ class PlayerBackend(QObject):
         ``start_ms``: begin that far into the track (resuming where the app stopped)."""
         raise NotImplementedError
 
+    def replace_playlist(self, playlist: Playlist, index: int) -> None:
+        """The loaded list changed on disk: go on with ``playlist`` (the track playing now
+        is its ``index``); nothing stops, restarts or fades. The play order starts afresh."""
+        if self.playlist is None:
+            return
+        planned = self.order.planned
+        self.playlist, self.broken = playlist, set()
+        self.order.reset(len(playlist.tracks), planned)
+        self.current_index = index
+        self._replaced(index)
+
+    def _replaced(self, index: int) -> None:
+        """A backend's own bookkeeping of the playing track's new index."""
+
     def set_crossfade(self, seconds: float) -> None:
         """Every track change fades over ``seconds`` (0..12; 0: a cut)."""
         self.crossfade_ms = int(round(1000 * max(0.0, min(12.0, float(seconds)))))

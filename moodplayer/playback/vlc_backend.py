@@ -292,6 +292,9 @@ class VlcBackend(PlayerBackend):
         """With afile: the WAV the music playing now is written to."""
         return afile_path(self.audio_out, self._cur)
 
+    def _replaced(self, index: int) -> None:
+        self._voice.index = index
+
     def refresh_gain(self) -> None:
         voice = self._voice
         if self.playlist is None or not 0 <= voice.index < len(self.playlist.tracks):

@@ -30,6 +30,7 @@ from moodplayer.core.session.events import (
     Paused,
     PlaylistRefused,
     PlaylistStarted,
+    PlaylistUpdated,
     ReadingsSeen,
     Resumed,
     TrackChanged,
@@ -191,6 +192,39 @@ class Session:
         if target is None and name is not None and playing != name:
             target = name  # picked the mood's own playlist while its lift plays: play it as is
         self._switch_to(target, reason if name else f"{reason}; {self.mood_reason}", by_user=True)
+
+    def refresh_playlist(self, name: str) -> bool:
+        """``name``'s folder or playlist file changed: read it again. When it is what plays
+        (not a lift's plan), the player goes on with the new list without interrupting the
+        track; a playing track that was removed stays in the player's list until the next
+        refresh. True when the tracks changed."""
+        old = self.playlists.get(name)
+        if old is None or name not in EMOTIONS or self.closed:
+            return False
+        new = load_playlist(name, self.profile.playlists.get(name) or self.default_playlist(name))
+        before, after = [t.path for t in old.tracks], [t.path for t in new.tracks]
+        if before == after and old.problem == new.problem:
+            return False
+        self.playlists[name] = new
+        added = len(set(after) - set(before))
+        removed = len(set(before) - set(after))
+        playing = self.player.playlist
+        at: int | None = None
+        if playing is old and self.lift is None:
+            index = self.player.current_index
+            current = old.tracks[index].path if 0 <= index < len(old.tracks) else None
+            tracks = list(new.tracks)
+            if current is not None and current not in after:  # never cut the track that plays
+                tracks.insert(min(index, len(tracks)), old.tracks[index])
+            given = Playlist(new.name, new.source, tracks, new.problem if not tracks else None)
+            self.playlists[name] = given
+            new_index = next((i for i, t in enumerate(tracks) if t.path == current), -1)
+            if tracks:
+                self.player.replace_playlist(given, new_index)
+                at = new_index
+            new = given
+        self._emit(PlaylistUpdated(name, new, added, removed, at))
+        return True
 
     def open_playlist(self, playlist: Playlist) -> bool:
         """Music the user opened (files, a folder, a playlist given to ``moodplayer``)

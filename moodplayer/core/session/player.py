@@ -25,6 +25,10 @@ class Player(Protocol):
         and stopped, ``play`` starts it. ``fade_ms``: cross-fade from what plays;
         ``start_ms``: begin that far into the track."""
 
+    def replace_playlist(self, playlist: Playlist, index: int) -> None:
+        """The playing list's tracks changed on disk: go on with ``playlist``, the track
+        that plays now being its ``index``; nothing stops or restarts."""
+
     def play(self) -> None: ...
 
     def pause(self) -> None: ...
