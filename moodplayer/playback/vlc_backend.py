@@ -34,6 +34,7 @@ EQ_UNITY_DB = 12.0  # libvlc's equalizer passes the sound unchanged at a preamp 
 PREAMP_RANGE = (-20.0, 20.0)  # libvlc's bounds: -32..+8 dB around unity
 TICK_MS = 40  # how often fade levels and gain ramps move
 GAIN_RAMP_DB = 0.5  # per tick: a new loudness correction arrives over about a second
+TAIL_MS = 300  # a faded-out voice runs on silent this long, so its last levels reach the output
 
 
 def load_vlc():
@@ -160,6 +161,8 @@ class VlcBackend(PlayerBackend):
             self._voices.append(_Voice(self.vlc, [*base, *audio_out_args(audio_out, number)], number))
         self._cur = 0  # the voice that plays what the backend reports
         self._out: int | None = None  # the voice fading out, during a cross-fade
+        self._tail: int | None = None  # a voice whose fade is over, silent until it stops
+        self._tail_clock = QElapsedTimer()
         self._fade_ms = 0
         self._fade_clock = QElapsedTimer()
         self._handover_ms = 0  # while track_finished is handled early: what is left of the track
@@ -308,6 +311,7 @@ class VlcBackend(PlayerBackend):
             return
         self._closed = True
         self._timer.stop()
+        self._tail = None
         for voice in self._voices:
             em = voice.player.event_manager()
             for event_type in self._player_events():
@@ -357,7 +361,25 @@ class VlcBackend(PlayerBackend):
         if self._out is not None or self.crossfade_ms > 0:
             self._timer.start()
 
+    def _drop_tail(self) -> None:
+        if self._tail is not None:
+            self._voices[self._tail].stop()
+            self._voices[self._tail].level = 1.0
+            self._tail = None
+
+    def _retire_outgoing(self) -> None:
+        """The fade is over: the old voice is silent now; it stops a moment later, once the
+        output has played what it decoded at its last levels (decoding runs ahead)."""
+        if self._out is None:
+            return
+        self._voices[self._out].level = 0.0
+        self._tail, self._out = self._out, None
+        self._tail_clock.restart()
+        self._voice.level = 1.0
+        self._apply_volume()
+
     def _drop_outgoing(self) -> None:
+        self._drop_tail()
         if self._out is not None:
             self._voices[self._out].stop()
             self._voices[self._out].level = 1.0
@@ -381,7 +403,11 @@ class VlcBackend(PlayerBackend):
             outgoing.level = outgoing.fade_from * out_level
             self._voice.level = in_level
             if progress >= 1.0:
-                self._drop_outgoing()
+                self._retire_outgoing()
+            busy = True
+        if self._tail is not None:
+            if self._tail_clock.elapsed() >= TAIL_MS:
+                self._drop_tail()
             else:
                 busy = True
         voice = self._voice
