@@ -97,6 +97,15 @@ def make_app(qtbot, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def fresh_start():
+    """Every test's app starts fresh: no resume point left by an earlier test's app."""
+    from moodplayer.core.files.locations import resume_file
+
+    resume_file().unlink(missing_ok=True)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def no_leaked_threads_or_timers(request):
     """napari-style: a test that leaves a QThread running or a QTimer active fails."""
     yield

@@ -37,9 +37,10 @@ def moodplayer(*args, timeout=180, env=None) -> subprocess.CompletedProcess:
                           text=True, timeout=timeout, env=env or os.environ.copy())
 
 
-def write_tone(path: Path, seconds: float = 1.0, freq: float = 440.0, rate: int = 22050) -> Path:
+def write_tone(path: Path, seconds: float = 1.0, freq: float = 440.0, rate: int = 22050,
+               amplitude: float = 0.4) -> Path:
     t = np.arange(int(rate * seconds)) / rate
-    samples = (0.4 * np.sin(2 * np.pi * freq * t) * 32767).astype("<i2")
+    samples = (amplitude * np.sin(2 * np.pi * freq * t) * 32767).astype("<i2")
     path.parent.mkdir(parents=True, exist_ok=True)
     with wave.open(str(path), "wb") as wf:
         wf.setnchannels(1)
@@ -60,6 +61,34 @@ def wav_rms(path: Path) -> tuple[float, float]:
         x /= 32768.0
     seconds = x.size / channels / rate if rate else 0.0
     return seconds, float(np.sqrt(np.mean(x**2))) if x.size else 0.0
+
+
+def wav_samples(path: Path) -> tuple[np.ndarray, int]:
+    """The first channel of a 16-bit (or float) WAV as floats in [-1, 1], and its rate."""
+    with wave.open(str(path), "rb") as wf:
+        frames = wf.readframes(wf.getnframes())
+        rate, channels, width = wf.getframerate(), wf.getnchannels(), wf.getsampwidth()
+    x = np.frombuffer(frames, dtype={2: "<i2", 4: "<f4"}[width]).astype(np.float64)
+    if width == 2:
+        x /= 32768.0
+    return x.reshape(-1, channels)[:, 0], rate
+
+
+def envelope(path: Path, window_s: float = 0.05) -> tuple[np.ndarray, float]:
+    """RMS per window of ``window_s`` (first channel), and the window length."""
+    x, rate = wav_samples(path)
+    n = max(1, int(rate * window_s))
+    k = len(x) // n
+    return np.sqrt(np.mean(x[:k * n].reshape(k, n) ** 2, axis=1)), window_s
+
+
+def silent_edges(path: Path, floor: float = 1e-3) -> tuple[float, float]:
+    """Seconds of silence (|sample| below ``floor``, -60 dBFS) at the start and at the end."""
+    x, rate = wav_samples(path)
+    loud = np.flatnonzero(np.abs(x) >= floor)
+    if loud.size == 0:
+        return len(x) / rate, len(x) / rate
+    return loud[0] / rate, (len(x) - 1 - loud[-1]) / rate
 
 
 def feel(session, mood: str, most_s: float = 10.0) -> None:
@@ -88,11 +117,15 @@ class FakePlayer:
         self.state, self.playlist, self.current_index = STOPPED, None, -1
         self.session = None
 
-    def load(self, playlist, index=None, autoplay=True, planned=False):
-        self.planned = planned
+    def load(self, playlist, index=None, autoplay=True, planned=False, fade_ms=0, start_ms=0):
+        self.planned, self.fade_ms, self.start_ms = planned, fade_ms, start_ms
+        self.fades = [*getattr(self, "fades", []), fade_ms]
         self.playlist, self.current_index = playlist, (index or 0) % len(playlist.tracks)
         self.state = PLAYING if autoplay else STOPPED  # as both backends: loaded, not playing
         self.session.on_track_changed(self.current_index)
+
+    def replace_playlist(self, playlist, index):
+        self.playlist, self.current_index = playlist, index
 
     def play(self):
         self.state = PLAYING

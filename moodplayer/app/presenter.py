@@ -35,6 +35,7 @@ class Presenter(QObject):
             events.Notice: lambda e: window.show_message(e.text),
             events.LiftFinished: lambda e: self._status(
                 f"The lift from {e.mood} reached {e.target}: only {e.target} from now on"),
+            events.PlaylistUpdated: self._playlist_updated,
             events.Paused: self._paused,
             events.Resumed: self._resumed,
         }
@@ -80,6 +81,15 @@ class Presenter(QObject):
                                               {i for i, t in enumerate(tracks) if t.missing})
         self.window.player.show_now_playing(f"{e.playlist.name} playlist", e.name)
         self.playlist_started.emit(e.name)
+
+    def _playlist_updated(self, e: events.PlaylistUpdated) -> None:
+        self._status(f"The {e.name} playlist changed on disk: {e.added} added, {e.removed} removed")
+        if e.playing is not None:  # the list on screen is this one: show it as it is now
+            tracks = e.playlist.tracks
+            self.window.player.tracks.show_tracks([t.label for t in tracks],
+                                                  {i for i, t in enumerate(tracks) if t.missing})
+            if e.playing >= 0:
+                self.window.player.tracks.mark_current(e.playing)
 
     def _track_changed(self, e: events.TrackChanged) -> None:
         if e.why:

@@ -28,18 +28,32 @@ from moodplayer.app.recording import Recording
 from moodplayer.app.sessions import SessionCommands
 from moodplayer.app.settings_file import SettingsKeeper
 from moodplayer.core.emotions import EMOTIONS
-from moodplayer.core.files.locations import config_file, demo_playlists_dir, resource_root
+from moodplayer.core.files.locations import (
+    cache_dir,
+    config_file,
+    demo_playlists_dir,
+    loudness_cache_file,
+    resource_root,
+    resume_file,
+)
+from moodplayer.core.music.loudness import LoudnessCache
 from moodplayer.core.session.engine import Session
-from moodplayer.core.session.events import ReadingsSeen
+from moodplayer.core.session.events import MoodChanged, ReadingsSeen, TrackChanged
+from moodplayer.core.session.fade import Fades
+from moodplayer.core.session.resume import load_resume, save_resume
 from moodplayer.core.settings.effective import ConfigError, effective_config
 from moodplayer.core.settings.schema import Settings
 from moodplayer.desktop.mpris import start_mpris
+from moodplayer.desktop.notify import Notifier
 from moodplayer.pipeline import AnalysisThread, FrameSlot
 from moodplayer.playback.backend import PLAYING, PlaybackUnavailable, PlayerBackend
 from moodplayer.playback.null_backend import NullBackend
 from moodplayer.ui.main_window import MainWindow
+from moodplayer.ui.tray import TrayIcon
 
 log = logging.getLogger("moodplayer")
+# machine-wide settings that apply while the app runs (the Playback tab)
+PLAYBACK_SETTINGS = ("switch_fade_s", "crossfade_s", "replaygain", "resume", "tray", "notifications")
 
 
 @dataclass
@@ -55,6 +69,7 @@ class AppOptions:
     quit_after: float | None = None
     screenshot: str | None = None  # saved just before quit_after closes the app
     open_settings: bool = False  # the settings dialog opens at start
+    open_paths: list[str] = field(default_factory=list)  # files / folders / playlists / file:// URIs to play
     # the 5-second relaxed-face step, offered on a camera once per profile (tests that script
     # a camera for something else turn it off)
     offer_first_look: bool = True
@@ -108,6 +123,11 @@ class MoodPlayerApp(QObject):
         self.session = Session(self.backend, self.settings.profile, lambda e: demo_playlists_dir() / e)
         self.session.subscribe(self.presenter)
         self.session.load_playlists()
+        self.loudness = self._start_loudness()
+        self.tray: TrayIcon | None = None
+        self.notifier: Notifier | None = None
+        self.session.subscribe(self._follow_for_desktop)
+        self._apply_playback()
         self.recording = Recording(self.session, self.window)  # the session record (opt-in)
         self.sessions = SessionCommands(self.window, lambda: self.settings.active_profile,
                                         self.recording.path)
@@ -129,6 +149,9 @@ class MoodPlayerApp(QObject):
         self.listeners = ListenerRecognition(self.window, self.analysis, self.session.notify,
                                              self.switch_profile, self._listener_calibration)
         self._position_timer = QTimer(self)
+        from moodplayer.app.watch import MusicWatcher
+
+        self.watcher = MusicWatcher(self._playlist_sources, self.session.refresh_playlist, self)
         self._wire()
         self.listeners.apply(self.settings)
         self.load_calibration()
@@ -145,11 +168,135 @@ class MoodPlayerApp(QObject):
             self.window.show_message(f"Command line: {err}; the settings file's value is used")
             return self.settings
 
+    def _apply_playback(self) -> None:
+        """Cross-fades, even loudness (and what else the Playback tab holds) take effect at once."""
+        m = self.machine
+        self.session.fades = Fades(switch_s=m.switch_fade_s, track_s=m.crossfade_s)
+        self.backend.set_crossfade(m.crossfade_s)
+        self._apply_tray()
+        self._apply_notifications()
+        if self.loudness is not None:
+            self.loudness.set_mode(m.replaygain)
+            self.backend.refresh_gain()
+
+    @property
+    def replaygain(self) -> str:
+        """The even-loudness mode in use (track, album, off)."""
+        return self.loudness.mode if self.loudness is not None else self.machine.replaygain
+
+    @property
+    def tray_mode(self) -> str:
+        """off, icon, or background (closing the window keeps the music going)."""
+        if self.tray is None:
+            return "off"
+        return "background" if self.window.keep_running_when_closed else "icon"
+
+    @property
+    def notifications_on(self) -> bool:
+        return self.notifier is not None
+
+    # --- the tray and notifications ----------------------------------------------------------
+    def _apply_tray(self) -> None:
+        """The tray icon as the setting says; background only where a tray can bring the
+        window back (else closing it quits, as without a tray)."""
+        mode = self.machine.tray
+        if mode == "off":
+            if self.tray is not None:
+                self.tray.close()
+                self.tray = None
+            self.window.keep_running_when_closed = False
+            return
+        if self.tray is None:
+            from PySide6.QtGui import QIcon
+
+            icon = QIcon(str(resource_root() / "resources" / "icons" / "moodplayer-256.png"))
+            self.tray = TrayIcon(icon, self.window)
+            self.tray.play_pause_requested.connect(self.session.toggle)
+            self.tray.next_requested.connect(self.session.next)
+            self.tray.show_hide_requested.connect(self.toggle_window)
+            self.tray.quit_requested.connect(self.quit)
+            self.tray.show_playing(self.backend.state == PLAYING)
+            if not self.tray.available:
+                log.info("no system tray on this desktop: the tray icon is not shown")
+        self.window.keep_running_when_closed = mode == "background" and self.tray.available
+
+    def _apply_notifications(self) -> None:
+        if self.machine.notifications and self.notifier is None:
+            self.notifier = Notifier(parent=self)
+        elif not self.machine.notifications and self.notifier is not None:
+            self.notifier.close()
+            self.notifier = None
+
+    def _follow_for_desktop(self, event) -> None:
+        """The tray shows the mood; a notification says a mood switch and why."""
+        if isinstance(event, MoodChanged):
+            if self.tray is not None:
+                self.tray.show_mood(event.mood, event.why)
+            if self.notifier is not None and not self._shut_down:
+                self.notifier.notify(f"Mood: {event.mood}", event.why)
+
+    def _show_playing_in_tray(self, state: str) -> None:
+        if self.tray is not None:
+            self.tray.show_playing(state == PLAYING)
+
+    def toggle_window(self) -> None:
+        if self.window.isVisible() and not self.window.isMinimized():
+            self.window.hide()
+        else:
+            self.window.showNormal()
+            self.window.raise_()
+            self.window.activateWindow()
+        if self.tray is not None:
+            self.tray.show_window_shown(self.window.isVisible())
+
+    def quit(self) -> None:
+        """Quit from the tray: the window goes too, the settings are kept."""
+        self.window.keep_running_when_closed = False
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
+    def _playlist_sources(self) -> dict:
+        """emotion -> the folder or playlist file its music comes from (watched)."""
+        return {name: playlist.source for name, playlist in self.session.playlists.items()
+                if name in EMOTIONS}
+
+    # --- even loudness ----------------------------------------------------------------------
+    def _start_loudness(self):
+        """ReplayGain tags, else the loudness measured in the background (playback/loudness.py);
+        only where music really plays."""
+        if self.backend.name != "vlc":
+            return None
+        from moodplayer.playback.loudness import LoudnessService
+
+        service = LoudnessService(LoudnessCache(loudness_cache_file()),
+                                  cache_dir() / f"decoding-{os.getpid()}.wav", self.machine.replaygain)
+        self.backend.gain_for = service.gain_for
+        service.measured.connect(self._on_loudness_measured)
+        self.session.subscribe(self._measure_what_plays)
+        return service
+
+    def _measure_what_plays(self, event) -> None:
+        if isinstance(event, TrackChanged) and event.playlist is not None and self.loudness is not None:
+            tracks = [t.path for t in event.playlist.tracks if not t.missing]
+            i = max(0, event.index)  # the track that plays first, then the ones after it
+            self.loudness.want(tracks[i:] + tracks[:i])
+
+    def _on_loudness_measured(self, path: str) -> None:
+        playlist, index = self.backend.playlist, self.backend.current_index
+        if playlist is not None and 0 <= index < len(playlist.tracks) and str(playlist.tracks[index].path) == path:
+            self.backend.refresh_gain()  # what plays moves to its level, smoothly
+
     # --- settings and profiles --------------------------------------------------------------
     def apply_settings(self, new: Settings) -> None:
         """Live: the session takes the new profile at once; camera and model apply at next start."""
         old, self.settings = self.settings, new
+        fresh = self._machine_settings()  # the command line's values still win for this run
+        for name in PLAYBACK_SETTINGS:  # camera and model wait for the next start
+            setattr(self.machine, name, getattr(fresh, name))
+        self._apply_playback()
         self.session.configure(new.profile, new_client=old.active_profile != new.active_profile)
+        self.watcher.watch()  # the playlists' folders may be others now
         self.window.profile_bar.show_profiles(list(new.profiles), new.active_profile)
         if self._started:
             self.recording.update(new.active_profile, new.profile.record_sessions)
@@ -301,6 +448,8 @@ class MoodPlayerApp(QObject):
 
         # what the player reports
         self.backend.state_changed.connect(lambda s: w.player.controls.show_playing(s == PLAYING))
+        self.backend.state_changed.connect(self._show_playing_in_tray)
+        w.hidden_to_tray.connect(lambda: log.info("the window is hidden; the music goes on (tray icon)"))
         self.backend.track_changed.connect(session.on_track_changed)
         self.backend.track_finished.connect(session.on_track_finished)
         self.backend.track_failed.connect(self._on_track_failed)
@@ -326,7 +475,9 @@ class MoodPlayerApp(QObject):
         self.recording.update(self.settings.active_profile, self.settings.profile.record_sessions)
         self.window.show()
         self.restore_geometry(self.settings.window_geometry)  # shown: its frame is known
-        if self.settings.last_playlist in EMOTIONS:  # the dropdown as it was left
+        if self.options.open_paths:  # music given on the command line wins over resuming
+            self.open_paths(self.options.open_paths)
+        elif not self._resume_music() and self.settings.last_playlist in EMOTIONS:  # the dropdown as it was left
             picker = self.window.player.picker
             picker.setCurrentIndex(picker.findData(self.settings.last_playlist))
         self.window.show_loading(True)
@@ -361,6 +512,51 @@ class MoodPlayerApp(QObject):
             log.info("the remembered window geometry %s does not fit the screens here: %s is used",
                      geometry, list(fitted))
         self.window.setGeometry(*fitted)
+
+    # --- open-with: music handed to the app -------------------------------------------------
+    def open_paths(self, paths: list[str]) -> str:
+        """Play ``paths`` (audio files, folders, playlist files, ``file://`` URIs) as the
+        user's pick: the dropdown shows it, Auto hands the music back to the mood. What is
+        not music is said, one line each. Also what a second ``moodplayer`` hands over
+        (``handle_request``). Returns what could not be opened ("": everything was)."""
+        from moodplayer.core.music.opened import OPENED, music_paths, opened_playlist
+
+        found, problems = music_paths(list(paths))
+        for problem in problems:
+            self.window.show_message(f"Cannot open {problem}")
+        said = "; ".join(f"cannot open {p}" for p in problems)
+        if not found:
+            return said or "nothing to open"
+        playlist = opened_playlist(found)
+        if not self.session.open_playlist(playlist):
+            return said or f"nothing in {playlist.name} can play"
+        picker = self.window.player.picker
+        picker.show_opened(OPENED, playlist.name)
+        picker.show_choice(OPENED)
+        log.info("opened %s: %d tracks", playlist.name, len(playlist.tracks))
+        return said
+
+    # --- resume: where the music stopped ------------------------------------------------------
+    def _resume_music(self) -> bool:
+        """With the resume setting, the profile's music plays on from where it stopped."""
+        if not self.machine.resume:
+            return False
+        point = load_resume(resume_file(), self.settings.active_profile)
+        if point is None or not self.session.resume(point.playlist, point.track, point.position_ms,
+                                                    point.override):
+            return False
+        self.window.player.picker.show_choice(point.playlist if point.override else None)
+        log.info("resumed %s at %.1f s", point.track, point.position_ms / 1000)
+        return True
+
+    def _keep_resume_point(self) -> None:
+        if not self._started:
+            return
+        point = self.session.resume_point(self.backend.position()[0])
+        try:
+            save_resume(resume_file(), self.settings.active_profile, point)
+        except OSError as err:
+            log.warning("could not keep where the music stopped in %s: %s", resume_file(), err)
 
     def _finish(self) -> None:
         if self.options.screenshot:
@@ -459,7 +655,7 @@ class MoodPlayerApp(QObject):
 
     # --- music intents that also touch the settings ------------------------------------------
     def _on_override(self, name: str | None) -> None:
-        if (name or "") != self.settings.last_playlist:
+        if (name is None or name in EMOTIONS) and (name or "") != self.settings.last_playlist:
             self.settings.last_playlist = name or ""
             self.keeper.save_soon()
         self.session.choose(name)
@@ -489,6 +685,14 @@ class MoodPlayerApp(QObject):
         loading = self.analysis.isRunning() and self.analysis.analyzer is None
         self.analysis.stop()
         self.camera.close()
+        if self.loudness is not None:
+            self.loudness.close()
+        self._keep_resume_point()
+        self.watcher.close()
+        if self.tray is not None:
+            self.tray.close()
+        if self.notifier is not None:
+            self.notifier.close()
         if loading and self.may_leave_model_loading:
             # The model is still being built (TensorFlow imports on a starved machine take
             # many seconds and cannot be interrupted): it holds nothing to save or release,

@@ -22,7 +22,8 @@ from moodplayer.commands.common import (
 NAME = "run"
 HELP = "open the player window (the default)"
 DEV_ONLY = False
-SETTINGS = ("source",) + MODEL_SETTINGS + RATE_SETTINGS  # what `run` can override
+PLAYBACK_SETTINGS = ("switch_fade_s", "crossfade_s", "replaygain", "resume", "tray", "notifications")
+SETTINGS = ("source",) + MODEL_SETTINGS + RATE_SETTINGS + PLAYBACK_SETTINGS  # what `run` can override
 
 
 def _seconds(text: str) -> float:
@@ -47,6 +48,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--settings", action="store_true", help="open the settings dialog at start")
     add_config_options(p, "start on this client profile (default: the last one used)")
     add_download_option(p)
+    p.add_argument("paths", nargs="*", default=[], metavar="FILE|FOLDER|PLAYLIST",
+                   help="music to play as your pick (audio files, folders, playlist files or "
+                        "file:// URIs); Auto in the dropdown hands the music back to the mood")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,6 +70,13 @@ def run(args: argparse.Namespace) -> int:
         except SourceError as err:
             if not args.source.startswith("camera"):
                 return fail(str(err))  # a camera that fails falls back to the demo clip
+    if args.paths:
+        from moodplayer.core.music.opened import music_paths
+
+        _, problems = music_paths(args.paths)
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            return fail(f"cannot open {problems[0]}{more}")
     try:
         effective_from_args(args)  # an unknown profile or a bad value stops here, not in the window
         from moodplayer.playback.vlc_backend import audio_out_args
@@ -89,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
 def request_of(args: argparse.Namespace) -> dict:
     """What this ``moodplayer run`` asks of the one already running: its command line, and
     the files it names, absolute (the running one has another working folder)."""
-    paths = [os.path.abspath(os.path.expanduser(p)) for p in getattr(args, "paths", None) or []]
+    paths = [p if "://" in p or p.startswith("file:") else os.path.abspath(os.path.expanduser(p))
+             for p in getattr(args, "paths", None) or []]  # a file:// URI is absolute already
     return {"argv": sys.argv[1:], "paths": paths}
 
 
@@ -141,4 +153,5 @@ def app_options(args: argparse.Namespace, options_class):
         quit_after=args.quit_after,
         screenshot=args.screenshot,
         open_settings=args.settings,
+        open_paths=list(getattr(args, "paths", None) or []),
     )

@@ -2,9 +2,22 @@
 
 Signals are emitted on the Qt main thread only; a backend that gets events on another
 thread (libvlc does) must hand them over first.
+
+Cross-fades (core/session/fade.py decides which and how long): ``load(..., fade_ms=N)``
+fades what plays out while the new music fades in; with ``set_crossfade(seconds)`` every
+track change fades too, a track ending by itself handing over before its end (so
+``track_finished`` comes that much early, and whatever its handler loads fades in). During
+a fade ``fading`` is True and everything reports the new music (index, state, position);
+pause, seek, Next / Previous, stop and close end the fade at once (the old music stops);
+mute silences both and lets it run on. ``gain_for(path)`` is the loudness correction in dB
+for a track (core/music/loudness.py), applied as it starts; ``refresh_gain()`` re-reads it
+for what plays (a measurement arrived) and moves there smoothly.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
@@ -50,13 +63,43 @@ class PlayerBackend(QObject):
         self.broken: set[int] = set()
         self.failures_in_a_row = 0  # tracks that failed since one last played (or the load)
         self.order = PlayOrder()
+        self.crossfade_ms = 0  # every track change fades over this long (0: a cut)
+        self.gain_for: Callable[[Path], float] = lambda path: 0.0  # loudness correction, dB
 
     # --- what the UI asks for -------------------------------------------------------
     def load(self, playlist: Playlist, index: int | None = None, autoplay: bool = True,
-             planned: bool = False) -> None:
+             planned: bool = False, fade_ms: int = 0, start_ms: int = 0) -> None:
         """``index`` None: the playlist's start (the top, or a random track in shuffle).
-        ``planned``: the order is a plan (a lift) and plays as it is, shuffle or not."""
+        ``planned``: the order is a plan (a lift) and plays as it is, shuffle or not.
+        ``fade_ms``: cross-fade from what plays (nothing fades while paused or stopped).
+        ``start_ms``: begin that far into the track (resuming where the app stopped)."""
         raise NotImplementedError
+
+    def replace_playlist(self, playlist: Playlist, index: int) -> None:
+        """The loaded list changed on disk: go on with ``playlist`` (the track playing now
+        is its ``index``); nothing stops, restarts or fades. The play order starts afresh."""
+        if self.playlist is None:
+            return
+        planned = self.order.planned
+        self.playlist, self.broken = playlist, set()
+        self.order.reset(len(playlist.tracks), planned)
+        self.current_index = index
+        self._replaced(index)
+
+    def _replaced(self, index: int) -> None:
+        """A backend's own bookkeeping of the playing track's new index."""
+
+    def set_crossfade(self, seconds: float) -> None:
+        """Every track change fades over ``seconds`` (0..12; 0: a cut)."""
+        self.crossfade_ms = int(round(1000 * max(0.0, min(12.0, float(seconds)))))
+
+    @property
+    def fading(self) -> bool:
+        """A cross-fade is running: the old music is still heard, falling."""
+        return False
+
+    def refresh_gain(self) -> None:
+        """``gain_for`` may say something new about what plays: move its level there."""
 
     def play(self) -> None:
         raise NotImplementedError

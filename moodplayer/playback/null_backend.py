@@ -1,7 +1,8 @@
 """A complete backend that makes no sound: every rule of the real one, timed by a QTimer.
 
 Used when libvlc is missing (the app still runs and says why) and by tests of logic
-that need no audio. Tracks "play" for their tagged length (or ``default_track_s``).
+that need no audio. Tracks "play" for their tagged length (or ``default_track_s``); a
+cross-fade is a timer that runs for its length (``fading``), with the real one's rules.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer
 
 from moodplayer.core.music.playlist import Playlist
+from moodplayer.core.session.fade import early_end_ms
 from moodplayer.playback.backend import PAUSED, PLAYING, STOPPED, PlayerBackend
 
 
@@ -25,10 +27,21 @@ class NullBackend(PlayerBackend):
         self._elapsed_before_pause = 0
         self._length_ms = 0
         self._starts = 0  # counts loads and track starts: did a handler start another?
+        self._fade = QTimer(self)  # runs while the old music fades out
+        self._fade.setSingleShot(True)
+        self._early_ms = 0  # the current track hands over this long before its end
+        self._handover_ms = 0  # while track_finished is handled early: what is left
+        self._pending_start_ms = 0
+
+    @property
+    def fading(self) -> bool:
+        return self._fade.isActive()
 
     def load(self, playlist: Playlist, index: int | None = None, autoplay: bool = True,
-             planned: bool = False) -> None:
+             planned: bool = False, fade_ms: int = 0, start_ms: int = 0) -> None:
+        fade_ms = max(fade_ms, self._handover_ms) if autoplay and self.state == PLAYING else 0
         self._timer.stop()
+        self._fade.stop()
         self._starts += 1
         self.playlist, self.broken, self.current_index = playlist, set(), -1
         if not playlist.tracks:
@@ -36,9 +49,10 @@ class NullBackend(PlayerBackend):
             return
         index = self._new_order(playlist, index, planned)
         if autoplay:
-            self._start(index, 1)
+            self._start(index, 1, fade_ms, start_ms)
         else:  # loaded, not playing: play() starts it (a paused old track is gone)
             self._set_index(index)
+            self._pending_start_ms = start_ms
             self._set_state(STOPPED)
 
     def play(self) -> None:
@@ -46,28 +60,30 @@ class NullBackend(PlayerBackend):
             return
         if self.state == PAUSED:
             self._clock.restart()
-            self._timer.start(max(0, self._length_ms - self._elapsed_before_pause))
+            self._timer.start(max(0, self._length_ms - self._early_ms - self._elapsed_before_pause))
             self._set_state(PLAYING)
         elif self.state == STOPPED:
-            self._start(max(self.current_index, 0), 1)
+            self._start(max(self.current_index, 0), 1, 0, self._pending_start_ms)
 
     def pause(self) -> None:
         if self.state == PLAYING:
+            self._fade.stop()
             self._elapsed_before_pause += self._clock.elapsed()
             self._timer.stop()
             self._set_state(PAUSED)
 
     def stop(self) -> None:
         self._timer.stop()
+        self._fade.stop()
         self._set_state(STOPPED)
 
     def next(self) -> None:
         if self.playlist and self.playlist.tracks:
-            self._start(self._step(self.current_index, 1), 1)
+            self._start(self._step(self.current_index, 1), 1, self.crossfade_ms)
 
     def previous(self) -> None:
         if self.playlist and self.playlist.tracks:
-            self._start(self._step(self.current_index, -1), -1)
+            self._start(self._step(self.current_index, -1), -1, self.crossfade_ms)
 
     def set_volume(self, volume: int) -> None:
         self._store_volume(volume)
@@ -75,11 +91,12 @@ class NullBackend(PlayerBackend):
     def seek(self, ms: int) -> None:
         if self.state == STOPPED:
             return
+        self._fade.stop()
         ms = max(0, min(int(ms), self._length_ms))
         self._elapsed_before_pause = ms
         if self.state == PLAYING:
             self._clock.restart()
-            self._timer.start(max(0, self._length_ms - ms))
+            self._timer.start(max(0, self._length_ms - self._early_ms - ms))
         self.seeked.emit(ms)
 
     def position(self) -> tuple[int, int]:
@@ -90,10 +107,11 @@ class NullBackend(PlayerBackend):
 
     def close(self) -> None:
         self._timer.stop()
+        self._fade.stop()
         self._set_state(STOPPED)
         self.closed.emit()
 
-    def _start(self, index: int, delta: int) -> None:
+    def _start(self, index: int, delta: int, fade_ms: int = 0, start_ms: int = 0) -> None:
         assert self.playlist is not None
         n = len(self.playlist.tracks)
         if index < 0:  # nothing playable is left
@@ -111,20 +129,32 @@ class NullBackend(PlayerBackend):
             if index < 0:
                 self.stop()
                 return
+        fade_ms = max(fade_ms, self._handover_ms)
+        if fade_ms > 0 and self.state == PLAYING:
+            self._fade.start(fade_ms)  # the old track fades out meanwhile
+        else:
+            self._fade.stop()
         self._length_ms = int(1000 * _length_s(self.playlist.tracks[index].path, self.default_track_s))
-        self._elapsed_before_pause = 0
+        self._early_ms = early_end_ms(self._length_ms, self.crossfade_ms)
+        self._elapsed_before_pause = min(max(0, start_ms), self._length_ms)
+        self._pending_start_ms = 0
         self._starts += 1
         self._clock.restart()
-        self._timer.start(self._length_ms)
+        self._timer.start(max(0, self._length_ms - self._early_ms - self._elapsed_before_pause))
         self._set_index(index)
         self._set_state(PLAYING)
 
     def _on_track_end(self) -> None:
+        """The track ended by itself (with a cross-fade: that long before its end)."""
         self._played()
         starts = self._starts
-        self.track_finished.emit()
-        if self.state == PLAYING and self._starts == starts:
-            self._start(self._after_finish(self.current_index), 1)
+        self._handover_ms = self._early_ms
+        try:
+            self.track_finished.emit()
+            if self.state == PLAYING and self._starts == starts:
+                self._start(self._after_finish(self.current_index), 1)
+        finally:
+            self._handover_ms = 0
 
 
 def _unplayable(path) -> bool:

@@ -1,7 +1,11 @@
-"""Real playback through libvlc: one MediaPlayer, the next track chosen by us.
+"""Real playback through libvlc: two MediaPlayers taking turns, the next track chosen by us.
 
 The play order (repeat the playlist, repeat one, shuffle) lives in ``PlayOrder``, so the
-backend, not libvlc's list player, picks what follows a track that ended.
+backend, not libvlc's list player, picks what follows a track that ended. One player (a
+"voice") plays; a cross-fade starts the next music on the other one and moves both levels
+(core/session/fade.py) from a QTimer on the Qt thread. Each voice has its own libvlc
+instance, so with ``afile:OUT.wav`` the first writes ``OUT.wav`` and the second
+``OUT-2.wav`` (``output_file`` says which one holds what plays now).
 
 libvlc is not re-entrant: its event callbacks run on libvlc's own threads and must not
 call libvlc. They only emit ``_vlc_event``, a queued Qt signal; the handler runs on the
@@ -10,12 +14,13 @@ Qt main thread and is free to ask libvlc anything.
 
 from __future__ import annotations
 
-import ctypes
 import sys
+from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QElapsedTimer, QObject, Qt, QTimer, Signal
 
 from moodplayer.core.music.playlist import Playlist
+from moodplayer.core.session.fade import early_end_ms, level_db, levels
 from moodplayer.playback.backend import (
     PAUSED,
     PLAYING,
@@ -25,6 +30,11 @@ from moodplayer.playback.backend import (
 )
 
 DEBIAN_PACKAGES = "libvlc5 vlc-plugin-base"
+EQ_UNITY_DB = 12.0  # libvlc's equalizer passes the sound unchanged at a preamp of +12 dB
+PREAMP_RANGE = (-20.0, 20.0)  # libvlc's bounds: -32..+8 dB around unity
+TICK_MS = 40  # how often fade levels and gain ramps move
+GAIN_RAMP_DB = 0.5  # per tick: a new loudness correction arrives over about a second
+TAIL_MS = 300  # a faded-out voice runs on silent this long, so its last levels reach the output
 
 
 def load_vlc():
@@ -45,43 +55,134 @@ def load_vlc():
         ) from err
 
 
-def audio_out_args(audio_out: str) -> list[str]:
-    """``default`` | ``dummy`` | ``afile:PATH`` (decoded audio written to a WAV file)."""
+def audio_out_args(audio_out: str, voice: int = 0) -> list[str]:
+    """``default`` | ``dummy`` | ``afile:PATH`` (decoded audio written to a WAV file; the
+    second voice writes beside it, ``afile_path``)."""
     if audio_out == "default":
         return []
     if audio_out == "dummy":
         return ["--aout=dummy"]
     if audio_out.startswith("afile:") and len(audio_out) > len("afile:"):
-        return ["--aout=afile", f"--audiofile-file={audio_out[len('afile:'):]}"]
+        return ["--aout=afile", f"--audiofile-file={afile_path(audio_out, voice)}"]
     raise ValueError(f"bad audio output {audio_out!r}: use default, dummy or afile:PATH")
 
 
-def _pointer(obj) -> int | None:
-    return ctypes.cast(obj, ctypes.c_void_p).value if obj is not None else None
+def afile_path(audio_out: str, voice: int = 0) -> Path | None:
+    """The WAV a voice writes with ``afile:PATH``: PATH, and PATH-2 for the second."""
+    if not audio_out.startswith("afile:"):
+        return None
+    path = Path(audio_out[len("afile:"):])
+    return path if voice == 0 else path.with_name(f"{path.stem}-{voice + 1}{path.suffix}")
 
 
-class VlcBackend(PlayerBackend):
-    name = "vlc"
-    _vlc_event = Signal(str)
+class _Voice:
+    """One libvlc player (on its own libvlc instance, so that each writes its own afile
+    WAV) and its gain stage. Two voices take turns: during a cross-fade both sound."""
 
-    def __init__(self, parent: QObject | None = None, audio_out: str = "default") -> None:
-        super().__init__(parent)
-        self.vlc = load_vlc()
-        args = ["--no-video", "--quiet", "--no-xlib", *audio_out_args(audio_out)]
-        self._instance = self.vlc.Instance(args)
-        if self._instance is None:
+    def __init__(self, vlc, args: list[str], number: int) -> None:
+        self.vlc = vlc
+        self.number = number
+        self.instance = vlc.Instance(args)
+        if self.instance is None:
             raise PlaybackUnavailable(
                 f"libvlc could not start with {args}; are the VLC plugins installed "
                 f"({DEBIAN_PACKAGES})?"
             )
-        self._player = self._instance.media_player_new()
-        self._media: list = []  # keeps the Media objects alive while libvlc uses them
-        self._index_of: dict[int | None, int] = {}  # media pointer (None: null) -> playlist index
+        self.player = self.instance.media_player_new()
+        # The equalizer's preamp (all bands flat) is the gain stage: it sits in the decoded
+        # signal, so loudness corrections and fades reach every output, afile's WAV too,
+        # which ignores libvlc's volume.
+        self.eq = vlc.libvlc_audio_equalizer_new()
+        self.media = None  # keeps the Media alive while libvlc uses it
+        self.index = -1  # the playlist index it plays
+        self.gain_db = 0.0  # the track's loudness correction, as applied now
+        self.gain_target = 0.0  # ... and where it is moving to
+        self.level = 1.0  # the fade's amplitude, 0..1
+        self.fade_from = 1.0  # the level a fade-out started from
+        self.handed_over = False  # the track's end was announced early (cross-fade)
+        self.preamp: float | None = None
+
+    def start(self, media, index: int, gain_db: float, level: float) -> None:
+        self.media, self.index = media, index
+        self.gain_db = self.gain_target = gain_db
+        self.level, self.handed_over = level, False
+        self.apply_gain()
+        self.player.set_media(media)
+        self.player.play()
+
+    def apply_gain(self) -> float:
+        """Hand gain and fade level to the equalizer; returns the dB the preamp could not
+        reach (below its range: the rest of a fade)."""
+        wanted = self.gain_db + level_db(self.level)
+        preamp = max(PREAMP_RANGE[0], min(PREAMP_RANGE[1], EQ_UNITY_DB + wanted))
+        if preamp != self.preamp:
+            self.preamp = preamp
+            self.vlc.libvlc_audio_equalizer_set_preamp(self.eq, preamp)
+            self.player.set_equalizer(self.eq)
+        return min(0.0, wanted - (preamp - EQ_UNITY_DB))
+
+    def set_volume(self, volume: int, muted: bool) -> None:
+        below = self.apply_gain()
+        if muted or self.level <= 0.0:
+            self.player.audio_set_volume(0)
+            return
+        # what the preamp could not take off, the output's volume does (a cubic scale)
+        factor = (10 ** (below / 20)) ** (1 / 3)
+        self.player.audio_set_volume(int(round(volume * factor)))
+
+    def stop(self) -> None:
+        self.player.stop()
+        self.media, self.index, self.handed_over = None, -1, False
+
+    @property
+    def sounding(self) -> bool:
+        S = self.vlc.State
+        return self.media is not None and self.player.get_state() not in (S.Paused, S.Stopped, S.Ended,
+                                                                          S.Error)
+
+    def release(self) -> None:
+        self.player.stop()
+        self.player.release()
+        self.vlc.libvlc_audio_equalizer_release(self.eq)
+        self.instance.release()
+
+
+class VlcBackend(PlayerBackend):
+    name = "vlc"
+    _vlc_event = Signal(int, str)  # voice, kind
+
+    def __init__(self, parent: QObject | None = None, audio_out: str = "default") -> None:
+        super().__init__(parent)
+        self.vlc = load_vlc()
+        self.audio_out = audio_out
+        base = ["--no-video", "--quiet", "--no-xlib"]
+        self._voices: list[_Voice] = []
+        for number in (0, 1):
+            self._voices.append(_Voice(self.vlc, [*base, *audio_out_args(audio_out, number)], number))
+        self._cur = 0  # the voice that plays what the backend reports
+        self._out: int | None = None  # the voice fading out, during a cross-fade
+        self._tail: int | None = None  # a voice whose fade is over, silent until it stops
+        self._tail_clock = QElapsedTimer()
+        self._fade_ms = 0
+        self._fade_clock = QElapsedTimer()
+        self._handover_ms = 0  # while track_finished is handled early: what is left of the track
+        self._pending_start_ms = 0  # a load without autoplay: where play() begins
+        self._timer = QTimer(self)  # fades, gain ramps, the early end of a track
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._tick)
         self._closed = False
         self._starts = 0  # counts track starts: tells whether a handler started another
         self._vlc_event.connect(self._on_vlc_event, Qt.ConnectionType.QueuedConnection)
         self._attach_events()
         self.set_volume(self.volume)
+
+    @property
+    def _voice(self) -> _Voice:
+        return self._voices[self._cur]
+
+    @property
+    def _player(self):  # the current voice's libvlc player
+        return self._voice.player
 
     def _player_events(self) -> dict:
         E = self.vlc.EventType
@@ -93,58 +194,64 @@ class VlcBackend(PlayerBackend):
         }
 
     def _attach_events(self) -> None:
-        em = self._player.event_manager()
-        for event_type, kind in self._player_events().items():
-            em.event_attach(event_type, self._forward, kind)
+        for voice in self._voices:
+            em = voice.player.event_manager()
+            for event_type, kind in self._player_events().items():
+                em.event_attach(event_type, self._forward, voice.number, kind)
 
-    def _forward(self, event, kind: str) -> None:
+    def _forward(self, event, voice: int, kind: str) -> None:
         # On a libvlc thread: no libvlc calls here, only hand the event to Qt.
-        self._vlc_event.emit(kind)
+        self._vlc_event.emit(voice, kind)
 
     # --- intents ----------------------------------------------------------------------
     def load(self, playlist: Playlist, index: int | None = None, autoplay: bool = True,
-             planned: bool = False) -> None:
-        self._player.stop()
+             planned: bool = False, fade_ms: int = 0, start_ms: int = 0) -> None:
+        fade_ms = max(fade_ms, self._handover_ms)
+        if not (autoplay and fade_ms > 0 and self.state == PLAYING):
+            self._drop_outgoing()
+            self._voice.stop()
+            fade_ms = 0
         self._starts += 1
         self.playlist, self.broken, self.current_index = playlist, set(), -1
-        self._media, self._index_of = [], {}
-        for i, track in enumerate(playlist.tracks):
-            media = self._instance.media_new_path(str(track.path))
-            self._media.append(media)
-            self._index_of[_pointer(media)] = i
         if not playlist.tracks:
+            self._drop_outgoing()
+            self._voice.stop()
             self._set_state(STOPPED)
             return
         index = self._new_order(playlist, index, planned)
         if autoplay:
-            self._play_index(index)
+            self._play_index(index, fade_ms, start_ms)
         else:  # loaded, not playing: play() starts it (a paused old track is gone)
             self._set_index(index)
+            self._pending_start_ms = start_ms
             self._set_state(STOPPED)
 
     def play(self) -> None:
-        if not self._media:
+        if self.playlist is None or not self.playlist.tracks:
             return
         if self.state == PAUSED:
             self._player.set_pause(0)
         elif self.state == STOPPED:
-            self._play_index(max(self.current_index, 0))
+            self._play_index(max(self.current_index, 0), 0, self._pending_start_ms)
 
     def pause(self) -> None:
         if self.state == PLAYING:
+            self._end_fade()
             self._player.set_pause(1)
 
     def stop(self) -> None:
-        self._player.stop()
+        self._drop_outgoing()
+        self._voice.stop()
+        self._timer.stop()
         self._set_state(STOPPED)
 
     def next(self) -> None:
-        if self._media:
-            self._play_index(self._step(self.current_index, 1))
+        if self.playlist and self.playlist.tracks:
+            self._play_index(self._step(self.current_index, 1), self.crossfade_ms)
 
     def previous(self) -> None:
-        if self._media:
-            self._play_index(self._step(self.current_index, -1))
+        if self.playlist and self.playlist.tracks:
+            self._play_index(self._step(self.current_index, -1), self.crossfade_ms)
 
     def set_volume(self, volume: int) -> None:
         self._store_volume(volume)
@@ -153,32 +260,64 @@ class VlcBackend(PlayerBackend):
     def _apply_volume(self) -> None:
         # Mute as volume 0: it holds while no audio output exists (between tracks), where
         # libvlc's own mute flag would be lost.
-        self._player.audio_set_volume(0 if self.muted else self.volume)
+        for voice in self._voices:
+            voice.set_volume(self.volume, self.muted)
 
     def seek(self, ms: int) -> None:
-        if self.state == STOPPED or not self._media:
+        if self.state == STOPPED or self.playlist is None:
             return
+        self._end_fade()
         length = self._player.get_length()
         ms = max(0, int(ms))
         if length > 0:
             ms = min(ms, length - 1)  # past the end would end the track: stay inside
         self._player.set_time(ms)
+        self._voice.handed_over = False
         self.seeked.emit(ms)
 
     def position(self) -> tuple[int, int]:
         return max(0, self._player.get_time()), max(0, self._player.get_length())
 
+    @property
+    def fading(self) -> bool:
+        return self._out is not None
+
+    def fade_levels(self) -> tuple[float, float]:
+        """(outgoing, current) amplitude now; (0, 1) when no fade runs."""
+        out = self._voices[self._out].level if self._out is not None else 0.0
+        return out, self._voice.level
+
+    def voices_sounding(self) -> int:
+        """How many players are making sound now (2 during a cross-fade)."""
+        return sum(v.sounding for v in self._voices)
+
+    def output_file(self) -> Path | None:
+        """With afile: the WAV the music playing now is written to."""
+        return afile_path(self.audio_out, self._cur)
+
+    def _replaced(self, index: int) -> None:
+        self._voice.index = index
+
+    def refresh_gain(self) -> None:
+        voice = self._voice
+        if self.playlist is None or not 0 <= voice.index < len(self.playlist.tracks):
+            return
+        voice.gain_target = self._gain(voice.index)
+        if voice.gain_target != voice.gain_db:
+            self._timer.start()
+
     def close(self) -> None:
         if self._closed:
             return
         self._closed = True
-        em = self._player.event_manager()
-        for event_type in self._player_events():
-            em.event_detach(event_type)
-        self._player.stop()
-        self._player.release()
-        self._instance.release()
-        self._media = []
+        self._timer.stop()
+        self._tail = None
+        for voice in self._voices:
+            em = voice.player.event_manager()
+            for event_type in self._player_events():
+                em.event_detach(event_type)
+            voice.release()
+        self._out = None
         self._set_state(STOPPED)
         self.closed.emit()
 
@@ -186,48 +325,160 @@ class VlcBackend(PlayerBackend):
     def alive(self) -> bool:
         return not self._closed
 
-    def _play_index(self, index: int) -> None:
-        if index < 0:
+    # --- starting tracks, fading ------------------------------------------------------
+    def _gain(self, index: int) -> float:
+        if self.playlist is None:
+            return 0.0
+        try:
+            return float(self.gain_for(self.playlist.tracks[index].path))
+        except Exception:  # a loudness provider's fault never stops the music
+            return 0.0
+
+    def _play_index(self, index: int, fade_ms: int = 0, start_ms: int = 0) -> None:
+        if index < 0 or self.playlist is None:
             self.stop()
             return
+        fade_ms = max(fade_ms, self._handover_ms)
+        fade = fade_ms > 0 and self.state == PLAYING and self._voice.sounding
         self._starts += 1
+        self._pending_start_ms = 0
+        self._drop_outgoing()  # a fade already running: its old music stops now
+        if fade:
+            self._voice.fade_from = self._voice.level
+            self._out, self._cur = self._cur, 1 - self._cur
+        media = self._voice.instance.media_new_path(str(self.playlist.tracks[index].path))
+        if start_ms > 0:
+            media.add_option(f":start-time={start_ms / 1000:.3f}")
+        self._voice.start(media, index, self._gain(index), 0.0 if fade else 1.0)
+        if fade:
+            self._fade_ms = fade_ms
+            self._fade_clock.restart()
+        self._apply_volume()
+        self._run_timer()
         self._set_index(index)
-        self._player.set_media(self._media[index])
-        self._player.play()
+
+    def _run_timer(self) -> None:
+        if self._out is not None or self.crossfade_ms > 0:
+            self._timer.start()
+
+    def _drop_tail(self) -> None:
+        if self._tail is not None:
+            self._voices[self._tail].stop()
+            self._voices[self._tail].level = 1.0
+            self._tail = None
+
+    def _retire_outgoing(self) -> None:
+        """The fade is over: the old voice is silent now; it stops a moment later, once the
+        output has played what it decoded at its last levels (decoding runs ahead)."""
+        if self._out is None:
+            return
+        self._voices[self._out].level = 0.0
+        self._tail, self._out = self._out, None
+        self._tail_clock.restart()
+        self._voice.level = 1.0
+        self._apply_volume()
+
+    def _drop_outgoing(self) -> None:
+        self._drop_tail()
+        if self._out is not None:
+            self._voices[self._out].stop()
+            self._voices[self._out].level = 1.0
+            self._out = None
+            self._voice.level = 1.0
+            self._apply_volume()
+
+    def _end_fade(self) -> None:
+        """The user acted during a fade: the old music stops, the new is at full level."""
+        self._drop_outgoing()
+
+    def _tick(self) -> None:
+        if self._closed:
+            self._timer.stop()
+            return
+        busy = False
+        if self._out is not None:
+            progress = self._fade_clock.elapsed() / self._fade_ms if self._fade_ms else 1.0
+            out_level, in_level = levels(progress)
+            outgoing = self._voices[self._out]
+            outgoing.level = outgoing.fade_from * out_level
+            self._voice.level = in_level
+            if progress >= 1.0:
+                self._retire_outgoing()
+            busy = True
+        if self._tail is not None:
+            if self._tail_clock.elapsed() >= TAIL_MS:
+                self._drop_tail()
+            else:
+                busy = True
+        voice = self._voice
+        if voice.gain_db != voice.gain_target:
+            step = max(-GAIN_RAMP_DB, min(GAIN_RAMP_DB, voice.gain_target - voice.gain_db))
+            voice.gain_db = voice.gain_target if abs(step) < 1e-3 else voice.gain_db + step
+            busy = True
+        self._apply_volume()
+        if self.crossfade_ms > 0 and self.state == PLAYING and not voice.handed_over:
+            busy = True
+            length, elapsed = self._player.get_length(), self._player.get_time()
+            early = early_end_ms(length, self.crossfade_ms)
+            if early > 0 and elapsed >= 0 and length - elapsed <= early:
+                voice.handed_over = True
+                self._hand_over(max(1, length - elapsed))
+        if not busy and self.crossfade_ms <= 0:
+            self._timer.stop()
+
+    def _hand_over(self, left_ms: int) -> None:
+        """The current track is about to end by itself: what follows fades in over what is
+        left of it (a playlist a track_finished handler loads, or the next track)."""
+        index = self.current_index
+        starts = self._starts
+        self._handover_ms = left_ms
+        try:
+            self.track_finished.emit()
+            if self._closed or self._starts != starts or self.state == STOPPED:
+                return  # a handler started another playlist or track, or stopped
+            self._play_index(self._after_finish(index), left_ms)
+        finally:
+            self._handover_ms = 0
 
     # --- events, on the Qt thread -------------------------------------------------------
-    def _on_vlc_event(self, kind: str) -> None:
+    def _on_vlc_event(self, number: int, kind: str) -> None:
         if self._closed:
+            return
+        voice = self._voices[number]
+        if number != self._cur:  # the voice fading out, or one that stopped
+            if kind in ("end", "error") and number == self._out:
+                self._drop_outgoing()
             return
         if kind == "playing":
             self._set_state(PLAYING)
+            self._apply_volume()
         elif kind == "paused":
             self._set_state(PAUSED)
         elif kind == "end":
-            if self._player.get_state() != self.vlc.State.Ended:
+            if voice.player.get_state() != self.vlc.State.Ended:
                 return  # a stale end: the user moved on to another track meanwhile
+            if voice.handed_over:
+                voice.stop()  # its end was announced already; what follows is playing
+                return
             self._on_end()
         elif kind == "error":
             S = self.vlc.State
-            if self._player.get_state() in (S.Opening, S.Buffering, S.Playing, S.Paused):
+            if voice.player.get_state() in (S.Opening, S.Buffering, S.Playing, S.Paused):
                 return  # a stale error: the player has moved on already
-            index = self._playing_index()
-            if index is not None:
-                self._fail(index, "libvlc could not open it")
-
-    def _playing_index(self) -> int | None:
-        media = self._player.get_media()
-        return self._index_of.get(_pointer(media)) if media is not None else None
+            if voice.media is not None:
+                self._fail(voice.index, "libvlc could not open it")
 
     def _on_end(self) -> None:
-        index = self._playing_index()
-        if index is None:
+        voice = self._voice
+        index = voice.index
+        if voice.media is None or index < 0:
             return  # an event from a playlist that was replaced meanwhile
+        media = voice.media
         # libvlc updates a media's statistics only once its input has closed: stop
         # (synchronous) first, then judge whether the track really decoded anything.
-        self._player.stop()
+        voice.player.stop()
         stats = self.vlc.MediaStats()
-        self._media[index].get_stats(stats)
+        media.get_stats(stats)
         if stats.decoded_audio == 0:
             # A corrupt file, or a non-audio file with an audio extension, "plays" and
             # ends at once without decoding anything.

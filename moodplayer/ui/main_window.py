@@ -41,6 +41,7 @@ PLAYBACK_SHORTCUTS = (
 class MainWindow(QMainWindow):
     music_dropped = Signal(list)  # [Path]: folders, playlists or audio files dropped on the window
     sessions_requested = Signal()  # the Sessions window (the profile's session records)
+    hidden_to_tray = Signal()  # closed while the tray keeps the app running: only hidden
 
     def __init__(self) -> None:
         super().__init__()
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
         self.notice.setStyleSheet("color:#8a1c00;")
         self.notice.hide()
         self.messages: list[str] = []
+        self.keep_running_when_closed = False  # the tray keeps the app (app/wiring.py)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -163,6 +165,16 @@ class MainWindow(QMainWindow):
         box.open()  # non-modal: the music keeps going
         self.shortcuts_box = box
         return box
+
+    def closeEvent(self, event) -> None:
+        """With the tray keeping the app (``keep_running_when_closed``), closing only hides
+        the window: the music goes on, the tray icon brings it back or quits."""
+        if self.keep_running_when_closed:
+            event.ignore()
+            self.hide()
+            self.hidden_to_tray.emit()
+            return
+        super().closeEvent(event)
 
     def show_message(self, text: str) -> None:
         """A problem the user should know about; kept in ``messages`` and on screen."""

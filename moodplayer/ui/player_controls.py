@@ -47,6 +47,25 @@ class PlaylistPicker(QComboBox):
         self._draw_icons()
         self._quiet = False
 
+    def show_opened(self, key: str, label: str) -> None:
+        """Music the user opened: an entry of its own (replacing the last one opened)."""
+        self._quiet = True
+        index = self.findData(key)
+        if index < 0:
+            self.addItem(label, key)
+        else:
+            self.setItemText(index, label)
+        self.setItemData(self.findData(key), f"opened: {label}", Qt.ItemDataRole.ToolTipRole)
+        self._quiet = False
+
+    def show_choice(self, name: str | None) -> None:
+        """Show ``name`` (None: Auto) as chosen, without asking for it again."""
+        index = self.findData(name) if name is not None else 0
+        if index >= 0:
+            self._quiet = True
+            self.setCurrentIndex(index)
+            self._quiet = False
+
     def _draw_icons(self) -> None:
         for i in range(self.count()):
             name = self.itemData(i)

@@ -35,6 +35,7 @@ from moodplayer.ui.option_fields import editor_for, on_edit, show_value, value_o
 
 REACTION = ("window_s", "margin", "min_dwell_s", "switch_policy", "no_face_timeout_s", "no_face_policy",
             "record_sessions")
+PLAYBACK = ("switch_fade_s", "crossfade_s", "replaygain", "resume", "tray", "notifications")
 
 PLAYLIST_SUFFIXES = (".m3u", ".m3u8", ".pls", ".xspf")
 INVALID = "background:#ffd7d7;"
@@ -101,6 +102,7 @@ class SettingsDialog(QDialog):
         tabs = QTabWidget()
         tabs.addTab(self._music_tab(), "Music")
         tabs.addTab(self._reaction_tab(), "Reaction")
+        tabs.addTab(self._playback_tab(), "Playback")
         tabs.addTab(self._source_tab(cameras), "Camera and model")
         self.profile_label = QLabel()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -150,6 +152,20 @@ class SettingsDialog(QDialog):
             on_edit(editor, self._edit_reaction)
         return page
 
+    def _playback_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.playback: dict[str, QWidget] = {}
+        for name in PLAYBACK:  # machine-wide: the same for every profile
+            option = SETTINGS_OPTIONS[name]
+            editor = editor_for(option)
+            self.playback[name] = editor
+            setattr(self, name, editor)
+            form.addRow(option.title, editor)
+            on_edit(editor, self._edit_playback)
+        form.addRow("", QLabel("These apply to every profile, at once."))
+        return page
+
     def _source_tab(self, cameras: list[int]) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
@@ -193,6 +209,8 @@ class SettingsDialog(QDialog):
                 row.show_lift_fields()
             for name, editor in self.reaction.items():
                 show_value(editor, getattr(p, name))
+            for name, editor in self.playback.items():
+                show_value(editor, getattr(self.settings, name))
             self.source.setCurrentText(self.settings.source)
             show_value(self.engine, self.settings.engine)
             show_value(self.detector, self.settings.detector)
@@ -235,6 +253,13 @@ class SettingsDialog(QDialog):
         p = self.settings.profile
         for name, editor in self.reaction.items():
             setattr(p, name, PROFILE_OPTIONS[name].coerce(value_of(editor)))
+        self._emit()
+
+    def _edit_playback(self) -> None:
+        if self._loading:
+            return
+        for name, editor in self.playback.items():
+            setattr(self.settings, name, SETTINGS_OPTIONS[name].coerce(value_of(editor)))
         self._emit()
 
     def _edit_source(self) -> None:

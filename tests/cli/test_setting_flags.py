@@ -30,6 +30,12 @@ EXAMPLES = {
     "margin": [(0.15, 0.3)],
     "min_dwell_s": [(1.0, 2.5)],
     "no_face_timeout_s": [(10.0, 4.0)],
+    "switch_fade_s": [(3.0, 1.5)],
+    "crossfade_s": [(0.0, 2.0)],
+    "replaygain": [("track", "album")],
+    "resume": [(True, False), (False, True)],
+    "tray": [("icon", "off")],
+    "notifications": [(False, True), (True, False)],
 }
 # where the app's parts carry each machine setting `run` offers (cfg: the analyzer's config)
 CARRIED = {
@@ -39,6 +45,12 @@ CARRIED = {
     "align": lambda app, cfg: cfg.detector.align,
     "expand_percentage": lambda app, cfg: cfg.detector.expand_percentage,
     "adaptive_rate": lambda app, cfg: app.analysis.pace is not None,
+    "switch_fade_s": lambda app, cfg: app.session.fades.switch_s,
+    "crossfade_s": lambda app, cfg: app.backend.crossfade_ms / 1000,
+    "replaygain": lambda app, cfg: app.replaygain,
+    "resume": lambda app, cfg: app.machine.resume,  # read once, at start (tests/e2e/test_resume_app.py)
+    "tray": lambda app, cfg: app.tray_mode,
+    "notifications": lambda app, cfg: app.notifications_on,
 }
 
 

@@ -12,8 +12,10 @@ from pages import MainPage
 
 from moodplayer.app import AppOptions, MoodPlayerApp
 from moodplayer.core.emotions import EMOTIONS
+from moodplayer.core.files.locations import loudness_cache_file, resume_file
 from moodplayer.core.settings.schema import Lift, Profile, Settings, save_settings
 from moodplayer.playback.backend import PLAYING
+from moodplayer.playback.vlc_backend import afile_path
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -52,6 +54,7 @@ def run_app(qtbot, source: Path, config: Path, wav: Path, wanted: list[str], tim
         qtbot.waitUntil(lambda: app.backend.state == PLAYING
                         and app.backend.playlist.name == wanted[-1], timeout=5000)
         qtbot.wait(2000)  # let the new playlist really sound
+        app.wav_now = app.backend.output_file()  # a cross-faded switch plays on the other voice
         page = MainPage(app.window)
         assert page.frames_shown > 10
         assert page.mood_label.text().startswith("Mood:")
@@ -70,10 +73,14 @@ def test_crying_then_smiling_clip_switches_sad_to_happy(qtbot, setup_dirs, sessi
     assert started[0] == "sad" and started[-1] == "happy"
     switch_times = dict((m, t) for t, m in reversed(app.mood_history))
     assert switch_times["sad"] < switch_times["happy"]
-    seconds, rms = wav_rms(wav)
+    seconds, rms = wav_rms(app.wav_now)
     assert seconds > 0.5 and rms > 0.05, "the happy playlist made no sound"
     new = tree(tmp_path, session_tmp, REPO / "moodplayer", REPO / "tests") - before
-    assert {p for p in new if "__pycache__" not in p.parts} == {wav}, "files written besides the WAV"
+    outputs = {wav, afile_path(f"afile:{wav}", 1)}  # the two voices' WAVs
+    outputs.add(loudness_cache_file())  # numbers about the music: path, size, time, LUFS, peak
+    outputs.add(resume_file())  # where the music stopped: playlist, track path, position
+    assert {p for p in new if "__pycache__" not in p.parts} <= outputs, "files written besides the WAVs"
+    assert b"JFIF" not in loudness_cache_file().read_bytes() and b"PNG" not in loudness_cache_file().read_bytes()
 
 
 def test_generated_clip_happy_then_surprise(qtbot, setup_dirs, tmp_path):
@@ -82,7 +89,7 @@ def test_generated_clip_happy_then_surprise(qtbot, setup_dirs, tmp_path):
     wav = tmp_path / "out.wav"
     app, started = run_app(qtbot, video, config, wav, ["happy", "surprise"], timeout_s=60)
     assert started[:1] == ["happy"] and started[-1] == "surprise"
-    assert wav_rms(wav)[1] > 0.05
+    assert wav_rms(app.wav_now)[1] > 0.05
 
 
 def test_missing_playlist_folder_is_reported_and_others_still_play(qtbot, tmp_path, make_app):

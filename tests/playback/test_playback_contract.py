@@ -284,3 +284,124 @@ def test_a_long_playlist_where_nothing_plays_stops_after_a_bounded_number_of_tri
                            f"of {3 * MAX_FAILURES_IN_A_ROW}); stopped")
     qtbot.wait(500)  # nothing more is tried
     assert len(attempts) == MAX_FAILURES_IN_A_ROW and backend.state == STOPPED
+
+
+# --- cross-fades: the same rules in both backends (core/session/fade.py) ------------------
+
+
+def _fading_in(backend, qtbot, tmp_path, fade_ms=3000):
+    """The first playlist plays; the second is loaded with a cross-fade."""
+    backend.load(load_playlist("happy", tracks(tmp_path, n=2, seconds=20)))
+    qtbot.waitUntil(lambda: backend.state == PLAYING, timeout=5000)
+    second = load_playlist("second", tracks(tmp_path, 2, 20.0, "second", 500))
+    backend.load(second, fade_ms=fade_ms)
+    return second
+
+
+def test_a_faded_load_reports_the_new_music_while_the_old_fades(backend, qtbot, tmp_path):
+    second = _fading_in(backend, qtbot, tmp_path, fade_ms=800)
+    assert backend.fading
+    assert backend.playlist is second and backend.current_index == 0 and backend.state == PLAYING
+    qtbot.waitUntil(lambda: not backend.fading, timeout=5000)
+    assert backend.playlist is second and backend.state == PLAYING
+
+
+def test_nothing_fades_in_while_paused(backend, qtbot, tmp_path):
+    backend.load(load_playlist("happy", tracks(tmp_path, seconds=20)))
+    qtbot.waitUntil(lambda: backend.state == PLAYING, timeout=5000)
+    backend.pause()
+    qtbot.waitUntil(lambda: backend.state == PAUSED, timeout=5000)
+    backend.load(load_playlist("second", tracks(tmp_path, 2, 20.0, "second", 500)), autoplay=False,
+                 fade_ms=2000)
+    assert not backend.fading and backend.state == STOPPED
+
+
+def test_pause_during_a_fade_ends_it_and_play_goes_on_with_the_new_music(backend, qtbot, tmp_path):
+    second = _fading_in(backend, qtbot, tmp_path)
+    backend.pause()
+    assert not backend.fading
+    qtbot.waitUntil(lambda: backend.state == PAUSED, timeout=5000)
+    backend.play()
+    qtbot.waitUntil(lambda: backend.state == PLAYING, timeout=5000)
+    assert backend.playlist is second and backend.current_index == 0 and not backend.fading
+
+
+def test_seek_during_a_fade_ends_it_and_moves_the_new_track(backend, qtbot, tmp_path):
+    _fading_in(backend, qtbot, tmp_path)
+    qtbot.waitUntil(lambda: backend.position()[1] > 0, timeout=5000)
+    backend.seek(12_000)
+    assert not backend.fading
+    qtbot.waitUntil(lambda: backend.position()[0] >= 12_000, timeout=5000)
+    assert backend.current_index == 0 and backend.state == PLAYING
+
+
+def test_next_and_previous_during_a_fade(backend, qtbot, tmp_path):
+    _fading_in(backend, qtbot, tmp_path)
+    backend.next()  # no cross-fade for track changes: the fade ends, the next track plays
+    assert not backend.fading and backend.current_index == 1
+    backend.set_crossfade(2.0)
+    qtbot.waitUntil(lambda: backend.state == PLAYING, timeout=5000)
+    backend.previous()  # with one: a new fade, from the track that was rising
+    assert backend.fading and backend.current_index == 0
+    backend.next()
+    assert backend.fading and backend.current_index == 1
+    qtbot.waitUntil(lambda: not backend.fading, timeout=5000)
+    assert backend.state == PLAYING and backend.current_index == 1
+
+
+def test_stop_and_mute_during_a_fade(backend, qtbot, tmp_path):
+    _fading_in(backend, qtbot, tmp_path, fade_ms=1000)
+    backend.set_muted(True)  # silences both; the fade runs on
+    assert backend.fading and backend.muted
+    qtbot.waitUntil(lambda: not backend.fading, timeout=5000)
+    assert backend.muted and backend.state == PLAYING
+    backend.set_muted(False)
+    backend.load(load_playlist("third", tracks(tmp_path, 1, 20.0, "third", 700)), fade_ms=3000)
+    assert backend.fading
+    backend.stop()
+    assert not backend.fading and backend.state == STOPPED
+
+
+def test_closing_during_a_fade_leaves_nothing_running(backend, qtbot, tmp_path):
+    _fading_in(backend, qtbot, tmp_path)
+    assert backend.fading
+    backend.close()  # the leak check after the test finds no timer, no open player
+    assert not backend.fading and backend.state == STOPPED
+
+
+# libvlc's afile and dummy outputs report a track's end about a second before its audio is
+# through (they have no clock of their own): fades that hand over early are longer than that.
+
+
+def test_with_a_crossfade_a_track_hands_over_before_its_end(backend, qtbot, tmp_path):
+    backend.set_crossfade(1.6)
+    backend.load(load_playlist("happy", tracks(tmp_path, n=2, seconds=4.0)))
+    qtbot.waitUntil(lambda: backend.state == PLAYING, timeout=5000)
+    at_finish = []
+    backend.track_finished.connect(lambda: at_finish.append(backend.position()))
+    changes = []
+    backend.track_changed.connect(lambda i: changes.append((i, backend.fading)))
+    qtbot.waitUntil(lambda: len(changes) >= 2, timeout=10000)
+    assert [i for i, _ in changes[:2]] == [1, 0] and all(f for _, f in changes[:2]), changes
+    elapsed, length = at_finish[0]
+    assert length - elapsed > 200, at_finish  # announced while the track still sounded
+
+
+def test_a_playlist_loaded_at_a_crossfaded_track_end_fades_in(backend, qtbot, tmp_path):
+    """The switch policy "when the current track ends" still switches there, fading."""
+    backend.set_crossfade(1.6)
+    first = load_playlist("first", tracks(tmp_path, n=2, seconds=4.0))
+    second = load_playlist("second", tracks(tmp_path, 3, 20.0, "second", 500))
+    faded = []
+
+    def on_finished():
+        if backend.playlist is first:
+            backend.load(second, 2)
+            faded.append(backend.fading)
+
+    backend.track_finished.connect(on_finished)
+    backend.load(first)
+    qtbot.waitUntil(lambda: backend.playlist is second and backend.state == PLAYING, timeout=10000)
+    assert faded == [True]
+    qtbot.waitUntil(lambda: not backend.fading, timeout=5000)
+    assert backend.current_index == 2 and backend.playlist is second

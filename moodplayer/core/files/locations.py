@@ -1,8 +1,9 @@
 """Where MoodPlayer keeps things: the one place that knows.
 
 Settings live in the platform's config folder; calibrations, session records, playlists made
-from dropped music and the model folder in its data folder; the demo playlists and icons
-beside the code, or inside the packaged bundle.
+from dropped music, where the music stopped and the model folder in its data folder; the
+loudness measured of each track in its cache folder; the demo playlists and icons beside the
+code, or inside the packaged bundle.
 """
 
 from __future__ import annotations
@@ -70,3 +71,20 @@ def runtime_dir() -> Path:
 
     uid = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
     return Path(tempfile.gettempdir()) / f"{APP}-{uid}"
+
+
+def cache_dir() -> Path:
+    """The user's cache folder (XDG_CACHE_HOME on Linux): what can be made again, such as
+    the loudness measured of each track."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP, appauthor=False))
+
+
+def loudness_cache_file() -> Path:
+    return cache_dir() / "loudness.json"
+
+
+def resume_file() -> Path:
+    """Where the music stopped, per profile (core/session/resume.py)."""
+    return data_dir() / "resume.json"

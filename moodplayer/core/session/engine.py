@@ -19,6 +19,7 @@ from pathlib import Path
 
 from moodplayer.core.emotions import EMOTIONS, Reading
 from moodplayer.core.files.userpath import user_path
+from moodplayer.core.music.opened import OPENED
 from moodplayer.core.music.playlist import Playlist, load_playlist
 from moodplayer.core.session.events import (
     FacePresence,
@@ -29,15 +30,18 @@ from moodplayer.core.session.events import (
     Paused,
     PlaylistRefused,
     PlaylistStarted,
+    PlaylistUpdated,
     ReadingsSeen,
     Resumed,
     TrackChanged,
     TrackFinished,
 )
 from moodplayer.core.session.explain import mood_why, override_why, playlist_why, track_why
+from moodplayer.core.session.fade import Fades, switch_fade_ms, track_fade_ms
 from moodplayer.core.session.lift import lift_order, lift_target_problem
 from moodplayer.core.session.mood_window import MoodState, MoodWindow
 from moodplayer.core.session.player import PAUSED, PLAYING, Player
+from moodplayer.core.session.resume import ResumePoint, track_index
 from moodplayer.core.session.selector import PlaylistSelector
 from moodplayer.core.settings.effective import window_config
 from moodplayer.core.settings.schema import Profile
@@ -77,6 +81,7 @@ class Session:
         self.mood_history: list[tuple[float, str]] = []  # (reading time, mood)
         self.closed = False
         self.mood_reason = ""  # why the current mood (core/explain.py)
+        self.fades = Fades()  # how long switches and track changes cross-fade (core/session/fade.py)
         self._listeners: list[Callable[[object], None]] = []
 
     def close(self) -> None:
@@ -111,9 +116,12 @@ class Session:
     # --- configuration --------------------------------------------------------------------
     def load_playlists(self) -> None:
         p = self.profile
+        opened = self.playlists.get(OPENED)
         self.playlists = {e: load_playlist(e, p.playlists.get(e) or self.default_playlist(e))
                           for e in EMOTIONS}
         self.failed = {}
+        if opened is not None:  # music the user opened stays pickable
+            self.playlists[OPENED] = opened
         for playlist in self.playlists.values():
             if playlist.problem:
                 self._emit(Notice(f"{playlist.name} playlist: {playlist.problem}"))
@@ -183,12 +191,58 @@ class Session:
     def choose(self, name: str | None) -> None:
         """The dropdown: a playlist overrides the mood until Auto (None) is picked again."""
         self._emit(OverrideChanged(name))
-        reason = override_why(name)
+        reason = override_why(name) if name != OPENED else f"you opened {self.playlists[OPENED].name}"
         target = self.selector.on_override(name)
         playing = self.player.playlist.name if self.player.playlist else None
         if target is None and name is not None and playing != name:
             target = name  # picked the mood's own playlist while its lift plays: play it as is
         self._switch_to(target, reason if name else f"{reason}; {self.mood_reason}", by_user=True)
+
+    def refresh_playlist(self, name: str) -> bool:
+        """``name``'s folder or playlist file changed: read it again. When it is what plays
+        (not a lift's plan), the player goes on with the new list without interrupting the
+        track; a playing track that was removed stays in the player's list until the next
+        refresh. True when the tracks changed."""
+        old = self.playlists.get(name)
+        if old is None or name not in EMOTIONS or self.closed:
+            return False
+        new = load_playlist(name, self.profile.playlists.get(name) or self.default_playlist(name))
+        before, after = [t.path for t in old.tracks], [t.path for t in new.tracks]
+        if before == after and old.problem == new.problem:
+            return False
+        self.playlists[name] = new
+        added = len(set(after) - set(before))
+        removed = len(set(before) - set(after))
+        playing = self.player.playlist
+        at: int | None = None
+        if playing is old and self.lift is None:
+            index = self.player.current_index
+            current = old.tracks[index].path if 0 <= index < len(old.tracks) else None
+            tracks = list(new.tracks)
+            if current is not None and current not in after:  # never cut the track that plays
+                tracks.insert(min(index, len(tracks)), old.tracks[index])
+            given = Playlist(new.name, new.source, tracks, new.problem if not tracks else None)
+            self.playlists[name] = given
+            new_index = next((i for i, t in enumerate(tracks) if t.path == current), -1)
+            if tracks:
+                self.player.replace_playlist(given, new_index)
+                at = new_index
+            new = given
+        self._emit(PlaylistUpdated(name, new, added, removed, at))
+        return True
+
+    def open_playlist(self, playlist: Playlist) -> bool:
+        """Music the user opened (files, a folder, a playlist given to ``moodplayer``)
+        plays as their pick, until Auto hands the choice back to the mood."""
+        if self.closed:
+            return False
+        if not playlist.playable:
+            self._emit(PlaylistRefused(playlist.name, playlist.problem or "it has no tracks"))
+            return False
+        self.playlists[OPENED] = playlist
+        self.selector.current = None if self.selector.current == OPENED else self.selector.current
+        self.choose(OPENED)
+        return True
 
     def toggle(self) -> None:
         if self.player.state == PLAYING:
@@ -226,7 +280,7 @@ class Session:
         if lift is not None:
             playlist = self.player.playlist
             if self.player.current_index <= 0 and playlist is not None:  # the lift's first track: start it again
-                self.player.load(playlist, 0, planned=True)
+                self.player.load(playlist, 0, planned=True, fade_ms=track_fade_ms(self.fades))
                 return
             lift.left = min(lift.tracks, lift.left + 1)
         self.player.previous()
@@ -241,7 +295,48 @@ class Session:
             if lift.left <= 0:
                 self._finish_lift(index)
                 return
-        self.player.load(self.player.playlist, index, planned=lift is not None)
+        self.player.load(self.player.playlist, index, planned=lift is not None,
+                         fade_ms=track_fade_ms(self.fades))
+
+    def resume(self, name: str, track: str, position_ms: int, override: bool,
+               autoplay: bool = True) -> bool:
+        """Play on where the music stopped last time: ``name``'s playlist (the user's pick
+        when ``override``, else the mood's, which the mood window may switch away from as
+        soon as it decides), at ``track`` and ``position_ms``. False when that playlist
+        cannot play now (the app then starts fresh)."""
+        playlist = self.playlists.get(name)
+        if self.closed or playlist is None or not playlist.playable:
+            return False
+        if override:
+            self.selector.override = name
+            self._emit(OverrideChanged(name))
+        lift = None
+        if self.profile.strategy(name) == "lift" and not override:
+            playlist, lift = self._lift_plan(name, playlist)
+        index = track_index(playlist, track)
+        if index is None:  # the track is gone from the playlist: its start
+            index, position_ms = 0, 0
+        if lift is not None:
+            lift.left = max(1, lift.tracks - index)
+        self._emit(PlaylistStarted(name, playlist, lift.target.name if lift else None,
+                                   f"resumed where the music stopped: {name}"))
+        self.lift = lift
+        self.player.load(playlist, index, autoplay=autoplay, planned=lift is not None,
+                         start_ms=position_ms)
+        self.selector.started(name)
+        return True
+
+    def resume_point(self, position_ms: int) -> ResumePoint | None:
+        """What plays now (``position_ms`` into its track), to play on from next time
+        (None: nothing plays)."""
+        playlist, index = self.player.playlist, self.player.current_index
+        name = self.selector.current
+        if playlist is None or name is None or not 0 <= index < len(playlist.tracks):
+            return None
+        if self.lift is None and name in self.playlists and playlist is not self.playlists[name]:
+            name = playlist.name if playlist.name in self.playlists else name  # a finished lift's target
+        return ResumePoint(name, self.selector.override is not None,
+                           str(playlist.tracks[index].path), max(0, int(position_ms)))
 
     # --- what the player reports ----------------------------------------------------------
     def on_track_finished(self) -> None:
@@ -251,7 +346,7 @@ class Session:
         self._emit(TrackFinished(self.player.current_index))
         target = self.selector.on_track_finished()
         if target is not None:  # a switch that waited for the end of the track
-            self._switch_to(target, f"the track ended; {self.mood_reason}")
+            self._switch_to(target, f"the track ended; {self.mood_reason}", at_track_end=True)
             return
         lift = self.lift
         if lift is not None:
@@ -282,10 +377,12 @@ class Session:
             self.lift = None
 
     # --- music ----------------------------------------------------------------------------
-    def _switch_to(self, name: str | None, reason: str = "", by_user: bool = False) -> None:
+    def _switch_to(self, name: str | None, reason: str = "", by_user: bool = False,
+                   at_track_end: bool = False) -> None:
         """Play ``name``'s music. A switch the user asked for plays; one the mood or a
         settings change made keeps a pause (the user's, or the no-face policy's) as it is:
-        the new music is loaded, and starts when the pause ends."""
+        the new music is loaded, and starts when the pause ends. What plays cross-fades
+        into it (``fades``): a switch's fade, or a track change's when the track ended."""
         if name is None or self.closed:
             return
         playlist = self.playlists[name]
@@ -309,10 +406,12 @@ class Session:
         autoplay = by_user or self.player.state != PAUSED
         if by_user:
             self.paused_by_policy = False
+        fade_ms = switch_fade_ms(self.fades, autoplay=autoplay and self.player.state == PLAYING,
+                                 at_track_end=at_track_end)
         if lift is None:
-            self.player.load(playlist, autoplay=autoplay)
+            self.player.load(playlist, autoplay=autoplay, fade_ms=fade_ms)
         else:  # the iso-principle's order, shuffle or not
-            self.player.load(playlist, 0, autoplay=autoplay, planned=True)
+            self.player.load(playlist, 0, autoplay=autoplay, planned=True, fade_ms=fade_ms)
         self.selector.started(name)
 
     def _lift_plan(self, name: str, own: Playlist) -> tuple[Playlist, LiftState | None]:
@@ -348,5 +447,5 @@ class Session:
         self._emit(PlaylistStarted(target.name, target, None,
                                    f"the lift from {lift.mood} reached {target.name}: "
                                    f"only {target.name} from now on"))
-        self.player.load(target, index)
+        self.player.load(target, index, fade_ms=track_fade_ms(self.fades))
 

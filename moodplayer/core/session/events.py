@@ -90,3 +90,15 @@ class Resumed:
 @dataclass(frozen=True)
 class Notice:
     text: str  # something the user should know; nothing stops
+
+
+@dataclass(frozen=True)
+class PlaylistUpdated:
+    """``name``'s folder or playlist file changed on disk: ``playlist`` is what it holds now
+    (and what the player plays from, when it is the one playing: the track goes on)."""
+
+    name: str
+    playlist: Playlist
+    added: int
+    removed: int
+    playing: int | None = None  # the playing track's index in it, when it is what plays

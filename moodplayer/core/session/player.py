@@ -19,10 +19,15 @@ class Player(Protocol):
     current_index: int
 
     def load(self, playlist: Playlist, index: int | None = None, autoplay: bool = True,
-             planned: bool = False) -> None:
+             planned: bool = False, fade_ms: int = 0, start_ms: int = 0) -> None:
         """``index`` None: the start (a random track when the user shuffles); ``planned``:
         play the list in its order even when shuffling (a lift). ``autoplay`` False: loaded
-        and stopped, ``play`` starts it."""
+        and stopped, ``play`` starts it. ``fade_ms``: cross-fade from what plays;
+        ``start_ms``: begin that far into the track."""
+
+    def replace_playlist(self, playlist: Playlist, index: int) -> None:
+        """The playing list's tracks changed on disk: go on with ``playlist``, the track
+        that plays now being its ``index``; nothing stops or restarts."""
 
     def play(self) -> None: ...
 

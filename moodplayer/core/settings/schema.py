@@ -40,6 +40,12 @@ RECOGNISE_LISTENERS = ("off", "ask", "switch")
 # nets at once (vision/engines.py; docs/accuracy.md).
 ENGINES = ("auto", "deepface", "fer", "fer-keras", "faceapi", "blend")
 SETTINGS_LIMIT = 4 * MB  # a settings file is a few kB; anything this large is not one
+# Even loudness: ReplayGain's track or album gain from the tags, else the measured loudness
+# (core/music/loudness.py); off plays every file as it is.
+REPLAYGAIN_MODES = ("track", "album", "off")
+# The system-tray icon: off; an icon (closing the window quits); background (closing the
+# window keeps the music going, the icon's menu brings it back or quits).
+TRAY_MODES = ("icon", "background", "off")
 
 
 @dataclass
@@ -112,6 +118,26 @@ class Settings:
         "descriptor is made), ask before switching to a recognised listener's profile, or switch",
         choices=RECOGNISE_LISTENERS)
     volume: int = setting(70, "Volume", "0..100", range=(0, 100))
+    # --- playback (machine-wide: the listener's ears, not the client's settings) ---
+    switch_fade_s: float = setting(3.0, "Cross-fade a switch",
+                                   "when the mood (or your pick) changes the music, the old fades "
+                                   "out while the new fades in over this long (0: cut)",
+                                   range=(0.0, 12.0), step=0.5, unit="s", cli="--switch-fade")
+    crossfade_s: float = setting(0.0, "Cross-fade every track",
+                                 "every other change of track fades over this long (0: none)",
+                                 range=(0.0, 12.0), step=0.5, unit="s", cli="--crossfade")
+    replaygain: str = setting("track", "Even loudness",
+                              "ReplayGain from the tags (track or album gain), else the loudness "
+                              "measured once (EBU R128); off: every file as it is",
+                              choices=REPLAYGAIN_MODES, cli="--replaygain")
+    resume: bool = setting(True, "Resume", "start where the music stopped last time (off: start fresh)",
+                           cli="--resume")
+    tray: str = setting("icon", "Tray icon",
+                        "an icon in the system tray; background: closing the window keeps the "
+                        "music going", choices=TRAY_MODES, cli="--tray")
+    notifications: bool = setting(False, "Notify mood switches",
+                                  "a desktop notification with the reason when the mood switches the music",
+                                  cli="--notifications")
     window_geometry: list[int] = setting(
         [], "Window geometry", "x, y, width, height (remembered)",
         check=lambda v: not v or len(v) == 4 and all(_is_int(x) for x in v),
