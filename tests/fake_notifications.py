@@ -17,7 +17,7 @@ SERVICE = IFACE = "org.freedesktop.Notifications"
 PATH = "/org/freedesktop/Notifications"
 
 
-@ClassInfo({"D-Bus Interface": IFACE})  # type: ignore[call-arg]
+@ClassInfo({"D-Bus Interface": IFACE})  # type: ignore[call-arg]  # PySide6 stubs: ClassInfo takes a dict too
 class Adaptor(QDBusAbstractAdaptor):
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
