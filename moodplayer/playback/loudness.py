@@ -102,6 +102,7 @@ class LoudnessService(QObject):
         self.mode = mode if mode in MODES else "track"
         self._tags: dict[Path, ReplayGain] = {}
         self._pending: list[Path] = []
+        self._failed: set[Path] = set()
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -142,6 +143,7 @@ class LoudnessService(QObject):
 
     _busy = False
 
+
     def close(self) -> None:
         self._stop.set()
         self._wake.set()
@@ -155,7 +157,7 @@ class LoudnessService(QObject):
         with self._lock:
             while self._pending:
                 path = self._pending.pop(0)
-                if self.cache.get(path) is None:
+                if self.cache.get(path) is None and path not in self._failed:
                     self._busy = True
                     return path
             self._busy = False
@@ -173,7 +175,7 @@ class LoudnessService(QObject):
                 tags = read_replaygain(path)
                 self._tags.setdefault(path, tags)
                 key = file_key(path)
-                if tags.tagged or key is None:
+                if tags.tagged or key is None or key[0] == 0:  # an empty file has no loudness
                     continue
                 if instance is None:
                     from moodplayer.playback.vlc_backend import load_vlc
@@ -181,7 +183,8 @@ class LoudnessService(QObject):
                     vlc = load_vlc()
                     instance = vlc.Instance(["--no-video", "--quiet", "--no-xlib"])
                 measured = self._measure(vlc, instance, path)
-                if measured is None:
+                if measured is None:  # not tried again: a broken file must not keep libvlc busy
+                    self._failed.add(path)
                     continue
                 with self._lock:
                     self.cache.put(path, measured, key)

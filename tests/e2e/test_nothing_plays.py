@@ -31,7 +31,9 @@ def test_five_thousand_empty_mp3_stop_with_words(make_app, qtbot, tmp_path):
     try:
         feel(app.session, "happy")
         said = f"nothing in the happy playlist plays ({MAX_FAILURES_IN_A_ROW} files tried of {N}); stopped"
-        qtbot.waitUntil(lambda: said in app.window.messages, timeout=60000)
+        # known: with the two-voice backend each broken file costs seconds, not 1/17 s
+        # (issue 23's cross-fade backend; to be brought back down), so this waits longer
+        qtbot.waitUntil(lambda: said in app.window.messages, timeout=240_000)
         qtbot.wait(1000)
         assert len(attempts) == MAX_FAILURES_IN_A_ROW and app.backend.state == STOPPED
         assert ticks  # the Qt loop ran all along (the UI answers)
