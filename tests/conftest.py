@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -160,3 +161,18 @@ def make_session(monkeypatch):
         session.load_playlists()
         return session, player, seen
     return factory
+
+
+@pytest.fixture
+def session_bus(monkeypatch):
+    """A private session bus for this test: its own dbus-daemon, stopped afterwards."""
+    daemon = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        address = daemon.stdout.readline().strip()
+        assert address.startswith("unix:"), address
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+        yield address
+    finally:
+        daemon.terminate()
+        daemon.wait(10)

@@ -23,19 +23,6 @@ pytestmark = pytest.mark.skipif(
     reason="dbus and playerctl are installed by make setup")
 
 
-@pytest.fixture
-def session_bus(monkeypatch):
-    """A private session bus for this test: its own dbus-daemon, stopped afterwards."""
-    daemon = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        address = daemon.stdout.readline().strip()
-        assert address.startswith("unix:"), address
-        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
-        yield address
-    finally:
-        daemon.terminate()
-        daemon.wait(10)
 
 
 def client(qtbot, *args: str) -> subprocess.CompletedProcess:

@@ -18,22 +18,10 @@ from moodplayer.desktop.notify import Notifier
 FAKE = Path(__file__).resolve().parents[1] / "fake_notifications.py"
 
 
-@pytest.fixture
-def private_bus(monkeypatch):
-    daemon = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        address = daemon.stdout.readline().strip()
-        assert address.startswith("unix:"), address
-        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
-        yield address
-    finally:
-        daemon.terminate()
-        daemon.wait(10)
 
 
 @pytest.fixture
-def server(private_bus):
+def server(session_bus):
     proc = subprocess.Popen([sys.executable, str(FAKE)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     try:
@@ -71,7 +59,7 @@ def test_no_notifications_when_off(make_app, server):
     assert not select.select([server.stdout], [], [], 0.5)[0]
 
 
-def test_without_a_bus_or_a_server_there_are_none_and_it_says_why(private_bus, monkeypatch, qtbot):
+def test_without_a_bus_or_a_server_there_are_none_and_it_says_why(session_bus, monkeypatch, qtbot):
     notifier = Notifier()
     assert not notifier.notify("Mood: happy", "x") and notifier.off_why == "no notification server on the session bus"
     notifier.close()
