@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from pages import MainPage
-from test_mpris import client, null_player, playerctl, session_bus  # noqa: F401 (fixtures: pytest finds them by name)
+from test_mpris import client, null_player, playerctl  # noqa: F401 (fixtures: pytest finds them by name)
 
 from moodplayer.core.settings.schema import load_settings
 from moodplayer.desktop.mpris import PATH, PLAYER_IFACE, SERVICE
