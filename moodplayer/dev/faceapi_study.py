@@ -353,12 +353,13 @@ def cost() -> dict:
     its mirror) and the mini-Xception (TFLite), on a 120-px crop; the best of 5 runs; and the
     Haar detection the app runs on a 640x480 frame."""
     from moodplayer.vision.engines import build_engine
-    from moodplayer.vision.faceapi.expression import load_expression_net
+    from moodplayer.vision.faceapi.expression import limit_blas_threads, load_expression_net
     from moodplayer.vision.models import choose_engine
 
     rng = np.random.default_rng(0)
     crop = rng.integers(0, 255, (120, 120, 3), np.uint8)
     fa = load_expression_net()
+    limit_blas_threads(1)  # as the engine does
     mx = build_engine(choose_engine("fer"))
     from moodplayer.vision.detect import DetectorConfig, FaceDetector
     from moodplayer.vision.models import package_data
