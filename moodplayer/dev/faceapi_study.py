@@ -353,12 +353,13 @@ def cost() -> dict:
     its mirror) and the mini-Xception (TFLite), on a 120-px crop; the best of 5 runs; and the
     Haar detection the app runs on a 640x480 frame."""
     from moodplayer.vision.engines import build_engine
-    from moodplayer.vision.faceapi.expression import load_expression_net
+    from moodplayer.vision.faceapi.expression import limit_blas_threads, load_expression_net
     from moodplayer.vision.models import choose_engine
 
     rng = np.random.default_rng(0)
     crop = rng.integers(0, 255, (120, 120, 3), np.uint8)
     fa = load_expression_net()
+    limit_blas_threads(1)  # as the engine does
     mx = build_engine(choose_engine("fer"))
     from moodplayer.vision.detect import DetectorConfig, FaceDetector
     from moodplayer.vision.models import package_data
@@ -382,6 +383,119 @@ def cost() -> dict:
             "faceapi_2": best(lambda: fa.predict([crop, crop[:, ::-1]]), 2),
             "mini_xception_1": best(lambda: mx.predict([crop]), 1),
             "haar_640x480": best(lambda: detector.detect(frame), 1, reps=5)}
+
+
+# --- the tiny face detector as the crop source ---------------------------------------------
+
+TINY_SIZES = (224, 416)
+
+
+def tiny_measure(m: dict, root: Path, file: Path) -> None:
+    """face-api's tiny detector on every picture (the Haar search's 30 % border), at each
+    input size; its largest face is turned into a Haar-like box by the median geometry of
+    the two on pictures where both found one, and both nets read the crops cut from it as
+    the blend engine cuts them (the mini-Xception: box + 10 %, mirror too; face-api: its
+    view). Cached in the set's file."""
+    from moodplayer.vision.detect import CropView, expand, view_region
+    from moodplayer.vision.engines import BLEND_FLIP, FACEAPI_VIEW, build_engine
+    from moodplayer.vision.faceapi.expression import load_expression_net
+    from moodplayer.vision.faceapi.tiny_detector import load_tiny_detector
+    from moodplayer.vision.models import choose_engine
+
+    if all(f"tiny{size}_p_fa" in m for size in TINY_SIZES):
+        return
+    tiny, fa = load_tiny_detector(), load_expression_net()
+    mx = build_engine(choose_engine("fer"))
+    n = len(m["labels"])
+    images = [cv2.imread(str(root / str(p)), cv2.IMREAD_COLOR) for p in m["paths"]]
+    for size in TINY_SIZES:
+        boxes = np.full((n, 4), np.nan, np.float32)
+        for i, image in enumerate(images):
+            pad = int(SSD_BORDER * max(image.shape[:2]))
+            found = tiny.detect(cv2.copyMakeBorder(image, pad, pad, pad, pad, cv2.BORDER_REPLICATE), size)
+            if found:
+                x, y, w, h = max(found, key=lambda d: d.box[2] * d.box[3]).box
+                boxes[i] = (x - pad, y - pad, w, h)
+        both = ~np.isnan(boxes[:, 0]) & (m["haar"][:, 2] > 0)
+        tb, hb = boxes[both].astype(np.float64), m["haar"][both].astype(np.float64)
+        scale = np.median(hb[:, 2] / tb[:, 2])
+        dx = np.median(((hb[:, 0] + hb[:, 2] / 2) - (tb[:, 0] + tb[:, 2] / 2)) / tb[:, 2])
+        dy = np.median(((hb[:, 1] + hb[:, 3] / 2) - (tb[:, 1] + tb[:, 3] / 2)) / tb[:, 2])
+        p_mx = np.full((n, 2, 7), np.nan, np.float32)
+        p_fa = np.full((n, 7), np.nan, np.float32)
+        for i in np.where(~np.isnan(boxes[:, 0]))[0]:
+            x, y, w, h = boxes[i].astype(np.float64)
+            side = scale * w
+            cx, cy = x + w / 2 + dx * w, y + h / 2 + dy * w
+            box = (int(round(cx - side / 2)), int(round(cy - side / 2)), int(round(side)), int(round(side)))
+            image = images[i]
+            ih, iw = image.shape[:2]
+            x0, y0, x1, y1 = expand(box, 10, iw, ih)
+            x0, y0 = max(0, x0), max(0, y0)
+            if x1 - x0 < 8 or y1 - y0 < 8:
+                continue
+            crop = image[y0:y1, x0:x1]
+            p_mx[i] = mx.predict([crop, crop[:, ::-1]])
+            x0, y0, x1, y1 = view_region(box, FACEAPI_VIEW, iw, ih)
+            view = image[y0:y1, x0:x1]
+            assert not BLEND_FLIP["faceapi"] and isinstance(FACEAPI_VIEW, CropView)
+            p_fa[i] = fa.predict([view])[0][0]
+        m[f"tiny{size}_box"], m[f"tiny{size}_p_mx"], m[f"tiny{size}_p_fa"] = boxes, p_mx, p_fa
+        m[f"tiny{size}_fit"] = np.array([scale, dx, dy])
+        print(f"  tiny {size}: {int((~np.isnan(boxes[:, 0])).sum())} faces; Haar box = "
+              f"{scale:.2f} x its width, shifted {dx:+.2f}, {dy:+.2f} widths", file=sys.stderr)
+    np.savez(file, **m)
+
+
+def tiny_study(sets: list[dict], names: list[str]) -> list[dict]:
+    """The shipped blend with its crops from: the Haar box, the tiny detector's (each input
+    size), and the Haar box with the tiny detector's where Haar finds none."""
+    from moodplayer.vision.engines import BLEND_WEIGHT, FACEAPI_VIEW
+
+    view = (FACEAPI_VIEW.scale, FACEAPI_VIEW.aspect, FACEAPI_VIEW.shift)
+    rows = []
+    haar = []
+    for m in sets:
+        g = [tuple(round(float(v), 4) for v in x) for x in m["grid"]].index(view)
+        haar.append(blend(flip_avg(m["p_mx"], True), m["p_fa"][:, g, 0], BLEND_WEIGHT))
+    rows.append(row("blend, crops from the Haar box", "as shipped",
+                    [evaluate(m, p) for m, p in zip(sets, haar)]))
+    for size in TINY_SIZES:
+        tiny = [blend(flip_avg(m[f"tiny{size}_p_mx"], True), m[f"tiny{size}_p_fa"], BLEND_WEIGHT) for m in sets]
+        rows.append(row(f"blend, crops from the tiny detector ({size} px)", "its box mapped to a Haar-like one",
+                        [evaluate(m, p) for m, p in zip(sets, tiny)]))
+        hybrid = [np.where(np.isnan(h[:, :1]), t, h) for h, t in zip(haar, tiny)]
+        rows.append(row(f"blend, Haar box, else the tiny detector's ({size} px)", "where Haar finds no face",
+                        [evaluate(m, p) for m, p in zip(sets, hybrid)]))
+    for r in rows:
+        r["found"] = [x["n"] - x["no_face"] for x in r["results"]]
+    return rows
+
+
+def tiny_cost() -> dict:
+    """CPU ms to search a 640x480 frame as the app does (320 px wide, 30 % border): Haar,
+    and the tiny detector at each input size."""
+    from moodplayer.vision.detect import DetectorConfig, FaceDetector
+    from moodplayer.vision.faceapi.tiny_detector import load_tiny_detector
+    from moodplayer.vision.models import package_data
+
+    frame = cv2.resize(cv2.imread(str(package_data("skimage", "data", "astronaut.png"))), (640, 480))
+    small = cv2.resize(frame, (320, 240), interpolation=cv2.INTER_AREA)
+    pad = int(0.3 * 320)
+    small = cv2.copyMakeBorder(small, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+    haar, tiny = FaceDetector(DetectorConfig()), load_tiny_detector()
+    out = {}
+    for name, fn in [("haar", lambda: haar.detect(frame))] + [
+            (f"tiny_{s}", lambda s=s: tiny.detect(small, s)) for s in TINY_SIZES]:
+        fn()
+        best = []
+        for _ in range(5):
+            t = time.process_time()
+            for _ in range(5):
+                fn()
+            best.append((time.process_time() - t) / 5 * 1000)
+        out[name] = round(min(best), 1)
+    return out
 
 
 # --- output -------------------------------------------------------------------------------
@@ -416,8 +530,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--node-dir", type=Path, help="face-api and tfjs installed here (else a temp folder)")
     parser.add_argument("--cache", type=Path, default=CACHE)
     parser.add_argument("--json", type=Path, help="write every figure here")
+    parser.add_argument("--tiny", action="store_true",
+                        help="only: face-api's tiny face detector as the crop source, vs Haar")
     args = parser.parse_args(argv)
     sets = [measure(d, args.cache, args.node_dir) for d in args.datasets]
+    if args.tiny:
+        names = [d.resolve().name for d in args.datasets]
+        for d, m in zip(args.datasets, sets):
+            tiny_measure(m, d, args.cache / f"{d.resolve().name}.npz")
+        rows = tiny_study(sets, names)
+        for r in rows:
+            cells = " | ".join(f"{_pct(x['accuracy'])} % ({f} faces)" for x, f in zip(r["results"], r["found"]))
+            print(f"| {r['name']} | {cells} |")
+        print(json.dumps({"fit": {n: {s: [round(float(v), 3) for v in m[f"tiny{s}_fit"]] for s in TINY_SIZES}
+                                  for n, m in zip(names, sets)}, "cpu_ms_per_frame": tiny_cost()}, indent=1))
+        return 0
     res = study(sets, [d.resolve().name for d in args.datasets])
     res["ms_per_face"] = cost()
     print(markdown(res))

@@ -288,9 +288,10 @@ class FaceApiEngine(EmotionEngine):
     views = (FACEAPI_VIEW,)
 
     def __init__(self, model_file: Path) -> None:
-        from moodplayer.vision.faceapi.expression import load_expression_net
+        from moodplayer.vision.faceapi.expression import limit_blas_threads, load_expression_net
 
         self.net = load_expression_net(model_file.parent)
+        limit_blas_threads(1)  # one thread, as the mini-Xception's runtime
 
     def predict(self, faces_bgr: list[np.ndarray]) -> np.ndarray:
         return self.net.predict(faces_bgr)[0]

@@ -258,6 +258,37 @@ class ExpressionNet:
         return probs[:, TO_EMOTIONS].astype(np.float32), feats
 
 
+def limit_blas_threads(threads: int = 1) -> bool:
+    """Keep numpy's matrix products on ``threads`` threads, as the mini-Xception's runtime
+    is kept on one: the products here are small, and OpenBLAS's helper threads spin while
+    they wait (on a busy machine one face cost 11 times the CPU with them). Process-wide;
+    True when a BLAS library took the setting."""
+    try:
+        import threadpoolctl  # type: ignore[import-not-found]
+
+        threadpoolctl.threadpool_limits(threads, user_api="blas")
+        return True
+    except ImportError:
+        pass
+    import ctypes
+    import glob
+    import os
+
+    libs = os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs", "*openblas*")
+    for path in glob.glob(libs):
+        try:
+            lib = ctypes.CDLL(path)  # numpy loaded it already: the same library
+        except OSError:
+            continue
+        for name in ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
+                     "openblas_set_num_threads64_", "openblas_set_num_threads"):
+            setter = getattr(lib, name, None)
+            if setter is not None:
+                setter(ctypes.c_int(threads))
+                return True
+    return False
+
+
 def load_expression_net(folder: Path | None = None) -> ExpressionNet:
     """The converted net from ``faceapi_dir()`` (ModelUnavailable when missing or damaged)."""
     return ExpressionNet(load_net("expression", folder))
