@@ -43,7 +43,7 @@ RULES: dict[str, RateConfig | None] = {
     # ... or for a second after a reading that disagrees with the mood
     "dis5+15": RateConfig(per_s=5, unsettled_per_s=15, contested_lead=0, follow_s=1.0),
     "cont4+12": RateConfig(per_s=4, unsettled_per_s=12, contested_lead=0.3),
-    "cont5+10": RateConfig(per_s=5, unsettled_per_s=10, contested_lead=0.3),
+    "cont5+10": RateConfig(per_s=5, unsettled_per_s=10, contested_lead=0.3),  # chosen: RateConfig()
     "cont4+15": RateConfig(per_s=4, unsettled_per_s=15, contested_lead=0.3),
     "cont5+15w": RateConfig(per_s=5, unsettled_per_s=15, contested_lead=0.4),
     "legacy": None,  # the pixel-watching rate this replaced (issue 15)

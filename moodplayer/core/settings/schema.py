@@ -109,7 +109,7 @@ class Settings:
     expand_percentage: int = setting(10, "Face margin", "margin around the detected face",
                                      range=(0, 100), unit="%", cli="--expand")
     adaptive_rate: bool = setting(True, "Bounded analysis rate",
-                                  "5 readings a second, 15 while the mood may change, whatever "
+                                  "5 readings a second, 10 while the mood may change, whatever "
                                   "the camera's noise (saves CPU; the moods are the same)",
                                   cli="--adaptive-rate")
     recognise_listeners: str = setting(
