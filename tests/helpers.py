@@ -254,3 +254,20 @@ def fill_up(folder: Path) -> Path:
     finally:
         os.close(fd)
     return filler
+
+
+def profile_with_record(tmp_path: Path, *middle: str, name: str = "Anna") -> Path:
+    """A settings file in ``tmp_path`` with one profile and one session record written by
+    hand (start, ``middle`` lines as given, end), as the commands read them with
+    ``XDG_DATA_HOME=tmp_path/data``. Returns the settings file."""
+    from moodplayer.core.records.record import profile_dir
+    from moodplayer.core.settings.schema import Profile, Settings, save_settings
+
+    config = tmp_path / "settings.toml"
+    save_settings(config, Settings(profiles={name: Profile()}, active_profile=name))
+    folder = profile_dir(name, tmp_path / "data" / "moodplayer")
+    folder.mkdir(parents=True)
+    start = f'{{"type": "start", "t": 0, "profile": "{name}", "at": "2026-11-28T10:00:00"}}'
+    lines = [start, *middle, '{"type": "end", "t": 60.0}']
+    (folder / "2026-11-28T10-00-00.jsonl").write_text("\n".join(lines) + "\n")
+    return config

@@ -7,10 +7,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from helpers import fill_up, moodplayer, small_disk
-
-from moodplayer.core.records.record import profile_dir
-from moodplayer.core.settings.schema import Profile, Settings, save_settings
+from helpers import fill_up, moodplayer, profile_with_record, small_disk
 
 OLD = "the old report, kept\n"
 
@@ -18,15 +15,9 @@ OLD = "the old report, kept\n"
 @pytest.fixture
 def recorded(tmp_path):
     env = os.environ.copy() | {"XDG_DATA_HOME": str(tmp_path / "data")}
-    config = tmp_path / "settings.toml"
-    save_settings(config, Settings(profiles={"Anna": Profile()}, active_profile="Anna"))
-    folder = profile_dir("Anna", tmp_path / "data" / "moodplayer")
-    folder.mkdir(parents=True)
-    (folder / "2026-11-28T10-00-00.jsonl").write_text("\n".join([
-        '{"type": "start", "t": 0, "profile": "Anna", "at": "2026-11-28T10:00:00"}',
-        '{"type": "mood", "t": 1.0, "mood": "sad", "why": "sad: 80 %"}',
-        '{"type": "mood", "t": 30.0, "mood": "happy", "why": "happy: 70 %"}',
-        '{"type": "end", "t": 60.0}']) + "\n")
+    config = profile_with_record(
+        tmp_path, '{"type": "mood", "t": 1.0, "mood": "sad", "why": "sad: 80 %"}',
+        '{"type": "mood", "t": 30.0, "mood": "happy", "why": "happy: 70 %"}')
     return config, env
 
 

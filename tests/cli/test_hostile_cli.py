@@ -6,10 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from helpers import moodplayer
-
-from moodplayer.core.records.record import profile_dir
-from moodplayer.core.settings.schema import Profile, Settings, save_settings
+from helpers import moodplayer, profile_with_record
 
 
 @pytest.fixture
@@ -32,15 +29,8 @@ def test_a_fifo_as_the_settings_file_does_not_hang_sessions(tmp_path, env):
     '{"type": "track", "t": 3, "title": ["x"], "path": "/a.mp3"}',
 ])
 def test_sessions_and_report_read_a_hand_edited_record_as_damaged(tmp_path, env, line):
-    config = tmp_path / "settings.toml"
-    save_settings(config, Settings(profiles={"Anna": Profile()}, active_profile="Anna"))
-    folder = profile_dir("Anna", tmp_path / "data" / "moodplayer")
-    folder.mkdir(parents=True)
-    (folder / "2026-11-28T10-00-00.jsonl").write_text("\n".join([
-        '{"type": "start", "t": 0, "profile": "Anna", "at": "2026-11-28T10:00:00"}',
-        '{"type": "mood", "t": 1.0, "mood": "happy", "why": "happy: 70 %"}',
-        line,
-        '{"type": "end", "t": 60.0}']) + "\n")
+    config = profile_with_record(
+        tmp_path, '{"type": "mood", "t": 1.0, "mood": "happy", "why": "happy: 70 %"}', line)
     listed = moodplayer("sessions", "--config", str(config), timeout=60, env=env)
     assert listed.returncode == 0, listed.stderr
     assert "damaged: line 3 is not a session event" in listed.stdout
