@@ -68,7 +68,12 @@ def test_a_signal_ends_the_app_as_quit_does(tmp_path, bus_env, signum, moment):
     finally:
         app.stop()
     assert code == 128 + signum, "\n".join(app.lines[-20:])
-    assert elapsed < 2.0, elapsed
+    # the old fault was a wait of 20 s or more (Ctrl+C ignored, the model's load awaited);
+    # a closing app takes well under a second, the bound is for a loaded machine
+    assert elapsed < 15.0, elapsed
+    if moment == "model loading":
+        assert any("the process ends without waiting for it" in line for line in app.lines), \
+            "\n".join(app.lines[-20:])
     assert any(f"{signum.name}: closing" in line for line in app.lines)
     assert not any("Traceback" in line for line in app.lines), "\n".join(app.lines)
     saved = load_settings(config).settings
