@@ -4,6 +4,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.setup-stamp
 ARGS   ?=
+# pytest-xdist workers: most of the suite's time waits on real clips, players and processes
+WORKERS ?= 2
 
 .PHONY: setup run test bench soak package package-test clean-venv
 
@@ -30,7 +32,7 @@ run: setup
 
 # tests/quality runs ruff, mypy and the import contracts with the rest.
 test: setup
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -rs $(ARGS)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -rs -n $(WORKERS) $(ARGS)
 
 # Figures for docs/performance.md (a benchmark, not a test).
 bench: setup
