@@ -31,6 +31,9 @@ EMIT_HZ = 20
 # Recognising listeners (issue 22): at most one face descriptor (~40 ms of one core) per
 # this many seconds, and only while the GUI asks for them (``recognise``).
 DESCRIBE_EVERY_S = 1.0
+# Enrolling a listener (app/enrolment.py, the calibration wizard): a descriptor of the
+# largest face at most this often, only while the user asked for it (``enrolling``).
+ENROL_EVERY_S = 0.25
 log = logging.getLogger("moodplayer")
 
 
@@ -177,6 +180,10 @@ class AnalysisThread(QThread):
     # no face was seen), about once a second. Numbers only: no frame or crop leaves the thread
     listener_face = Signal(float, object)
     recognition_failed = Signal(str)  # face-api's nets are missing: recognition stays off
+    # while enrolling: (t, descriptor of the largest face or None, faces in the frame), a
+    # few times a second. Numbers only: no frame or crop leaves the thread
+    enrol_face = Signal(float, object, int)
+    enrol_failed = Signal(str)  # face-api's nets are missing: nothing can be enrolled
 
     def __init__(self, slot: FrameSlot, make_analyzer, adaptive: bool = True, parent=None,
                  make_recogniser=None) -> None:
@@ -201,6 +208,11 @@ class AnalysisThread(QThread):
         self.recogniser = None  # loaded on this thread at the first descriptor
         self.descriptors_made = 0
         self._last_described: float | None = None
+        # Set from the GUI thread (Enrol this listener, the calibration wizard): descriptors
+        # for an enrolment, ENROL_EVERY_S apart, on ``enrol_face``. Off: none is made.
+        self.enrolling = False
+        self.enrol_every_s = ENROL_EVERY_S
+        self._last_enrol: float | None = None
         self._image = None  # the frame being analysed (this thread only)
 
     @property
@@ -256,10 +268,17 @@ class AnalysisThread(QThread):
             self.slot.analysis_wants = _NOTHING
             self.failed.emit(f"the analysis stopped: {err}")
 
+    def set_enrolling(self, on: bool, every_s: float = ENROL_EVERY_S) -> None:
+        """Make descriptors for an enrolment from now on (``enrol_face``), at most one per
+        ``every_s``, or stop."""
+        self._last_enrol = None
+        self.enrol_every_s = every_s
+        self.enrolling = on
+
     def wants_frame(self, t: float) -> bool:
         """Will the analysis read the frame captured at ``t``? (Asked by the capture
         thread before it decodes the frame.)"""
-        return self.pace is None or self.collecting or self.pace.due(t)
+        return self.pace is None or self.collecting or self.enrolling or self.pace.due(t)
 
     def _analyse(self, analyzer) -> None:
         pace = _FullRateWhileCollecting(self) if self.pace is not None else None
@@ -274,6 +293,8 @@ class AnalysisThread(QThread):
             self._rate_count += 1
             if self.recognise:
                 self._describe(reading)
+            if self.enrolling:
+                self._describe_for_enrolment(reading)
             self._report()
         if self._batch:
             self.readings.emit(self._batch)
@@ -302,21 +323,46 @@ class AnalysisThread(QThread):
         if not reading.has_face or reading.box is None or self._image is None:
             self.listener_face.emit(reading.t, None)
             return
+        why = self._load_recogniser()
+        if why is not None:
+            self.recognise = False
+            self.recognition_failed.emit(why)
+            return
+        self.listener_face.emit(reading.t, self._descriptor(reading))
+
+    def _describe_for_enrolment(self, reading) -> None:
+        """An enrolment's descriptor of the largest face, once per ``enrol_every_s``."""
+        if self._last_enrol is not None and reading.t - self._last_enrol < self.enrol_every_s:
+            return
+        self._last_enrol = reading.t
+        if not reading.has_face or reading.box is None or self._image is None:
+            self.enrol_face.emit(reading.t, None, 0)
+            return
+        why = self._load_recogniser()
+        if why is not None:
+            self.enrolling = False
+            self.enrol_failed.emit(why)
+            return
+        self.enrol_face.emit(reading.t, self._descriptor(reading), max(1, reading.faces))
+
+    def _load_recogniser(self) -> str | None:
+        """face-api's nets, loaded once on this thread; why they cannot be, or None."""
         if self.recogniser is None:
             try:
                 if self.make_recogniser is None:
                     raise RuntimeError("this analysis has no recogniser")
                 self.recogniser = self.make_recogniser()
             except Exception as err:  # ModelUnavailable: the set-up did not convert the nets
-                self.recognise = False
-                self.recognition_failed.emit(str(err))
-                return
+                return str(err)
+        return None
+
+    def _descriptor(self, reading):
         try:
             descriptor = self.recogniser.describe(self._image, reading.box)
         except ValueError:  # a face at the very edge: too little of it to align
             descriptor = None
         self.descriptors_made += 1
-        self.listener_face.emit(reading.t, descriptor)
+        return descriptor
 
     def _report(self) -> None:
         now = time.monotonic()
@@ -337,8 +383,8 @@ def _NOTHING(t: float) -> bool:
 
 
 class _FullRateWhileCollecting:
-    """The bounded rate, except while calibrating: then every frame is analysed (more
-    frames of each expression, better statistics)."""
+    """The bounded rate, except while calibrating or enrolling: then every frame is
+    analysed (more frames of each expression, better statistics)."""
 
     def __init__(self, thread: AnalysisThread) -> None:
         if thread.pace is None:
@@ -347,10 +393,10 @@ class _FullRateWhileCollecting:
         self.pace = thread.pace
 
     def due(self, t: float) -> bool:
-        return self.thread.collecting or self.pace.due(t)
+        return self.thread.collecting or self.thread.enrolling or self.pace.due(t)
 
     def wants(self, t: float, image: np.ndarray | None = None) -> bool:
-        return self.thread.collecting or self.pace.wants(t)
+        return self.thread.collecting or self.thread.enrolling or self.pace.wants(t)
 
     def analysed(self, t: float, reading) -> None:
         self.pace.analysed(t, reading)

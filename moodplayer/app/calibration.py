@@ -34,6 +34,7 @@ from moodplayer.core.calibration.steps import (
     Timing,
     steadiness,
 )
+from moodplayer.core.listeners.enrolment import SeenFace
 from moodplayer.pipeline import AnalysisThread
 from moodplayer.ui.calibration_wizard import CalibrationWizard
 from moodplayer.ui.main_window import MainWindow
@@ -43,6 +44,9 @@ log = logging.getLogger("moodplayer")
 TICK_MS = 100  # countdown and meters
 CATCH_UP_S = 1.5  # longest wait, after a step's end, for its last frames to be analysed
 STEADY_FRAMES = 10  # the steadiness meter looks at this many latest frames
+# While the steps record, a face descriptor a second (in memory only), for the offer at the
+# end: "Enrol this listener" from these frames (app/enrolment.py). Closed, they are dropped.
+ENROL_EVERY_S = 1.0
 
 _MARKS = {PENDING: " ", RECORDING: "…", DONE: "✓", NO_FACE: "✗", SKIPPED: "–"}
 
@@ -61,6 +65,11 @@ class CalibrationCommands(QObject):
         self.first_look = False  # the 5-second relaxed face only, saved at once (FIRST_LOOK)
         self.first_look_over = first_look_over  # told the profile once it was done or skipped
         self.dialog: CalibrationWizard | None = None
+        # (profile, what was seen) -> the one line to show: enrol the listener from the
+        # steps' faces (the app's _enrol_from_wizard); None: not offered
+        self.enrol: Callable[[str, list[SeenFace]], str] | None = None
+        self.seen_faces: list[SeenFace] = []
+        self.enrol_every_s = ENROL_EVERY_S  # tests with short steps look more often
         self.steps: CalibrationSteps | None = None
         self.result: Calibration | None = None
         self._for_profile = ""
@@ -104,13 +113,20 @@ class CalibrationCommands(QObject):
         for signal, slot in ((dialog.start_requested, self._start), (dialog.retry_requested, self._start),
                              (dialog.next_requested, self._next), (dialog.skip_requested, self._skip),
                              (dialog.finish_requested, self._finish_early),
-                             (dialog.save_requested, self._save), (dialog.cancel_requested, self.close)):
+                             (dialog.save_requested, self._save), (dialog.cancel_requested, self.close),
+                             (dialog.enrol_requested, self._enrol)):
             signal.connect(slot)
+        offers_enrolment = self.enrol is not None and not first_look
+        dialog.buttons["enrol"].setVisible(offers_enrolment)
+        self.seen_faces = []
         self._show_step()
         if not self._say_if_unavailable():
             self.analysis.set_collecting(True)
-            for feed, handler in ((self.analysis.raw_samples, self._on_raw),
-                                  (self.analysis.readings, self._on_readings)):
+            feeds = [(self.analysis.raw_samples, self._on_raw), (self.analysis.readings, self._on_readings)]
+            if offers_enrolment:
+                feeds.append((self.analysis.enrol_face, self._on_enrol_face))
+                self.analysis.set_enrolling(True, self.enrol_every_s)
+            for feed, handler in feeds:
                 feed.connect(handler)
                 self._connections.append((feed, handler))
             if self.analysis.analyzer is None:
@@ -140,6 +156,9 @@ class CalibrationCommands(QObject):
             self.first_look_over(self._for_profile)
         self._timer.stop()
         self.analysis.set_collecting(False)
+        if self.analysis.enrolling and self.dialog is not None:
+            self.analysis.set_enrolling(False)
+        self.seen_faces = []  # not enrolled: the faces' descriptors are dropped
         for signal, slot in self._connections:
             signal.disconnect(slot)
         self._connections = []
@@ -157,6 +176,25 @@ class CalibrationCommands(QObject):
         if self.steps is not None and not self.steps.over:
             self.steps.add(samples)
 
+    def _on_enrol_face(self, t: float, descriptor, faces: int) -> None:
+        """A face of a step being recorded, for the offer to enrol at the end."""
+        step = self.steps.current if self.steps is not None else None
+        if step is None or step.status != RECORDING or t < step.start:
+            return
+        self.seen_faces.append(SeenFace(None if descriptor is None else tuple(float(v) for v in descriptor),
+                                        faces))
+
+    def _enrol(self) -> None:
+        """Enrol this listener from the steps' faces (the result page offers it)."""
+        if self.enrol is None or self.dialog is None:
+            return
+        line = self.enrol(self._for_profile, self.seen_faces)
+        self._open_dialog.show_status(f"{self._open_dialog.status_label.text()}\n{line}")
+        actions = ["save"] if self.result is not None else []
+        if not line.startswith("Enrolled"):
+            actions.append("enrol")  # nothing changed: it may be tried again
+        self._open_dialog.show_actions(*actions)
+
     def _on_readings(self, readings: list) -> None:
         if not readings:
             return
@@ -172,8 +210,11 @@ class CalibrationCommands(QObject):
                                     "picture). Start, or Skip.")
             self._open_dialog.show_actions("start")
             return
+        enrol = (" At the end you may also enrol this listener from these frames (their face "
+                 "descriptors wait in memory until then; nothing of them is saved unless you click "
+                 "Enrol this listener).") if self.enrol is not None else ""
         self._open_dialog.show_status("Sit in good light, face the camera, and press Start. Each step "
-                                "has a countdown; hold the face until it ends.")
+                                "has a countdown; hold the face until it ends." + enrol)
         self._open_dialog.show_actions("start")
 
     def _start(self) -> None:
@@ -288,12 +329,18 @@ class CalibrationCommands(QObject):
         self._show_step()
         self._open_dialog.show_heading("All steps done", "Result")
         self._open_dialog.show_meters(False)
+        if self.analysis.enrolling:
+            self.analysis.set_enrolling(False)
+        enrol = ["enrol"] if self.enrol is not None and self.seen_faces and not self.first_look else []
+        offer = ("\nEnrol this listener keeps, with the profile, face descriptors of these "
+                 "frames (numbers only, never a picture; Profiles > Forget face deletes them)."
+                 if enrol else "")
         samples, takes = self._open_steps.labelled()
         try:
             self.result = self._open_steps.fit()
         except CalibrationError as err:
-            self._open_dialog.show_status(f"No calibration: {err}. Nothing will be saved.")
-            self._open_dialog.show_actions()
+            self._open_dialog.show_status(f"No calibration: {err}. Nothing will be saved.{offer}")
+            self._open_dialog.show_actions(*enrol)
             return
         before, after = agreement(samples, None), agreement(samples, self.result)
         space = "features" if self.result.uses_features else "scores only"
@@ -302,8 +349,9 @@ class CalibrationCommands(QObject):
             f"On these frames the reader agreed with your prompts {100 * before:.0f} % of the time "
             f"before calibration, {100 * after:.0f} % after.\n"
             f"Save keeps it with profile {self._for_profile!r} (numbers only, never a picture)"
-            + (" and replaces its calibration." if calibration_store.load(self._for_profile)[0] else "."))
-        self._open_dialog.show_actions("save")
+            + (" and replaces its calibration." if calibration_store.load(self._for_profile)[0] else ".")
+            + offer)
+        self._open_dialog.show_actions("save", *enrol)
         log.info("calibration of %s: %s, agreement %.2f -> %.2f, takes %s", self._for_profile,
                  self.result.labels, before, after, takes)
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 from moodplayer.app.calibration import CalibrationCommands
 from moodplayer.app.camera import Camera
+from moodplayer.app.enrolment import EnrolCommands, save_enrolment
 from moodplayer.app.geometry import fit_to_screens
 from moodplayer.app.listeners import ListenerRecognition
 from moodplayer.app.presenter import Presenter
@@ -148,6 +149,11 @@ class MoodPlayerApp(QObject):
         # who is listening (opt-in: the recognise_listeners setting and an enrolled profile)
         self.listeners = ListenerRecognition(self.window, self.analysis, self.session.notify,
                                              self.switch_profile, self._listener_calibration)
+        # Enrol this listener (opt-in, Profiles menu and the calibration wizard's end)
+        self.enrolling = EnrolCommands(self.window, self.analysis, lambda: self.settings.active_profile,
+                                       self._enrolled, lambda: self.listeners.apply(self.settings),
+                                       self._why_no_enrolment)
+        self.calibrating.enrol = self._enrol_from_wizard
         self._position_timer = QTimer(self)
         from moodplayer.app.watch import MusicWatcher
 
@@ -349,6 +355,28 @@ class MoodPlayerApp(QObject):
     def forget_face(self) -> None:
         self.listeners.forget(self.settings)
 
+    def open_enrolment(self):
+        """Enrol this listener (Profiles menu): app/enrolment.py."""
+        return self.enrolling.open()
+
+    def _enrolled(self, profile: str) -> None:
+        """A face was just saved for ``profile``: the menu shows it, recognition knows it."""
+        self.listeners.apply(self.settings)
+        self.window.statusBar().showMessage(f"Profile {profile}: face enrolled", 5000)
+
+    def _enrol_from_wizard(self, profile: str, seen: list) -> str:
+        """The calibration wizard's frames enrol its profile (its last step offers it)."""
+        recogniser = self.analysis.recogniser
+        saved, line = save_enrolment(profile, seen, None if recogniser is None else recogniser.model)
+        if saved:
+            self._enrolled(profile)
+        return line
+
+    def _why_no_enrolment(self) -> str | None:
+        if self.analysis.analyzer is None and not self.analysis_off:
+            return "the face analysis is still starting: try again in a moment"
+        return self._why_no_calibration()
+
     def open_calibration(self):
         """The calibration wizard (Profiles > Calibrate…): app/calibration.py."""
         return self.calibrating.open()
@@ -395,6 +423,8 @@ class MoodPlayerApp(QObject):
             self.forget_calibration()
         elif command == "forget_face":
             self.forget_face()
+        elif command == "enrol":
+            self.open_enrolment()
         else:
             self.profiles.run(command, name, path)
 
@@ -679,6 +709,7 @@ class MoodPlayerApp(QObject):
             return
         self._shut_down = True
         self.calibrating.close()
+        self.enrolling.close()
         self.session.close()
         self.preview.stop()
         self._position_timer.stop()

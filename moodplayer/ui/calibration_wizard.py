@@ -1,7 +1,8 @@
 """The calibration wizard's window: the prompt, a countdown, whether a face is seen and how
 steady it is, each step's outcome, and at the end how well the reader agrees with the
-prompts before and after. It only shows what app/calibration.py tells it and emits the
-user's intents (start, retry, next, skip, finish, save, cancel)."""
+prompts before and after, and the offer to enrol this listener from the same frames. It
+only shows what app/calibration.py tells it and emits the user's intents (start, retry,
+next, skip, finish, enrol, save, cancel)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-ACTIONS = ("start", "retry", "next", "skip", "finish", "save")
+ACTIONS = ("start", "retry", "next", "skip", "finish", "enrol", "save")
 _TITLES = {"start": "Start", "retry": "Retry", "next": "Next", "skip": "Skip",
-           "finish": "Finish now", "save": "Save"}
+           "finish": "Finish now", "enrol": "Enrol this listener", "save": "Save"}
 
 
 class CalibrationWizard(QDialog):
@@ -30,6 +31,7 @@ class CalibrationWizard(QDialog):
     skip_requested = Signal()
     finish_requested = Signal()  # skip every step left and see the result
     save_requested = Signal()
+    enrol_requested = Signal()  # the steps' faces enrol this listener (a face descriptor)
     cancel_requested = Signal()  # Cancel, Escape or the window's close button
 
     def __init__(self, profile: str, parent: QWidget | None = None, title: str = "Calibrate",
@@ -74,7 +76,8 @@ class CalibrationWizard(QDialog):
         self.buttons: dict[str, QPushButton] = {}
         signals = {"start": self.start_requested, "retry": self.retry_requested,
                    "next": self.next_requested, "skip": self.skip_requested,
-                   "finish": self.finish_requested, "save": self.save_requested}
+                   "finish": self.finish_requested, "enrol": self.enrol_requested,
+                   "save": self.save_requested}
         for action in ACTIONS:
             button = QPushButton(_TITLES[action])
             button.setObjectName(f"calibration_{action}")

@@ -7,11 +7,11 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QToolBar, QToolButton, QWidget
 
 PROFILE_COMMANDS = ("new", "rename", "duplicate", "delete", "export", "import", "calibrate",
-                    "forget_calibration", "forget_face")
+                    "forget_calibration", "enrol", "forget_face")
 _LABELS = {"new": "New…", "rename": "Rename…", "duplicate": "Duplicate…", "delete": "Delete",
            "export": "Export to a file…", "import": "Import from a file…",
            "calibrate": "Calibrate…", "forget_calibration": "Forget calibration",
-           "forget_face": "Forget face"}
+           "enrol": "Enrol this listener… (no face enrolled)", "forget_face": "Forget face"}
 
 
 class ProfileBar(QToolBar):
@@ -80,6 +80,9 @@ class ProfileBar(QToolBar):
             "A face descriptor (numbers, no image) lets MoodPlayer recognise this listener; "
             "Profiles > Forget face deletes it" if enrolled else "")
         self.actions_by_command["forget_face"].setEnabled(enrolled)
+        self.actions_by_command["enrol"].setText(
+            "Enrol this listener again… (face enrolled ✓)" if enrolled
+            else "Enrol this listener… (no face enrolled)")
 
     def _on_selected(self, name: str) -> None:
         if not self._quiet and name:

@@ -6,6 +6,8 @@ The steps are short here (Timing); the app's are 5 s and 4 s."""
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -15,6 +17,8 @@ from pages import MainPage
 
 from moodplayer.core.calibration import store as calibration_store
 from moodplayer.core.calibration.steps import DONE, NO_FACE, RECORDING, SKIPPED, Timing
+from moodplayer.core.listeners import store as listener_store
+from moodplayer.vision.listeners import ListenerRecogniser
 
 FAST = Timing(neutral_s=1.5, expression_s=1.2, settle_s=0.3)
 MODEL_S = 120_000  # the model loads on a machine shared with other work
@@ -35,6 +39,10 @@ def face_video(tmp_path):
 
 def open_wizard(qtbot, app):
     app.calibrating.timing = FAST
+    app.calibrating.enrol_every_s = 0.5  # short steps: more faces a second to enrol from
+    nets = Path(os.environ["MOODPLAYER_SETUP_DEEPFACE_HOME"]) / "faceapi"
+    if (nets / "face_recognition.npz").is_file():  # face-api's nets, as make setup converted them
+        app.analysis.make_recogniser = lambda: ListenerRecogniser.load(nets)
     MainPage(app.window).profile_action("calibrate").trigger()
     dialog = app.calibrating.dialog
     assert dialog is not None and dialog.isVisible()
@@ -94,7 +102,7 @@ def test_the_wizard_steps_retry_skip_save_survive_a_restart_and_can_be_forgotten
     assert all(s.status == SKIPPED for s in app.calibrating.steps.steps[3:])
     status = dialog.status_label.text()
     assert "before calibration" in status and "after" in status and "sad, neutral" in status
-    assert enabled(dialog) == {"save"}
+    assert enabled(dialog) == {"save", "enrol"}  # enrolling this listener is offered, not done
     assert calibration_store.load("Default") == (None, None)  # nothing saved before Save
     assert app.mood_history == []  # posed faces never reached the mood (nor the music)
 
@@ -127,8 +135,8 @@ def test_cancel_saves_nothing_and_recalibrating_replaces(qtbot, make_app, face_v
     click(qtbot, dialog, "start")
     assert wait_step_over(qtbot, app).status == DONE
     click(qtbot, dialog, "finish")
-    assert enabled(dialog) == {"save"}
-    dialog.cancel_button.click()
+    assert enabled(dialog) == {"save", "enrol"}
+    dialog.cancel_button.click()  # neither the calibration nor the face is kept
     assert app.calibrating.dialog is None and not app.analysis.collecting
     assert calibration_store.load("Default") == (None, None) and app.analysis.calibration is None
     assert not (tmp_path / "data").exists() or not any((tmp_path / "data").rglob("*.json"))
@@ -141,6 +149,12 @@ def test_cancel_saves_nothing_and_recalibrating_replaces(qtbot, make_app, face_v
     click(qtbot, dialog, "next")
     assert wait_step_over(qtbot, app).status == DONE  # Smile
     click(qtbot, dialog, "finish")
+    click(qtbot, dialog, "enrol")  # the steps' faces enrol this listener too
+    assert "Enrolled Default" in dialog.status_label.text(), dialog.status_label.text()
+    assert enabled(dialog) == {"save"}
+    enrolment = listener_store.load("Default")[0]
+    assert enrolment is not None and enrolment.count >= 3
+    assert "face enrolled ✓" in MainPage(app.window).profile_action("enrol").text()
     click(qtbot, dialog, "save")
     assert calibration_store.load("Default")[0].labels == ["happy", "neutral"]
 

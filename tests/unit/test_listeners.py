@@ -288,3 +288,19 @@ def test_the_profile_life_cycle_carries_the_enrolled_face(data_home, tmp_path):
     third = lifecycle.import_into(settings, exported)
     assert any("enrolled face" in p and "imported without it" in p for p in third.problems)
     assert store.load(settings.active_profile) == (None, None)
+
+
+def test_enrolling_from_the_camera_takes_one_face_and_says_why_not():
+    from moodplayer.core.listeners.enrolment import SeenFace, enrol_from_frames
+
+    ann = [tuple(d) for d in faces_of(person(1), 6)]
+    made = enrol_from_frames("Ann", [SeenFace(d, 1) for d in ann] + [SeenFace(None, 0)])
+    assert made.count == 6 and made.profile == "Ann"
+    with pytest.raises(EnrolmentError, match="no face was seen in 3 frames"):
+        enrol_from_frames("Ann", [SeenFace(None, 0)] * 3)
+    with pytest.raises(EnrolmentError, match="several faces were seen .2 of 6 frames"):
+        enrol_from_frames("Ann", [SeenFace(d, 2 if i < 2 else 1) for i, d in enumerate(ann)])
+    with pytest.raises(EnrolmentError, match="only 2 clear faces"):
+        enrol_from_frames("Ann", [SeenFace(d, 1) for d in ann[:2]] + [SeenFace(None, 0)] * 4)
+    one_odd = [SeenFace(d, 1) for d in ann] * 2 + [SeenFace(ann[0], 2)]  # a passer-by, once
+    assert enrol_from_frames("Ann", one_odd).count == 12

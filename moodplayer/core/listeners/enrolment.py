@@ -90,6 +90,39 @@ def enrol(profile: str, descriptors: Iterable[Sequence[float]], model: str = DEF
                      mean=tuple(float(v) for v in mean), count=len(rows), model=model)
 
 
+@dataclass(frozen=True)
+class SeenFace:
+    """One frame looked at while enrolling: the largest face's descriptor (None: no face,
+    or one too near the edge to align) and how many faces the frame held."""
+
+    descriptor: tuple[float, ...] | None
+    faces: int
+
+
+MIN_FACES = 3  # an enrolment from the camera needs at least this many descriptors
+CROWD_SHARE = 0.2  # several faces in this share of the frames with a face: whose face is it?
+
+
+def enrol_from_frames(profile: str, seen: Sequence[SeenFace], model: str = DEFAULT_MODEL,
+                      min_faces: int = MIN_FACES) -> Enrolment:
+    """The enrolment of the one person the camera saw (app: "Enrol this listener"). One
+    clear reason, as an EnrolmentError, when it cannot be made: no face was seen, several
+    people were, or too few faces to go on."""
+    with_face = [s for s in seen if s.faces > 0]
+    if not with_face:
+        raise EnrolmentError(f"no face was seen in {len(seen)} frames: nothing enrolled "
+                             "(check the light and that the face is in the picture)")
+    crowded = sum(1 for s in with_face if s.faces > 1)
+    if crowded >= CROWD_SHARE * len(with_face):
+        raise EnrolmentError(f"several faces were seen ({crowded} of {len(with_face)} frames): "
+                             "only the listener should face the camera; nothing enrolled")
+    rows = [s.descriptor for s in with_face if s.descriptor is not None and s.faces == 1]
+    if len(rows) < min_faces:
+        raise EnrolmentError(f"only {len(rows)} clear faces in {len(seen)} frames (at least "
+                             f"{min_faces} are needed): nothing enrolled")
+    return enrol(profile, rows, model)
+
+
 def _spread(matrix: np.ndarray, mean: np.ndarray, n: int) -> list[int]:
     """Indices of up to n rows: the one nearest the mean first, then each time the row
     farthest from all those kept."""

@@ -1,0 +1,165 @@
+"""The video targets of recognising listeners (issue 22), on camera-like clips made from
+persons-dev's stills (development only: the figures in docs/accuracy.md, "Who is listening").
+
+    python -m moodplayer.dev.listener_clips /work/shared/datasets/persons-dev [--json OUT]
+
+There is no real video of several people here, so each person's clips are built from their
+posed stills with the camera-clip generator (moodplayer/dev/camera_clips.py: sensor noise,
+exposure drift and flicker, jitter, sway), each still held ``hold_s`` seconds:
+
+* an enrolment clip of ``enrol_s`` (a minute) from some expressions (``ENROL_LABELS``),
+  enrolled exactly as ``moodplayer enrol --video`` does (a face a second, the app's
+  detector, vision/listeners.py, core/listeners/enrolment.py);
+* a test clip of ``test_s`` from the *other* expressions (``TEST_LABELS``), through
+  another camera preset.
+
+People are taken three at a time (sorted groups: 01 02 03, 04 05 06, ...): the first two
+are enrolled, the third never is. Each test clip is read a face a second, as the app does,
+and each second with a face counts for:
+
+* ``per_second``: that second's identification alone (core/listeners/matching.identify);
+* ``tracker``: who the app's ListenerTracker has decided is listening at that second
+  (3 of the last 4 answers agreeing; its first seconds are undecided, so this counts the
+  time it takes to recognise someone as time not recognised).
+
+Enrolled people: recognised = the answer is their own profile; the stranger: unknown =
+nobody decided (no enrolled profile). The clips are written to a temporary folder and
+deleted; nothing is kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+import cv2
+
+from moodplayer.core.listeners.enrolment import enrol
+from moodplayer.core.listeners.matching import DEFAULT_THRESHOLD, identify
+from moodplayer.core.listeners.tracker import ListenerTracker
+from moodplayer.dev.camera_clips import impairments, write_camera_clip
+
+ENROL_LABELS = ("neutral", "happy", "surprise", "angry")
+TEST_LABELS = ("sad", "fear", "disgust")
+
+
+def pictures_by_person(root: Path) -> dict[str, dict[str, list[Path]]]:
+    people: dict[str, dict[str, list[Path]]] = defaultdict(lambda: defaultdict(list))
+    with (root / "labels.csv").open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            people[row["group"]][row["label"]].append(root / row["path"])
+    return people
+
+
+def script(pictures: dict[str, list[Path]], labels: tuple[str, ...], seconds: float,
+           hold_s: float) -> list[tuple[str, float]]:
+    """The person's pictures of those expressions in turn, each held hold_s, for seconds."""
+    pool = [str(p) for label in labels for p in sorted(pictures.get(label, []))]
+    if not pool:
+        raise ValueError(f"no picture of {labels}")
+    out, total, i = [], 0.0, 0
+    while total < seconds - 1e-9:
+        length = min(hold_s, seconds - total)
+        out.append((pool[i % len(pool)], length))
+        total, i = total + length, i + 1
+    return out
+
+
+def clip_descriptors(folder: Path, name: str, scene, preset: str, seed: int, fps: float,
+                     detector, recogniser) -> list:
+    from moodplayer.vision.listeners import video_descriptors
+
+    path = write_camera_clip(folder / f"{name}.avi", scene, impairments(preset, seed=seed), fps=fps)
+    try:
+        return list(video_descriptors(path, detector, recogniser))
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def follow(answers: list, enrolled: list[str], threshold: float) -> list[tuple[str | None, str | None]]:
+    """Per second with a face: (that second's match, the tracker's listener or None)."""
+    tracker = ListenerTracker(active=enrolled[0], enrolled=[e.profile for e in enrolled])
+    out = []
+    for t, descriptor in answers:
+        if descriptor is None:
+            tracker.push(t, None, face=False)
+            continue
+        match = identify(descriptor, enrolled, threshold)
+        tracker.push(t, match.profile if match else None)
+        out.append((match.profile if match else None, tracker.listener if tracker.decided else None))
+    return out
+
+
+def study(root: Path, enrol_s: float = 60.0, test_s: float = 60.0, hold_s: float = 5.0,
+          enrol_preset: str = "steady", test_preset: str = "jittery", fps: float = 15.0,
+          threshold: float = DEFAULT_THRESHOLD, triples: int = 4) -> dict:
+    from moodplayer.vision.detect import FaceDetector
+    from moodplayer.vision.listeners import ListenerRecogniser
+
+    cv2.setNumThreads(1)
+    detector, recogniser = FaceDetector(), ListenerRecogniser.load()
+    people = pictures_by_person(root)
+    groups = sorted(people)
+    rows, seen = [], defaultdict(lambda: [0, 0, 0])  # role -> [seconds, per-second right, tracker right]
+    with tempfile.TemporaryDirectory(prefix="listener-clips-") as tmp:
+        folder = Path(tmp)
+        for k in range(min(triples, len(groups) // 3)):
+            a, b, c = groups[3 * k:3 * k + 3]
+            enrolled = []
+            for n, person in enumerate((a, b)):
+                faces = [d for _, d in clip_descriptors(
+                    folder, f"enrol-{person}", script(people[person], ENROL_LABELS, enrol_s, hold_s),
+                    enrol_preset, 100 + 3 * k + n, fps, detector, recogniser) if d is not None]
+                enrolled.append(enrol(person, [[float(x) for x in d] for d in faces], model=recogniser.model))
+            for n, person in enumerate((a, b, c)):
+                answers = clip_descriptors(
+                    folder, f"test-{person}", script(people[person], TEST_LABELS, test_s, hold_s),
+                    test_preset, 200 + 3 * k + n, fps, detector, recogniser)
+                truth = person if n < 2 else None
+                followed = follow(answers, enrolled, threshold)
+                per_second = sum(m == truth for m, _ in followed)
+                tracked = sum(listener == truth for _, listener in followed)
+                role = "enrolled" if n < 2 else "stranger"
+                seen[role][0] += len(followed)
+                seen[role][1] += per_second
+                seen[role][2] += tracked
+                rows.append({"triple": k, "person": person, "role": role, "seconds_read": len(answers),
+                             "with_face": len(followed),
+                             "per_second": round(per_second / max(1, len(followed)), 3),
+                             "tracker": round(tracked / max(1, len(followed)), 3)})
+                print(json.dumps(rows[-1]), flush=True)
+    summary = {role: {"seconds_with_face": s, "per_second": round(r / max(1, s), 4),
+                      "tracker": round(t / max(1, s), 4)} for role, (s, r, t) in seen.items()}
+    return {"summary": summary, "people": rows, "threshold": threshold, "enrol_s": enrol_s,
+            "test_s": test_s, "hold_s": hold_s, "enrol_preset": enrol_preset,
+            "test_preset": test_preset, "enrol_labels": list(ENROL_LABELS), "test_labels": list(TEST_LABELS)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m moodplayer.dev.listener_clips",
+                                     description="two people enrolled from a minute of video, "
+                                                 "a third never: who is recognised in other clips")
+    parser.add_argument("root", help="persons-dev (path,label,group labels.csv)")
+    parser.add_argument("--enrol-s", type=float, default=60.0)
+    parser.add_argument("--test-s", type=float, default=60.0)
+    parser.add_argument("--hold-s", type=float, default=5.0)
+    parser.add_argument("--enrol-preset", default="steady")
+    parser.add_argument("--test-preset", default="jittery")
+    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    parser.add_argument("--triples", type=int, default=4)
+    parser.add_argument("--json", help="write the figures to this file")
+    args = parser.parse_args(argv)
+    result = study(Path(args.root), args.enrol_s, args.test_s, args.hold_s, args.enrol_preset,
+                   args.test_preset, threshold=args.threshold, triples=args.triples)
+    print(json.dumps(result["summary"], indent=1))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
