@@ -125,8 +125,26 @@ def run_bench(video: Path, frames: int, tmp: Path, skip_baseline: bool = False,
                 result[key] = out.get("running", out) if worker == "app_camera" else out
                 if worker == "app_camera" and out:
                     result[key]["moods"] = out.get("moods")
+    if camera_seconds > 0:  # issue 22: the app's extra CPU with recognise_listeners = switch
+        result["app_recognition"] = _recognition_field(tmp, camera_seconds, errors)
     result["errors"] = errors
     return result
+
+
+def _recognition_field(tmp: Path, camera_seconds: float, errors: dict) -> dict:
+    """moodplayer/dev/bench_recognition.py: off vs switch on a camera-like clip."""
+    from moodplayer.dev.bench_recognition import recognition_cost
+    from moodplayer.vision.models import faceapi_dir
+
+    if not (faceapi_dir() / "face_recognition.npz").is_file():
+        return {"skipped": "face-api's nets are not converted (make setup)"}
+    seconds = float(os.environ.get("MOODPLAYER_BENCH_APP_S", min(20.0, camera_seconds)))
+    out = recognition_cost(seconds=seconds, rounds=1, tmp=tmp / "recognition")
+    for mode in ("off", "switch"):
+        for run in out[mode]:
+            if "error" in run:
+                errors[f"app_recognition_{mode}"] = run["error"]
+    return out
 
 
 def _run_worker(name: str, video: Path, frames: int, tmp: Path) -> tuple[dict, str | None]:

@@ -1,7 +1,8 @@
 """The video targets of recognising listeners (issue 22), on camera-like clips made from
 persons-dev's stills (development only: the figures in docs/accuracy.md, "Who is listening").
 
-    python -m moodplayer.dev.listener_clips /work/shared/datasets/persons-dev [--json OUT]
+    python -m moodplayer.dev.listener_clips persons-dev [--threshold 0.35 0.4] [--mean-of 1 3]
+        [--cache /tmp/clips.json] [--json OUT]
 
 There is no real video of several people here, so each person's clips are built from their
 posed stills with the camera-clip generator (moodplayer/dev/camera_clips.py: sensor noise,
@@ -23,8 +24,11 @@ and each second with a face counts for:
   time it takes to recognise someone as time not recognised).
 
 Enrolled people: recognised = the answer is their own profile; the stranger: unknown =
-nobody decided (no enrolled profile). The clips are written to a temporary folder and
-deleted; nothing is kept.
+nobody decided (no enrolled profile). ``--threshold`` takes several distances and
+``--mean-of N`` identifies each second on the mean of the last N descriptors (several
+frames averaged per decision), each combination reported. The clips are written to a
+temporary folder and deleted at once; ``--cache FILE`` keeps only their descriptors
+(numbers), so other rules can be scored without making the clips again.
 """
 
 from __future__ import annotations
@@ -37,8 +41,9 @@ from collections import defaultdict
 from pathlib import Path
 
 import cv2
+import numpy as np
 
-from moodplayer.core.listeners.enrolment import enrol
+from moodplayer.core.listeners.enrolment import DEFAULT_MODEL, enrol
 from moodplayer.core.listeners.matching import DEFAULT_THRESHOLD, identify
 from moodplayer.core.listeners.tracker import ListenerTracker
 from moodplayer.dev.camera_clips import impairments, write_camera_clip
@@ -80,23 +85,31 @@ def clip_descriptors(folder: Path, name: str, scene, preset: str, seed: int, fps
         path.unlink(missing_ok=True)
 
 
-def follow(answers: list, enrolled: list[str], threshold: float) -> list[tuple[str | None, str | None]]:
-    """Per second with a face: (that second's match, the tracker's listener or None)."""
-    tracker = ListenerTracker(active=enrolled[0], enrolled=[e.profile for e in enrolled])
-    out = []
+def decisions(answers: list, enrolled: list, threshold: float, mean_of: int = 1) -> list[tuple[str | None, str | None]]:
+    """Per second with a face: (that second's match, the tracker's listener or None). With
+    ``mean_of`` > 1 each second is identified on the mean of the last ``mean_of``
+    descriptors (of the seconds with a face)."""
+    tracker = ListenerTracker(active=enrolled[0].profile, enrolled=[e.profile for e in enrolled])
+    out, recent = [], []
     for t, descriptor in answers:
         if descriptor is None:
             tracker.push(t, None, face=False)
             continue
-        match = identify(descriptor, enrolled, threshold)
+        recent = (recent + [np.asarray(descriptor, np.float64)])[-mean_of:]
+        match = identify(np.mean(recent, axis=0), enrolled, threshold)
         tracker.push(t, match.profile if match else None)
         out.append((match.profile if match else None, tracker.listener if tracker.decided else None))
     return out
 
 
-def study(root: Path, enrol_s: float = 60.0, test_s: float = 60.0, hold_s: float = 5.0,
-          enrol_preset: str = "steady", test_preset: str = "jittery", fps: float = 15.0,
-          threshold: float = DEFAULT_THRESHOLD, triples: int = 4) -> dict:
+def read_clips(root: Path, cache: Path | None, enrol_s: float, test_s: float, hold_s: float,
+               enrol_preset: str, test_preset: str, fps: float, triples: int) -> dict:
+    """{clip name: [(t, descriptor or None), ...]} for every enrolment and test clip (cached)."""
+    key = f"{enrol_s}-{test_s}-{hold_s}-{enrol_preset}-{test_preset}-{fps}"
+    if cache is not None and cache.is_file():
+        stored = json.loads(cache.read_text())
+        if stored.get("key") == key and len(stored["clips"]) >= 5 * triples:
+            return stored["clips"]
     from moodplayer.vision.detect import FaceDetector
     from moodplayer.vision.listeners import ListenerRecogniser
 
@@ -104,39 +117,64 @@ def study(root: Path, enrol_s: float = 60.0, test_s: float = 60.0, hold_s: float
     detector, recogniser = FaceDetector(), ListenerRecogniser.load()
     people = pictures_by_person(root)
     groups = sorted(people)
-    rows, seen = [], defaultdict(lambda: [0, 0, 0])  # role -> [seconds, per-second right, tracker right]
+    clips: dict = {}
     with tempfile.TemporaryDirectory(prefix="listener-clips-") as tmp:
         folder = Path(tmp)
         for k in range(min(triples, len(groups) // 3)):
-            a, b, c = groups[3 * k:3 * k + 3]
-            enrolled = []
-            for n, person in enumerate((a, b)):
-                faces = [d for _, d in clip_descriptors(
-                    folder, f"enrol-{person}", script(people[person], ENROL_LABELS, enrol_s, hold_s),
-                    enrol_preset, 100 + 3 * k + n, fps, detector, recogniser) if d is not None]
-                enrolled.append(enrol(person, [[float(x) for x in d] for d in faces], model=recogniser.model))
-            for n, person in enumerate((a, b, c)):
-                answers = clip_descriptors(
-                    folder, f"test-{person}", script(people[person], TEST_LABELS, test_s, hold_s),
-                    test_preset, 200 + 3 * k + n, fps, detector, recogniser)
-                truth = person if n < 2 else None
-                followed = follow(answers, enrolled, threshold)
-                per_second = sum(m == truth for m, _ in followed)
-                tracked = sum(listener == truth for _, listener in followed)
-                role = "enrolled" if n < 2 else "stranger"
-                seen[role][0] += len(followed)
-                seen[role][1] += per_second
-                seen[role][2] += tracked
-                rows.append({"triple": k, "person": person, "role": role, "seconds_read": len(answers),
-                             "with_face": len(followed),
-                             "per_second": round(per_second / max(1, len(followed)), 3),
-                             "tracker": round(tracked / max(1, len(followed)), 3)})
-                print(json.dumps(rows[-1]), flush=True)
-    summary = {role: {"seconds_with_face": s, "per_second": round(r / max(1, s), 4),
-                      "tracker": round(t / max(1, s), 4)} for role, (s, r, t) in seen.items()}
-    return {"summary": summary, "people": rows, "threshold": threshold, "enrol_s": enrol_s,
-            "test_s": test_s, "hold_s": hold_s, "enrol_preset": enrol_preset,
-            "test_preset": test_preset, "enrol_labels": list(ENROL_LABELS), "test_labels": list(TEST_LABELS)}
+            for n, person in enumerate(groups[3 * k:3 * k + 3]):
+                todo = [("test", TEST_LABELS, test_s, test_preset, 200)]
+                if n < 2:
+                    todo.insert(0, ("enrol", ENROL_LABELS, enrol_s, enrol_preset, 100))
+                for kind, labels, seconds, preset, seed in todo:
+                    read = clip_descriptors(folder, f"{kind}-{person}",
+                                            script(people[person], labels, seconds, hold_s),
+                                            preset, seed + 3 * k + n, fps, detector, recogniser)
+                    clips[f"{kind}-{person}"] = [(t, None if d is None else [round(float(x), 6) for x in d])
+                                                 for t, d in read]
+                    print(f"  {kind} {person}: {sum(d is not None for _, d in read)} of {len(read)} "
+                          "seconds with a face", flush=True)
+    if cache is not None:
+        cache.write_text(json.dumps({"key": key, "clips": clips}))
+    return clips
+
+
+def study(root: Path, enrol_s: float = 60.0, test_s: float = 60.0, hold_s: float = 5.0,
+          enrol_preset: str = "steady", test_preset: str = "jittery", fps: float = 5.0,
+          thresholds: tuple[float, ...] = (DEFAULT_THRESHOLD,), triples: int = 4,
+          mean_of: tuple[int, ...] = (1,), cache: Path | None = None) -> dict:
+    clips = read_clips(root, cache, enrol_s, test_s, hold_s, enrol_preset, test_preset, fps, triples)
+    groups = sorted(pictures_by_person(root))
+    model = DEFAULT_MODEL
+    results = []
+    for threshold in thresholds:
+        for m in mean_of:
+            seen = defaultdict(lambda: [0, 0, 0])  # role -> [seconds, per-second right, tracker right]
+            rows = []
+            for k in range(min(triples, len(groups) // 3)):
+                a, b, c = groups[3 * k:3 * k + 3]
+                enrolled = [enrol(p, [d for _, d in clips[f"enrol-{p}"] if d is not None], model=model)
+                            for p in (a, b)]
+                for n, person in enumerate((a, b, c)):
+                    truth = person if n < 2 else None
+                    followed = decisions(clips[f"test-{person}"], enrolled, threshold, m)
+                    per_second = sum(x == truth for x, _ in followed)
+                    tracked = sum(listener == truth for _, listener in followed)
+                    role = "enrolled" if n < 2 else "stranger"
+                    seen[role][0] += len(followed)
+                    seen[role][1] += per_second
+                    seen[role][2] += tracked
+                    rows.append({"person": person, "role": role, "with_face": len(followed),
+                                 "per_second": round(per_second / max(1, len(followed)), 3),
+                                 "tracker": round(tracked / max(1, len(followed)), 3)})
+            summary = {role: {"seconds_with_face": s, "per_second": round(r / max(1, s), 4),
+                              "tracker": round(t / max(1, s), 4)} for role, (s, r, t) in seen.items()}
+            results.append({"threshold": threshold, "mean_of": m, "summary": summary, "people": rows})
+            print(f"threshold {threshold} mean of {m}: enrolled recognised {summary['enrolled']['per_second']:.3f}"
+                  f" a second / {summary['enrolled']['tracker']:.3f} tracked; stranger unknown "
+                  f"{summary['stranger']['per_second']:.3f} / {summary['stranger']['tracker']:.3f}", flush=True)
+    return {"results": results, "enrol_s": enrol_s, "test_s": test_s, "hold_s": hold_s,
+            "enrol_preset": enrol_preset, "test_preset": test_preset,
+            "enrol_labels": list(ENROL_LABELS), "test_labels": list(TEST_LABELS)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,13 +187,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hold-s", type=float, default=5.0)
     parser.add_argument("--enrol-preset", default="steady")
     parser.add_argument("--test-preset", default="jittery")
-    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    parser.add_argument("--threshold", type=float, nargs="+", default=[DEFAULT_THRESHOLD])
+    parser.add_argument("--mean-of", type=int, nargs="+", default=[1],
+                        help="identify each second on the mean of the last N descriptors")
     parser.add_argument("--triples", type=int, default=4)
+    parser.add_argument("--fps", type=float, default=5.0,
+                        help="the clips' frame rate (a descriptor a second is read whatever it is)")
+    parser.add_argument("--cache", help="keep the clips' descriptors in this JSON file (numbers only)")
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args(argv)
     result = study(Path(args.root), args.enrol_s, args.test_s, args.hold_s, args.enrol_preset,
-                   args.test_preset, threshold=args.threshold, triples=args.triples)
-    print(json.dumps(result["summary"], indent=1))
+                   args.test_preset, args.fps, thresholds=tuple(args.threshold), triples=args.triples,
+                   mean_of=tuple(args.mean_of), cache=Path(args.cache) if args.cache else None)
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=1))
     return 0
