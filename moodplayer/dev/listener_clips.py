@@ -14,8 +14,8 @@ exposure drift and flicker, jitter, sway), each still held ``hold_s`` seconds:
 * a test clip of ``test_s`` from the *other* expressions (``TEST_LABELS``), through
   another camera preset.
 
-People are taken three at a time (sorted groups: 01 02 03, 04 05 06, ...): the first two
-are enrolled, the third never is. Each test clip is read a face a second, as the app does,
+Every person of the set is the stranger once with every pair of the others enrolled (14
+people: 91 pairs × 12 strangers). Each test clip is read a face a second, as the app does,
 and each second with a face counts for:
 
 * ``per_second``: that second's identification alone (core/listeners/matching.identify);
@@ -38,6 +38,7 @@ import csv
 import json
 import tempfile
 from collections import defaultdict
+from itertools import combinations
 from pathlib import Path
 
 import cv2
@@ -103,76 +104,82 @@ def decisions(answers: list, enrolled: list, threshold: float, mean_of: int = 1)
 
 
 def read_clips(root: Path, cache: Path | None, enrol_s: float, test_s: float, hold_s: float,
-               enrol_preset: str, test_preset: str, fps: float, triples: int) -> dict:
-    """{clip name: [(t, descriptor or None), ...]} for every enrolment and test clip (cached)."""
+               enrol_preset: str, test_preset: str, fps: float) -> dict:
+    """{clip name: [(t, descriptor or None), ...]}: every person's enrolment and test clip
+    (the ones already in ``cache``, made with the same settings, are not made again)."""
     key = f"{enrol_s}-{test_s}-{hold_s}-{enrol_preset}-{test_preset}-{fps}"
+    clips: dict = {}
     if cache is not None and cache.is_file():
         stored = json.loads(cache.read_text())
-        if stored.get("key") == key and len(stored["clips"]) >= 5 * triples:
-            return stored["clips"]
+        if stored.get("key") == key:
+            clips = stored["clips"]
+    people = pictures_by_person(root)
+    todo = [(kind, person) for person in sorted(people) for kind in ("enrol", "test")
+            if f"{kind}-{person}" not in clips]
+    if not todo:
+        return clips
     from moodplayer.vision.detect import FaceDetector
     from moodplayer.vision.listeners import ListenerRecogniser
 
     cv2.setNumThreads(1)
     detector, recogniser = FaceDetector(), ListenerRecogniser.load()
-    people = pictures_by_person(root)
-    groups = sorted(people)
-    clips: dict = {}
     with tempfile.TemporaryDirectory(prefix="listener-clips-") as tmp:
-        folder = Path(tmp)
-        for k in range(min(triples, len(groups) // 3)):
-            for n, person in enumerate(groups[3 * k:3 * k + 3]):
-                todo = [("test", TEST_LABELS, test_s, test_preset, 200)]
-                if n < 2:
-                    todo.insert(0, ("enrol", ENROL_LABELS, enrol_s, enrol_preset, 100))
-                for kind, labels, seconds, preset, seed in todo:
-                    read = clip_descriptors(folder, f"{kind}-{person}",
-                                            script(people[person], labels, seconds, hold_s),
-                                            preset, seed + 3 * k + n, fps, detector, recogniser)
-                    clips[f"{kind}-{person}"] = [(t, None if d is None else [round(float(x), 6) for x in d])
-                                                 for t, d in read]
-                    print(f"  {kind} {person}: {sum(d is not None for _, d in read)} of {len(read)} "
-                          "seconds with a face", flush=True)
-    if cache is not None:
-        cache.write_text(json.dumps({"key": key, "clips": clips}))
+        for kind, person in todo:
+            labels, seconds, preset, seed = ((ENROL_LABELS, enrol_s, enrol_preset, 100) if kind == "enrol"
+                                             else (TEST_LABELS, test_s, test_preset, 200))
+            read = clip_descriptors(Path(tmp), f"{kind}-{person}", script(people[person], labels, seconds, hold_s),
+                                    preset, seed + int(person) if person.isdigit() else seed, fps,
+                                    detector, recogniser)
+            clips[f"{kind}-{person}"] = [(t, None if d is None else [round(float(x), 6) for x in d])
+                                         for t, d in read]
+            print(f"  {kind} {person}: {sum(d is not None for _, d in read)} of {len(read)} "
+                  "seconds with a face", flush=True)
+            if cache is not None:
+                cache.write_text(json.dumps({"key": key, "clips": clips}))
     return clips
 
 
 def study(root: Path, enrol_s: float = 60.0, test_s: float = 60.0, hold_s: float = 5.0,
           enrol_preset: str = "steady", test_preset: str = "jittery", fps: float = 5.0,
-          thresholds: tuple[float, ...] = (DEFAULT_THRESHOLD,), triples: int = 4,
-          mean_of: tuple[int, ...] = (1,), cache: Path | None = None) -> dict:
-    clips = read_clips(root, cache, enrol_s, test_s, hold_s, enrol_preset, test_preset, fps, triples)
+          thresholds: tuple[float, ...] = (DEFAULT_THRESHOLD,), mean_of: tuple[int, ...] = (1,),
+          cache: Path | None = None) -> dict:
+    """Every person as the stranger with every pair of the others enrolled."""
+    clips = read_clips(root, cache, enrol_s, test_s, hold_s, enrol_preset, test_preset, fps)
     groups = sorted(pictures_by_person(root))
-    model = DEFAULT_MODEL
     results = []
     for threshold in thresholds:
         for m in mean_of:
+            enrolments = {p: enrol(p, [d for _, d in clips[f"enrol-{p}"] if d is not None],
+                                   model=DEFAULT_MODEL) for p in groups}
             seen = defaultdict(lambda: [0, 0, 0])  # role -> [seconds, per-second right, tracker right]
-            rows = []
-            for k in range(min(triples, len(groups) // 3)):
-                a, b, c = groups[3 * k:3 * k + 3]
-                enrolled = [enrol(p, [d for _, d in clips[f"enrol-{p}"] if d is not None], model=model)
-                            for p in (a, b)]
-                for n, person in enumerate((a, b, c)):
-                    truth = person if n < 2 else None
+            stranger_ok = defaultdict(list)  # stranger -> tracker share unknown, per pair
+            for pair in combinations(groups, 2):
+                enrolled = [enrolments[p] for p in pair]
+                for person in groups:
+                    truth = person if person in pair else None
                     followed = decisions(clips[f"test-{person}"], enrolled, threshold, m)
-                    per_second = sum(x == truth for x, _ in followed)
+                    role = "enrolled" if truth else "stranger"
+                    right = sum(x == truth for x, _ in followed)
                     tracked = sum(listener == truth for _, listener in followed)
-                    role = "enrolled" if n < 2 else "stranger"
                     seen[role][0] += len(followed)
-                    seen[role][1] += per_second
+                    seen[role][1] += right
                     seen[role][2] += tracked
-                    rows.append({"person": person, "role": role, "with_face": len(followed),
-                                 "per_second": round(per_second / max(1, len(followed)), 3),
-                                 "tracker": round(tracked / max(1, len(followed)), 3)})
+                    if truth is None:
+                        stranger_ok[person].append(tracked / max(1, len(followed)))
             summary = {role: {"seconds_with_face": s, "per_second": round(r / max(1, s), 4),
                               "tracker": round(t / max(1, s), 4)} for role, (s, r, t) in seen.items()}
-            results.append({"threshold": threshold, "mean_of": m, "summary": summary, "people": rows})
+            summary["configurations"] = len(list(combinations(groups, 2))) * (len(groups) - 2)
+            summary["strangers_unknown_90pct"] = round(float(np.mean(
+                [share >= 0.9 for shares in stranger_ok.values() for share in shares])), 4)
+            results.append({"threshold": threshold, "mean_of": m, "summary": summary,
+                            "stranger_unknown_by_person": {p: round(float(np.mean(v)), 3)
+                                                           for p, v in stranger_ok.items()}})
             print(f"threshold {threshold} mean of {m}: enrolled recognised {summary['enrolled']['per_second']:.3f}"
                   f" a second / {summary['enrolled']['tracker']:.3f} tracked; stranger unknown "
-                  f"{summary['stranger']['per_second']:.3f} / {summary['stranger']['tracker']:.3f}", flush=True)
-    return {"results": results, "enrol_s": enrol_s, "test_s": test_s, "hold_s": hold_s,
+                  f"{summary['stranger']['per_second']:.3f} / {summary['stranger']['tracker']:.3f}; "
+                  f"configurations with the stranger unknown >= 90 %: {summary['strangers_unknown_90pct']:.3f}",
+                  flush=True)
+    return {"results": results, "people": groups, "enrol_s": enrol_s, "test_s": test_s, "hold_s": hold_s,
             "enrol_preset": enrol_preset, "test_preset": test_preset,
             "enrol_labels": list(ENROL_LABELS), "test_labels": list(TEST_LABELS)}
 
@@ -190,14 +197,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threshold", type=float, nargs="+", default=[DEFAULT_THRESHOLD])
     parser.add_argument("--mean-of", type=int, nargs="+", default=[1],
                         help="identify each second on the mean of the last N descriptors")
-    parser.add_argument("--triples", type=int, default=4)
     parser.add_argument("--fps", type=float, default=5.0,
                         help="the clips' frame rate (a descriptor a second is read whatever it is)")
     parser.add_argument("--cache", help="keep the clips' descriptors in this JSON file (numbers only)")
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args(argv)
     result = study(Path(args.root), args.enrol_s, args.test_s, args.hold_s, args.enrol_preset,
-                   args.test_preset, args.fps, thresholds=tuple(args.threshold), triples=args.triples,
+                   args.test_preset, args.fps, thresholds=tuple(args.threshold),
                    mean_of=tuple(args.mean_of), cache=Path(args.cache) if args.cache else None)
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=1))
