@@ -17,6 +17,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -122,7 +123,8 @@ class CalibrationCommands(QObject):
         self._show_step()
         if not self._say_if_unavailable():
             self.analysis.set_collecting(True)
-            feeds = [(self.analysis.raw_samples, self._on_raw), (self.analysis.readings, self._on_readings)]
+            feeds: list[tuple[Any, Callable[..., None]]] = [
+                (self.analysis.raw_samples, self._on_raw), (self.analysis.readings, self._on_readings)]
             if offers_enrolment:
                 feeds.append((self.analysis.enrol_face, self._on_enrol_face))
                 self.analysis.set_enrolling(True, self.enrol_every_s)
