@@ -45,7 +45,7 @@ import cv2
 import numpy as np
 
 from moodplayer.core.listeners.enrolment import DEFAULT_MODEL, enrol
-from moodplayer.core.listeners.matching import DEFAULT_THRESHOLD, identify
+from moodplayer.core.listeners.matching import DEFAULT_THRESHOLD, distances, identify
 from moodplayer.core.listeners.tracker import ListenerTracker
 from moodplayer.dev.camera_clips import impairments, write_camera_clip
 
@@ -86,20 +86,36 @@ def clip_descriptors(folder: Path, name: str, scene, preset: str, seed: int, fps
         path.unlink(missing_ok=True)
 
 
-def decisions(answers: list, enrolled: list, threshold: float, mean_of: int = 1) -> list[tuple[str | None, str | None]]:
+def spread(enrolment) -> float:
+    """How far a profile's kept descriptors lie from their mean, on average."""
+    kept = np.array(enrolment.descriptors)
+    return float(np.mean(np.linalg.norm(kept - np.array(enrolment.mean), axis=1)))
+
+
+def decisions(answers: list, enrolled: list, threshold: float, mean_of: int = 1,
+              spread_weight: float = 0.0, mean_spread: float = 0.0) -> list[tuple[str | None, str | None]]:
     """Per second with a face: (that second's match, the tracker's listener or None). With
     ``mean_of`` > 1 each second is identified on the mean of the last ``mean_of``
-    descriptors (of the seconds with a face)."""
+    descriptors (of the seconds with a face). With ``spread_weight`` a profile's threshold
+    is ``threshold + spread_weight × (its spread − mean_spread)``: looser for a person whose
+    enrolment varies more (the nearest profile within its own threshold is the answer)."""
     tracker = ListenerTracker(active=enrolled[0].profile, enrolled=[e.profile for e in enrolled])
+    limits = {e.profile: threshold + spread_weight * (spread(e) - mean_spread) for e in enrolled}
     out, recent = [], []
     for t, descriptor in answers:
         if descriptor is None:
             tracker.push(t, None, face=False)
             continue
         recent = (recent + [np.asarray(descriptor, np.float64)])[-mean_of:]
-        match = identify(np.mean(recent, axis=0), enrolled, threshold)
-        tracker.push(t, match.profile if match else None)
-        out.append((match.profile if match else None, tracker.listener if tracker.decided else None))
+        if spread_weight:
+            found = distances(np.mean(recent, axis=0), enrolled)
+            within = [p for p in found if found[p] < limits[p]]
+            profile = min(within, key=lambda p: found[p]) if within else None
+        else:
+            match = identify(np.mean(recent, axis=0), enrolled, threshold)
+            profile = match.profile if match else None
+        tracker.push(t, profile)
+        out.append((profile, tracker.listener if tracker.decided else None))
     return out
 
 
@@ -142,43 +158,44 @@ def read_clips(root: Path, cache: Path | None, enrol_s: float, test_s: float, ho
 def study(root: Path, enrol_s: float = 60.0, test_s: float = 60.0, hold_s: float = 5.0,
           enrol_preset: str = "steady", test_preset: str = "jittery", fps: float = 5.0,
           thresholds: tuple[float, ...] = (DEFAULT_THRESHOLD,), mean_of: tuple[int, ...] = (1,),
-          cache: Path | None = None) -> dict:
+          cache: Path | None = None, spread_weights: tuple[float, ...] = (0.0,)) -> dict:
     """Every person as the stranger with every pair of the others enrolled."""
     clips = read_clips(root, cache, enrol_s, test_s, hold_s, enrol_preset, test_preset, fps)
     groups = sorted(pictures_by_person(root))
     results = []
-    for threshold in thresholds:
-        for m in mean_of:
-            enrolments = {p: enrol(p, [d for _, d in clips[f"enrol-{p}"] if d is not None],
-                                   model=DEFAULT_MODEL) for p in groups}
-            seen = defaultdict(lambda: [0, 0, 0])  # role -> [seconds, per-second right, tracker right]
-            stranger_ok = defaultdict(list)  # stranger -> tracker share unknown, per pair
-            for pair in combinations(groups, 2):
-                enrolled = [enrolments[p] for p in pair]
-                for person in groups:
-                    truth = person if person in pair else None
-                    followed = decisions(clips[f"test-{person}"], enrolled, threshold, m)
-                    role = "enrolled" if truth else "stranger"
-                    right = sum(x == truth for x, _ in followed)
-                    tracked = sum(listener == truth for _, listener in followed)
-                    seen[role][0] += len(followed)
-                    seen[role][1] += right
-                    seen[role][2] += tracked
-                    if truth is None:
-                        stranger_ok[person].append(tracked / max(1, len(followed)))
-            summary = {role: {"seconds_with_face": s, "per_second": round(r / max(1, s), 4),
-                              "tracker": round(t / max(1, s), 4)} for role, (s, r, t) in seen.items()}
-            summary["configurations"] = len(list(combinations(groups, 2))) * (len(groups) - 2)
-            summary["strangers_unknown_90pct"] = round(float(np.mean(
-                [share >= 0.9 for shares in stranger_ok.values() for share in shares])), 4)
-            results.append({"threshold": threshold, "mean_of": m, "summary": summary,
-                            "stranger_unknown_by_person": {p: round(float(np.mean(v)), 3)
-                                                           for p, v in stranger_ok.items()}})
-            print(f"threshold {threshold} mean of {m}: enrolled recognised {summary['enrolled']['per_second']:.3f}"
-                  f" a second / {summary['enrolled']['tracker']:.3f} tracked; stranger unknown "
-                  f"{summary['stranger']['per_second']:.3f} / {summary['stranger']['tracker']:.3f}; "
-                  f"configurations with the stranger unknown >= 90 %: {summary['strangers_unknown_90pct']:.3f}",
-                  flush=True)
+    enrolments = {p: enrol(p, [d for _, d in clips[f"enrol-{p}"] if d is not None], model=DEFAULT_MODEL)
+                  for p in groups}
+    mean_spread = float(np.mean([spread(e) for e in enrolments.values()]))
+    for threshold, m, weight in ((t, m, w) for t in thresholds for m in mean_of for w in spread_weights):
+        seen = defaultdict(lambda: [0, 0, 0])  # role -> [seconds, per-second right, tracker right]
+        stranger_ok = defaultdict(list)  # stranger -> tracker share unknown, per pair
+        for pair in combinations(groups, 2):
+            enrolled = [enrolments[p] for p in pair]
+            for person in groups:
+                truth = person if person in pair else None
+                followed = decisions(clips[f"test-{person}"], enrolled, threshold, m, weight, mean_spread)
+                role = "enrolled" if truth else "stranger"
+                right = sum(x == truth for x, _ in followed)
+                tracked = sum(listener == truth for _, listener in followed)
+                seen[role][0] += len(followed)
+                seen[role][1] += right
+                seen[role][2] += tracked
+                if truth is None:
+                    stranger_ok[person].append(tracked / max(1, len(followed)))
+        summary = {role: {"seconds_with_face": s, "per_second": round(r / max(1, s), 4),
+                          "tracker": round(t / max(1, s), 4)} for role, (s, r, t) in seen.items()}
+        summary["configurations"] = len(list(combinations(groups, 2))) * (len(groups) - 2)
+        summary["strangers_unknown_90pct"] = round(float(np.mean(
+            [share >= 0.9 for shares in stranger_ok.values() for share in shares])), 4)
+        results.append({"threshold": threshold, "mean_of": m, "spread_weight": weight, "summary": summary,
+                        "stranger_unknown_by_person": {p: round(float(np.mean(v)), 3)
+                                                       for p, v in stranger_ok.items()}})
+        print(f"threshold {threshold} mean of {m} spread weight {weight:g}: enrolled recognised "
+              f"{summary['enrolled']['per_second']:.3f}"
+              f" a second / {summary['enrolled']['tracker']:.3f} tracked; stranger unknown "
+              f"{summary['stranger']['per_second']:.3f} / {summary['stranger']['tracker']:.3f}; "
+              f"configurations with the stranger unknown >= 90 %: {summary['strangers_unknown_90pct']:.3f}",
+              flush=True)
     return {"results": results, "people": groups, "enrol_s": enrol_s, "test_s": test_s, "hold_s": hold_s,
             "enrol_preset": enrol_preset, "test_preset": test_preset,
             "enrol_labels": list(ENROL_LABELS), "test_labels": list(TEST_LABELS)}
@@ -197,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threshold", type=float, nargs="+", default=[DEFAULT_THRESHOLD])
     parser.add_argument("--mean-of", type=int, nargs="+", default=[1],
                         help="identify each second on the mean of the last N descriptors")
+    parser.add_argument("--spread-weight", type=float, nargs="+", default=[0.0],
+                        help="a profile's threshold + W × (its enrolment's spread − the mean spread)")
     parser.add_argument("--fps", type=float, default=5.0,
                         help="the clips' frame rate (a descriptor a second is read whatever it is)")
     parser.add_argument("--cache", help="keep the clips' descriptors in this JSON file (numbers only)")
@@ -204,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     result = study(Path(args.root), args.enrol_s, args.test_s, args.hold_s, args.enrol_preset,
                    args.test_preset, args.fps, thresholds=tuple(args.threshold),
-                   mean_of=tuple(args.mean_of), cache=Path(args.cache) if args.cache else None)
+                   mean_of=tuple(args.mean_of), cache=Path(args.cache) if args.cache else None,
+                   spread_weights=tuple(args.spread_weight))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=1))
     return 0
