@@ -92,6 +92,22 @@ def describe_set(root: str) -> dict:
             "found": np.array(found)}
 
 
+def write_names_csv(root: str, out: str) -> int:
+    """A ``path,label,group`` CSV of ``root`` with the person's name in the file as the group
+    (for ``moodplayer eval ROOT --labels OUT --identify K`` on faces-dev); rows written."""
+    import csv
+
+    from moodplayer.vision.datasets import load_dataset
+
+    rows = [(str(Path(s.path).resolve()), s.label, group_of(s, True) or Path(s.path).stem)
+            for s in load_dataset(root).samples]
+    with open(out, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["path", "label", "group"])
+        writer.writerows(rows)
+    return len(rows)
+
+
 def variant(d: dict, name: str) -> np.ndarray:
     if name == "plain":
         return d["plain"]
@@ -200,7 +216,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--frames", type=int, nargs="*", default=[1, 3])
     parser.add_argument("--k", type=int, default=1)
     parser.add_argument("--json", help="write all the figures to this file")
+    parser.add_argument("--names-csv", metavar="OUT",
+                        help="only write ROOT's pictures as path,label,group with the person's name "
+                             "in the file as the group (for eval --identify on faces-dev)")
     args = parser.parse_args(argv)
+    if args.names_csv:
+        print(f"{write_names_csv(args.roots[0], args.names_csv)} rows written to {args.names_csv}")
+        return 0
     cache = Path(args.cache)
     stored = dict(np.load(cache, allow_pickle=False)) if cache.is_file() else {}
     sets = {}
