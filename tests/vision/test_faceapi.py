@@ -259,14 +259,15 @@ def test_without_the_converted_net_both_engines_fall_back_with_a_notice(caplog) 
     assert "reading with the mini-Xception" in caplog.text
 
 
-def test_auto_is_the_blend_when_face_apis_net_is_converted_else_the_mini_xception(faceapi_home: Path,
-                                                                                  monkeypatch) -> None:
+def test_auto_is_the_blend_if_face_apis_net_is_converted_else_fer_with_a_notice(faceapi_home: Path,
+                                                                                 monkeypatch) -> None:
     from moodplayer.vision.models import choose_engine
 
     assert choose_engine("auto").name == "blend"  # the default reads with both nets
     (faceapi_home / "face_expression.npz").unlink()
     choice = choose_engine("auto")
-    assert choice.name in ("fer", "deepface") and choice.notice is None  # as before, silently
+    assert choice.name in ("fer", "deepface")  # as before, and it says so
+    assert choice.notice is not None and choice.notice.startswith("engine auto: face-api's expression model is missing")
 
 
 def test_a_damaged_converted_net_falls_back_too(faceapi_home: Path) -> None:
