@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from moodplayer.core.calibration.blend import pack
 from moodplayer.core.calibration.model import fit
 from moodplayer.core.emotions import EMOTIONS
 from moodplayer.dev.metrics import score
@@ -115,16 +116,20 @@ def ways_of_calibrating(w: float) -> dict:
     def concat(a: float):
         return lambda x: (blend(x.p_fer, x.p_fa, w), np.concatenate([a * _unit(x.f_fer), (1 - a) * _unit(x.f_fa)]))
 
+    def shipped(x: Parts):
+        return blend(x.p_fer, x.p_fa, w), pack(x.f_fer, x.f_fa, x.p_fer, x.p_fa)
+
     return {
         "mini-Xception alone, its features (the app before the blend)": (lambda x: (x.p_fer, x.f_fer), fit),
-        "blend, both nets' features concatenated (as shipped)": (concat(0.5), fit),
+        "blend, both nets' features concatenated (the first blend)": (concat(0.5), fit),
         "blend, the mini-Xception's features": (lambda x: (blend(x.p_fer, x.p_fa, w), x.f_fer), fit),
         "blend, face-api's features": (lambda x: (blend(x.p_fer, x.p_fa, w), x.f_fa), fit),
-        "blend, features 0.6 mini-Xception / 0.4 face-api": (concat(0.6), fit),
         "blend, features 0.7 mini-Xception / 0.3 face-api": (concat(0.7), fit),
         "blend, 7 scores only": (lambda x: (blend(x.p_fer, x.p_fa, w), None), fit),
-        "each net calibrated, then blended": (lambda x: (blend(x.p_fer, x.p_fa, w), x),
-                                              lambda s: BlendOfCalibrations(s, w)),
+        "each net calibrated, then blended at w": (lambda x: (blend(x.p_fer, x.p_fa, w), x),
+                                                   lambda s: BlendOfCalibrations(s, w)),
+        "each net calibrated, face-api's as far as the mini-Xception's guard trusts, "
+        "w 0.6 -> 0.3 with that trust (shipped)": (shipped, fit),
     }
 
 

@@ -304,8 +304,10 @@ def test_engine_choice_and_the_blend_on_a_real_face(faceapi_home: Path) -> None:
         assert reading.emotion == "happy" and abs(sum(reading.scores) - 1) < 1e-3
         readings[name] = (np.array(reading.scores), analyzer.last_raw[1])
     assert readings["faceapi"][1].shape == (256,)
-    assert readings["blend"][1].shape == (128 + 256,)  # both nets' features, each unit length
+    assert readings["blend"][1].shape == (128 + 256 + 14,)  # both nets' features (unit length) and probabilities
     assert np.linalg.norm(readings["blend"][1][:128]) == pytest.approx(1, abs=1e-5)
+    # the calibration gets each net's probabilities too (core/calibration/blend.py)
+    assert np.allclose(readings["blend"][1][384:391], readings["fer"][0], atol=1e-5)
     # the blend is the two readings combined in log space
     from moodplayer.vision.engines import BLEND_WEIGHT
 
