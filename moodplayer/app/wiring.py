@@ -635,7 +635,8 @@ class MoodPlayerApp(QObject):
         self.camera.start()
         self.window.show_loading(False)
         self.window.show_engine(f"{engine} + {self.machine.detector}")
-        notice = self.analysis.analyzer.engine.notice  # the engine built (and logged) it
+        analyzer = self.analysis.analyzer  # set before ready is emitted
+        notice = analyzer.engine.notice if analyzer is not None else None  # built and logged there
         # face-api's net missing or damaged: the user sees what reads their face (none: hidden)
         self.window.show_engine_notice(fallback_line(engine) if notice else "", notice or "")
         self.offer_first_look()

@@ -60,7 +60,7 @@ def read_parts(root: str, cache: Path | None = None) -> dict[str, np.ndarray]:
         def spy(face, flip, with_features, _read=net.read, _name=name):
             seen[_name] = _read(face, flip, with_features)
             return seen[_name]
-        net.read = spy  # type: ignore[method-assign]
+        net.read = spy  # type: ignore[method-assign]  # a spy on this one instance: the study keeps each net's reading
     rows: dict[str, list] = {k: [] for k in ("label", "group", "found", "p_fer", "f_fer", "p_fa", "f_fa")}
     progress = Progress(len(data.samples))
     for i, sample in enumerate(data.samples):

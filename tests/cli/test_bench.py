@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 from helpers import moodplayer
 
-from moodplayer.dev.bench_engines import ENGINES
+from moodplayer.dev.bench_engines import ENGINES, format_engines
 from moodplayer.dev.bench_engines import FIELDS as ENGINE_FIELDS
-from moodplayer.dev.bench_engines import format_engines
 
 CONTENDER_FIELDS = {"fps", "cpu_s_per_frame", "p50_ms", "p95_ms", "speedup_cpu", "rss_mb",
                     "first_reading_s"}
