@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -95,6 +96,8 @@ class MainWindow(QMainWindow):
         self.engine_notice = QLabel()
         self.engine_notice.setObjectName("engineNotice")
         self.engine_notice.setStyleSheet("color:#8a1c00;")
+        # clipped rather than widening the window (the whole line is in its tooltip)
+        self.engine_notice.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.engine_notice.hide()
         self.fps_label = QLabel("analysis: – fps")
         self.fps_label.setObjectName("fpsLabel")
