@@ -185,6 +185,11 @@ class MainPage:
         return self.find(QLabel, "engineLabel")
 
     @property
+    def engine_notice(self) -> QLabel:
+        """The status bar's line when the engine fell back (face-api's net missing or damaged)."""
+        return self.find(QLabel, "engineNotice")
+
+    @property
     def recording_indicator(self) -> QLabel:
         return self.find(QLabel, "recordingLabel")
 

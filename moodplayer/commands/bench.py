@@ -24,6 +24,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--camera-seconds", type=float, default=30.0, metavar="S",
                    help="length of the steady and jittery camera-like clips (0: leave them out)")
+    p.add_argument("--engine-faces", type=int, default=60, metavar="N",
+                   help="faces each emotion engine reads for its cost a face (0: leave it out)")
     p.add_argument("--skip-baseline", action="store_true", help=argparse.SUPPRESS)
     add_setting_options(p, MODEL_SETTINGS + REACTION_SETTINGS + RATE_SETTINGS)
     add_config_options(p, "measure this profile (default: the built-in defaults)", default_file=False)

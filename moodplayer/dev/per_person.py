@@ -103,9 +103,10 @@ def _predict(r: Read, calibration: Calibration | None) -> str | None:
 
 def _summary(truth: list[str], predicted: list[str | None]) -> dict:
     if not truth:
-        return {"accuracy": None, "macro_f1": None}
+        return {"accuracy": None, "macro_f1": None, "recall": {}}
     s = score(truth, predicted)
-    return {"accuracy": s["accuracy"], "macro_f1": s["macro_f1"]}
+    return {"accuracy": s["accuracy"], "macro_f1": s["macro_f1"],
+            "recall": {label: row["recall"] for label, row in s["per_class"].items()}}
 
 
 def format_per_person(result: dict) -> str:
@@ -118,7 +119,8 @@ def format_per_person(result: dict) -> str:
              f"{'':<14}{'accuracy':>10}{'macro F1':>10}"]
     for w in WAYS:
         a, f = pp[w]["accuracy"], pp[w]["macro_f1"]
-        lines.append(f"  {w:<12}{_pct(a):>10}{'-' if f is None else f'{f:.3f}':>10}")
+        recall = " ".join(f"{label} {_pct(r)}" for label, r in pp[w].get("recall", {}).items())
+        lines.append(f"  {w:<12}{_pct(a):>10}{'-' if f is None else f'{f:.3f}':>10}   recall: {recall}")
     lines.append(f"  {'person':<10}{'n':>5}" + "".join(f"{w:>14}" for w in WAYS))
     for g in pp["per_group"]:
         lines.append(f"  {g['group']:<10}{g['test_n']:>5}"

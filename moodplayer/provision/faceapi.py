@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 
 from moodplayer.vision.faceapi.weights import NETS, content_digest, decode_manifest, is_current, save_npz
-from moodplayer.vision.models import faceapi_dir
+from moodplayer.vision.models import FACEAPI_LICENSE_FILE, faceapi_dir
 
 PACKAGE = "@vladmandic/face-api"
 VERSION = "1.7.15"
@@ -33,7 +33,7 @@ TARBALL = "vladmandic-face-api-1.7.15.tgz"
 # sha256 of the tarball the registry serves for 1.7.15 (its npm integrity, sha512:
 # WDMmK3CfNLo8jylWqMoQgf4nIst3M0fzx1dnac96wv/dvMTN4DxC/Pq1DGtduDk1lktCamQ3MIDXFnvrdHTXDw==)
 TARBALL_SHA256 = "0d77fffeef362ef9c0939cf6c567f3a2e8e177f114fa257a3270cbd2e509b031"
-LICENSE_FILE = "LICENSE-face-api.txt"
+LICENSE_FILE = FACEAPI_LICENSE_FILE
 APT_COMMAND = "sudo apt-get install -y npm"
 
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -91,6 +92,13 @@ class MainWindow(QMainWindow):
         self.loading_label.setObjectName("loadingLabel")
         self.engine_label = QLabel("engine: –")
         self.engine_label.setObjectName("engineLabel")
+        # one line when the engine is not the one asked for (face-api's net missing or damaged)
+        self.engine_notice = QLabel()
+        self.engine_notice.setObjectName("engineNotice")
+        self.engine_notice.setStyleSheet("color:#8a1c00;")
+        # clipped rather than widening the window (the whole line is in its tooltip)
+        self.engine_notice.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.engine_notice.hide()
         self.fps_label = QLabel("analysis: – fps")
         self.fps_label.setObjectName("fpsLabel")
         self.source_label = QLabel("source: –")
@@ -102,7 +110,7 @@ class MainWindow(QMainWindow):
         self.recording_label.hide()
         bar = self.statusBar()
         bar.addWidget(self.timeline.toggle)  # folds the timeline away
-        for w in (self.loading_label, self.loading):
+        for w in (self.loading_label, self.loading, self.engine_notice):
             bar.addWidget(w)
         for w in (self.recording_label, self.engine_label, self.fps_label, self.source_label):
             bar.addPermanentWidget(w)
@@ -191,6 +199,12 @@ class MainWindow(QMainWindow):
 
     def show_engine(self, text: str) -> None:
         self.engine_label.setText(f"engine: {text}")
+
+    def show_engine_notice(self, text: str, details: str = "") -> None:
+        """One line in the status bar (``details`` in its tooltip); empty text hides it."""
+        self.engine_notice.setText(text)
+        self.engine_notice.setToolTip(details or text)
+        self.engine_notice.setVisible(bool(text))
 
     def show_fps(self, fps: float) -> None:
         self.fps_label.setText(f"analysis: {fps:.1f} fps")

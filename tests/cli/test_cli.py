@@ -80,7 +80,8 @@ def test_a_missing_video_is_a_clear_error(args):
 def test_doctor_reports_each_part():
     result = moodplayer("doctor", timeout=120)
     assert result.returncode in (0, 1)
-    for part in ("libvlc 3.", "emotion engine: fer", "Haar cascades", "cameras:", "settings:"):
+    for part in ("libvlc 3.", "emotion engine (auto): fer", "Haar cascades", "face-api's nets in ",
+                 "cameras:", "settings:"):
         assert part in result.stdout
 
 

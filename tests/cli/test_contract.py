@@ -218,7 +218,7 @@ def test_doctor_says_when_the_data_folder_is_unusable(tmp_path):
     assert result.returncode == 1
     said = [x for x in result.stdout.splitlines() if x.startswith("[!!] data folder")]
     assert said == [f"[!!] data folder: {not_a_folder}/moodplayer is unusable (Not a directory)"]
-    assert "[!!] model folder" in result.stdout and "emotion engine: fer" in result.stdout
+    assert "[!!] model folder" in result.stdout and "emotion engine (auto): fer" in result.stdout
 
 
 def test_the_readmes_usage_block_is_what_help_prints():

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from helpers import ASTRONAUT, feat_file, moodplayer
 
+from moodplayer.core.emotions import EMOTIONS
 from moodplayer.dev.face_clips import ANGRY_STILL, HAPPY_STILL, SURPRISE_STILL
 from moodplayer.dev.metrics import score
 
@@ -141,7 +142,8 @@ def test_eval_per_person_fields_add_up(tmp_path):
     assert pp["test_n"] == 5 + 5 + 1 == sum(g["test_n"] for g in pp["per_group"])
     assert [g["group"] for g in pp["per_group"]] == ["ann", "bob", "cid"]
     for way in ("uncalibrated", "neutral_only", "calibrated"):
-        assert set(pp[way]) == {"accuracy", "macro_f1"}
+        assert set(pp[way]) == {"accuracy", "macro_f1", "recall"}
+        assert set(pp[way]["recall"]) == set(EMOTIONS)
         right = sum(g[way]["accuracy"] * g["test_n"] for g in pp["per_group"])
         assert pp[way]["accuracy"] == pytest.approx(right / pp["test_n"], abs=1e-3)
     cid = pp["per_group"][2]

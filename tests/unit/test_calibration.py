@@ -178,3 +178,61 @@ def test_fit_refuses_bad_readings_clearly():
     assert not cal.uses_features
     with pytest.raises(CalibrationError, match="neutral"):
         fit([])
+
+
+# --- on top of the blend (core/calibration/blend.py) -----------------------------------------
+
+def blended(label_seed: int, p_fer, p_fa, person: int = 0):
+    """A blended reading's vector: each net's features near its own direction for this
+    (person, label), and each net's probabilities."""
+    from moodplayer.core.calibration.blend import FACEAPI_FEATURES, FER_FEATURES, pack
+
+    rng = np.random.default_rng([person, label_seed, 7])
+    f_fer = direction(1000 * person + label_seed, FER_FEATURES) + 0.05 * rng.normal(size=FER_FEATURES)
+    f_fa = direction(5000 + 1000 * person + label_seed, FACEAPI_FEATURES) + 0.05 * rng.normal(size=FACEAPI_FEATURES)
+    return pack(f_fer, f_fa, p_fer, p_fa), f_fer
+
+
+def test_a_blend_calibration_corrects_each_net_and_keeps_the_blend_for_a_stranger():
+    from moodplayer.core.calibration.blend import BLEND_WEIGHT, log_blend
+
+    resting_fer, resting_fa = probs(sad=0.6, neutral=0.3), probs(angry=0.5, neutral=0.4)
+    angry_fer, angry_fa = probs(angry=0.5, neutral=0.3), probs(neutral=0.7, angry=0.2)
+    samples = []
+    for label, seed, pf, pa in (("neutral", 1, resting_fer, resting_fa), ("angry", 2, angry_fer, angry_fa)):
+        v, _ = blended(seed, pf, pa)
+        samples.append((label, log_blend(pf, pa, BLEND_WEIGHT), v))
+    cal = fit(samples)
+    assert cal.partner is not None and cal.labels == cal.partner.labels == ["angry", "neutral"]
+    assert cal.feature_dim == 128 and cal.partner.feature_dim == 256
+    # the person's resting face and anger, read again: both nets corrected, then blended
+    for label, seed, pf, pa in (("neutral", 1, resting_fer, resting_fa), ("angry", 2, angry_fer, angry_fa)):
+        v, f_fer = blended(seed, pf, pa)
+        uncalibrated = log_blend(pf, pa, BLEND_WEIGHT)
+        assert top(cal.apply(uncalibrated, v)) == label
+    # the numbers survive the store's round trip, face-api's half too
+    again = Calibration.from_dict(json.loads(json.dumps(cal.to_dict())))
+    assert again.partner is not None
+    v, f_fer = blended(2, angry_fer, angry_fa)
+    assert np.allclose(again.apply(log_blend(angry_fer, angry_fa, BLEND_WEIGHT), v),
+                       cal.apply(log_blend(angry_fer, angry_fa, BLEND_WEIGHT), v))
+    # someone else (features unlike every prototype): the blend exactly as it reads
+    v, _ = blended(3, angry_fer, angry_fa, person=9)
+    assert np.allclose(cal.apply(log_blend(angry_fer, angry_fa, BLEND_WEIGHT), v),
+                       log_blend(angry_fer, angry_fa, BLEND_WEIGHT))
+    # read by the mini-Xception alone (face-api's net gone): the mini-Xception's calibration
+    fer_only = fit([("neutral", resting_fer, blended(1, resting_fer, resting_fa)[1]),
+                    ("angry", angry_fer, blended(2, angry_fer, angry_fa)[1])])
+    _, f_fer = blended(2, angry_fer, angry_fa)
+    assert np.allclose(cal.apply(angry_fer, f_fer), fer_only.apply(angry_fer, f_fer))
+
+
+def test_a_damaged_face_api_half_is_a_clear_error():
+    from moodplayer.core.calibration.blend import BLEND_WEIGHT, log_blend
+
+    p = probs(neutral=0.6)
+    v, _ = blended(1, p, p)
+    data = fit([("neutral", log_blend(p, p, BLEND_WEIGHT), v)]).to_dict()
+    data["faceapi"]["neutral"]["features"][0] += 0.5
+    with pytest.raises(CalibrationError, match="face-api's part: neutral features: not a unit vector"):
+        Calibration.from_dict(data)

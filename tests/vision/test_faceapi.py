@@ -259,14 +259,15 @@ def test_without_the_converted_net_both_engines_fall_back_with_a_notice(caplog) 
     assert "reading with the mini-Xception" in caplog.text
 
 
-def test_auto_is_the_blend_when_face_apis_net_is_converted_else_the_mini_xception(faceapi_home: Path,
-                                                                                  monkeypatch) -> None:
+def test_auto_is_the_blend_if_face_apis_net_is_converted_else_fer_with_a_notice(faceapi_home: Path,
+                                                                                 monkeypatch) -> None:
     from moodplayer.vision.models import choose_engine
 
     assert choose_engine("auto").name == "blend"  # the default reads with both nets
     (faceapi_home / "face_expression.npz").unlink()
     choice = choose_engine("auto")
-    assert choice.name in ("fer", "deepface") and choice.notice is None  # as before, silently
+    assert choice.name in ("fer", "deepface")  # as before, and it says so
+    assert choice.notice is not None and choice.notice.startswith("engine auto: face-api's expression model is missing")
 
 
 def test_a_damaged_converted_net_falls_back_too(faceapi_home: Path) -> None:
@@ -303,8 +304,10 @@ def test_engine_choice_and_the_blend_on_a_real_face(faceapi_home: Path) -> None:
         assert reading.emotion == "happy" and abs(sum(reading.scores) - 1) < 1e-3
         readings[name] = (np.array(reading.scores), analyzer.last_raw[1])
     assert readings["faceapi"][1].shape == (256,)
-    assert readings["blend"][1].shape == (128 + 256,)  # both nets' features, each unit length
+    assert readings["blend"][1].shape == (128 + 256 + 14,)  # both nets' features (unit length) and probabilities
     assert np.linalg.norm(readings["blend"][1][:128]) == pytest.approx(1, abs=1e-5)
+    # the calibration gets each net's probabilities too (core/calibration/blend.py)
+    assert np.allclose(readings["blend"][1][384:391], readings["fer"][0], atol=1e-5)
     # the blend is the two readings combined in log space
     from moodplayer.vision.engines import BLEND_WEIGHT
 

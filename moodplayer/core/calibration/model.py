@@ -25,6 +25,14 @@ zero (disgust, typically) cannot take over (a plain log-ratio turns sad into dis
 Without features (an engine that does not expose them) the same method runs on the square
 roots of the seven probabilities (a unit vector too); it gains less (docs/accuracy.md).
 
+**The blend of two readers** (core/calibration/blend.py): a calibration fitted on blended
+readings holds one calibration per net (the mini-Xception's in ``stats``, face-api's in
+``partner``); a reading is calibrated net by net and blended again. face-api's calibration
+applies only as far as the mini-Xception's stranger guard trusts the face (its features tell
+people apart better), and the weight on face-api goes from the blend's 0.6 (a stranger: the
+blend as it reads) to 0.3 (a face the calibration knows). On the mini-Xception alone (face-api's
+net missing) the same calibration is the mini-Xception's.
+
 The knobs below were checked leave-one-person-out on persons-dev (for 13 of its 14 people
 the setting best on the other thirteen was the shipped one); the guard's distances were
 chosen on faces-dev. docs/accuracy.md has the figures and the commands.
@@ -34,12 +42,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from moodplayer.core.calibration.blend import BLEND_WEIGHT, CALIBRATED_BLEND_WEIGHT, log_blend, unpack
 from moodplayer.core.emotions import EMOTIONS
 
 FORMAT_VERSION = 1
@@ -89,6 +98,8 @@ class LabelStats:
 class Calibration:
     stats: Mapping[str, LabelStats] = field(default_factory=dict)
     profile: str | None = None  # whose it is (set by the store; not part of the numbers)
+    # face-api's calibration beside the mini-Xception's (``stats``), fitted on blended readings
+    partner: Calibration | None = None
 
     @property
     def labels(self) -> list[str]:
@@ -108,14 +119,50 @@ class Calibration:
         """One reading's seven probabilities (EMOTIONS order) -> calibrated probabilities.
 
         ``features`` are the network's penultimate features for the same face; when missing
-        (or of another length) the calibration works from the probabilities alone."""
+        (or of another length) the calibration works from the probabilities alone. A blended
+        reading's vector (core/calibration/blend.py) is calibrated net by net."""
+        parts = unpack(features)
+        if parts is not None:
+            return self._apply_blend(*parts)
+        return self._apply(scores, features)
+
+    def _apply_blend(self, p_fer: np.ndarray, f_fer: np.ndarray, p_fa: np.ndarray,
+                     f_fa: np.ndarray) -> np.ndarray:
+        calibrated = self._apply(p_fer, f_fer)
+        trust = self._trust(f_fer)
+        if self.partner is not None:  # face-api's, as far as the mini-Xception knows the face
+            p_fa = trust * self.partner._apply(p_fa, f_fa) + (1 - trust) * p_fa
+        out: np.ndarray = log_blend(calibrated, p_fa,
+                                    BLEND_WEIGHT + (CALIBRATED_BLEND_WEIGHT - BLEND_WEIGHT) * trust)
+        return out
+
+    def _features(self, features: ArrayLike | None) -> np.ndarray | None:
+        """``features`` as a unit vector when this calibration can use them, else None."""
+        if not self.uses_features or features is None:
+            return None
+        f = np.asarray(features, dtype=np.float64).ravel()
+        if f.shape[0] == self.feature_dim and np.all(np.isfinite(f)) and np.linalg.norm(f) > 0:
+            unit: np.ndarray = f / np.linalg.norm(f)
+            return unit
+        return None
+
+    def _trust(self, features: ArrayLike | None) -> float:
+        """1 up to TRUSTED_DISTANCE from the nearest prototype (feature space), 0 beyond
+        UNTRUSTED_DISTANCE, linear between; 1 without usable features (no guard)."""
+        x = self._features(features)
+        if x is None:
+            return 1.0
+        nearest = min(float(np.linalg.norm(x - self._prototype(label, "features"))) for label in self.stats)
+        trust = (UNTRUSTED_DISTANCE - nearest) / (UNTRUSTED_DISTANCE - TRUSTED_DISTANCE)
+        return min(max(trust, 0.0), 1.0)
+
+    def _apply(self, scores: ArrayLike, features: ArrayLike | None) -> np.ndarray:
         p = _probabilities(scores)
         space = "scores"
         x = np.sqrt(p)
-        if self.uses_features and features is not None:
-            f = np.asarray(features, dtype=np.float64).ravel()
-            if f.shape[0] == self.feature_dim and np.all(np.isfinite(f)) and np.linalg.norm(f) > 0:
-                space, x = "features", f / np.linalg.norm(f)
+        unit = self._features(features)
+        if unit is not None:
+            space, x = "features", unit
         neutral = self._prototype(NEUTRAL, space)
         away = x - neutral
         distance = float(np.linalg.norm(away))
@@ -153,9 +200,7 @@ class Calibration:
         if space == "features":
             # A face unlike everything this person showed (someone else in front of the
             # camera, a pose never calibrated) gets the network's reading back.
-            nearest = min(float(np.linalg.norm(x - self._prototype(label, space))) for label in self.stats)
-            trust = (UNTRUSTED_DISTANCE - nearest) / (UNTRUSTED_DISTANCE - TRUSTED_DISTANCE)
-            trust = min(max(trust, 0.0), 1.0)
+            trust = self._trust(features)
             out = trust * out + (1 - trust) * p
         return out
 
@@ -176,7 +221,10 @@ class Calibration:
             if s.features is not None:
                 entry["features"] = [round(float(v), 6) for v in s.features]
             labels[label] = entry
-        return {"version": FORMAT_VERSION, "labels": labels}
+        out: dict[str, Any] = {"version": FORMAT_VERSION, "labels": labels}
+        if self.partner is not None:  # face-api's half of a blend calibration
+            out["faceapi"] = self.partner.to_dict()["labels"]
+        return out
 
     @classmethod
     def from_dict(cls, data: object) -> Calibration:
@@ -204,7 +252,13 @@ class Calibration:
                 features = _unit_vector(features, f"{label} features")
             stats[label] = LabelStats(count, scores, features)
         _check_consistent(stats)
-        return cls(stats)
+        partner = None
+        if data.get("faceapi") is not None:
+            try:
+                partner = cls.from_dict({"version": FORMAT_VERSION, "labels": data["faceapi"]})
+            except CalibrationError as err:
+                raise CalibrationError(f"face-api's part: {err}") from None
+        return cls(stats, partner=partner)
 
 
 Sample = tuple[Any, ...]  # (label, scores[7]) or (label, scores[7], features | None)
@@ -221,6 +275,13 @@ def fit(samples: Iterable[Sample], examples: Mapping[str, int] | None = None) ->
     ``examples`` says how many independent takes a label's samples come from: the frames of
     one video segment or one wizard step are one take (they show the same face, and count
     as one example against the network), not one each. Default: every sample is a take."""
+    samples = list(samples)
+    blended = [unpack(s[2]) if isinstance(s, (tuple, list)) and len(s) == 3 else None for s in samples]
+    if samples and all(b is not None for b in blended):
+        # blended readings (core/calibration/blend.py): one calibration per net
+        fer_samples = [(s[0], b[0], b[1]) for s, b in zip(samples, blended) if b is not None]
+        fa_samples = [(s[0], b[2], b[3]) for s, b in zip(samples, blended) if b is not None]
+        return replace(fit(fer_samples, examples), partner=fit(fa_samples, examples))
     by_label: dict[str, list[tuple[np.ndarray, np.ndarray | None]]] = {}
     for i, sample in enumerate(samples):
         if not isinstance(sample, (tuple, list)) or len(sample) not in (2, 3):

@@ -264,7 +264,7 @@ def limit_blas_threads(threads: int = 1) -> bool:
     they wait (on a busy machine one face cost 11 times the CPU with them). Process-wide;
     True when a BLAS library took the setting."""
     try:
-        import threadpoolctl  # type: ignore[import-not-found]
+        import threadpoolctl  # type: ignore[import-not-found, unused-ignore]  # optional: not a dependency, found where installed
 
         threadpoolctl.threadpool_limits(threads, user_api="blas")
         return True

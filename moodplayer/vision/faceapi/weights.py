@@ -26,20 +26,25 @@ class NetFile:
     model: str  # the package's name for it: model/<model>-weights_manifest.json + .bin
     npz: str  # the converted file in faceapi_dir()
     digest: str  # content_digest() of the converted arrays
+    shapes: str = ""  # shapes_digest(): the arrays' names and shapes only
 
 
 # Recorded from @vladmandic/face-api 1.7.15 (the package's sha256 is in provision/faceapi.py).
 NETS: dict[str, NetFile] = {
     "expression": NetFile("face_expression_model", FACEAPI_EXPRESSION_FILE,
-                          "b0ab776ba447ec72a3184ba1293cbd510e66830a2c0a43e7fc1d6d0fcd917917"),
+                          "b0ab776ba447ec72a3184ba1293cbd510e66830a2c0a43e7fc1d6d0fcd917917",
+                          "a37f66d7c9cf8da4fe05357aceb588abfcd06475a12c6c4f35a35b9069069325"),
     "recognition": NetFile("face_recognition_model", "face_recognition.npz",
-                           "afe7f6164213f46b605141965a9b214dceb7968070dd8d928649cc870fdd6862"),
+                           "afe7f6164213f46b605141965a9b214dceb7968070dd8d928649cc870fdd6862",
+                           "431d9f41acb7b5de052aaa25d7e8fa3cd35a19436c6eb41e08640440cd36ee0a"),
     # 68 landmarks: the expression net's feature extractor, fully connected 256 -> 136
     # (aligns the face for the descriptor: vision/faceapi/align.py)
     "landmarks": NetFile("face_landmark_68_model", "face_landmark_68.npz",
-                         "d6a659e10ad9b5e044bf19b6bd9e00c0a5d921773ad0bafc602ef34bbfd5ec28"),
+                         "d6a659e10ad9b5e044bf19b6bd9e00c0a5d921773ad0bafc602ef34bbfd5ec28",
+                         "fa774f306c6a15998f9841ff85ad28944d06dbe3f3374f31bd354902a87eade4"),
     "tiny_detector": NetFile("tiny_face_detector_model", "tiny_face_detector.npz",
-                             "2311bebdad168ca80c5482153d3267def5124ea10728f3b2b184ada36109efd9"),
+                             "2311bebdad168ca80c5482153d3267def5124ea10728f3b2b184ada36109efd9",
+                             "ad3e00a164ea4ae3d49965321e4609d01c2e872f1ffa9b0a07cc43cb4874c549"),
 }
 
 _QUANT = {"uint8": np.uint8, "uint16": np.uint16, "float16": np.float16}
@@ -88,6 +93,52 @@ def content_digest(arrays: dict[str, np.ndarray]) -> str:
         h.update(name.encode() + b"\0" + repr(a.shape).encode() + b"\0")
         h.update(a.tobytes())
     return h.hexdigest()
+
+
+def shapes_digest(arrays: dict[str, np.ndarray]) -> str:
+    """sha256 over the names and shapes only: tells another net's (or version's) arrays
+    from the right arrays with altered values."""
+    h = hashlib.sha256()
+    for name in sorted(arrays):
+        h.update(name.encode() + b"\0" + repr(np.shape(arrays[name])).encode() + b"\0")
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class NetStatus:
+    """What ``moodplayer doctor`` says of one converted file."""
+
+    net: str
+    path: Path
+    state: str  # "ok", "missing", "unreadable", "shape mismatch" or "checksum mismatch"
+    size: int | None  # bytes; None when missing
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.state == "ok"
+
+
+def check_net(net: str, folder: Path | None = None) -> NetStatus:
+    """Is the converted file of ``net`` there, readable, of the right arrays and values?"""
+    path = npz_path(net, folder)
+    try:
+        size = path.stat().st_size if path.is_file() else None
+    except OSError:
+        size = None
+    if size is None:
+        return NetStatus(net, path, "missing", None)
+    try:
+        arrays = read_npz(path)
+    except Exception as err:  # truncated, not a zip, a bad member
+        return NetStatus(net, path, "unreadable", size, f"{type(err).__name__}: {err}")
+    spec = NETS[net]
+    if spec.shapes and shapes_digest(arrays) != spec.shapes:
+        return NetStatus(net, path, "shape mismatch", size,
+                         f"{len(arrays)} arrays, {sum(a.size for a in arrays.values())} numbers")
+    if content_digest(arrays) != spec.digest:
+        return NetStatus(net, path, "checksum mismatch", size, "the values differ from face-api 1.7.15's")
+    return NetStatus(net, path, "ok", size)
 
 
 def save_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
