@@ -29,6 +29,17 @@ def _feel(session, mood: str) -> None:
     raise SystemExit(f"the mood window did not settle on {mood}")
 
 
+def _own_folders(tmp: Path) -> None:
+    """The app's config, data, cache and runtime folders in ``tmp``: no resume point, loudness
+    cache or running instance of the user's is read or touched."""
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"):
+        folder = tmp / name.lower()
+        folder.mkdir(mode=0o700, exist_ok=True)
+        os.environ[name] = str(folder)
+    os.environ.pop("MOODPLAYER_CONFIG", None)
+    os.environ.pop("DBUS_SESSION_BUS_ADDRESS", None)
+
+
 def _app(tmp: Path, playlists: dict[str, str], audio_out: str = "dummy", **settings):
     from PySide6.QtWidgets import QApplication
 
@@ -50,6 +61,7 @@ def broken_files(n: int = 5000) -> dict:
 
     with tempfile.TemporaryDirectory(prefix="moodplayer-broken-") as tmp_s:
         tmp = Path(tmp_s)
+        _own_folders(tmp)
         folder = tmp / "happy"
         folder.mkdir()
         for k in range(n):
@@ -77,7 +89,121 @@ def broken_files(n: int = 5000) -> dict:
     }
 
 
-STAGES = {"broken": broken_files}
+def _cpu_windows(loop, app, picks: list[str], quiet_s: float) -> dict:
+    """In ``loop``: alternately a quiet stretch (music playing, no fade) and a fade (the user picks
+    another playlist: ``switch_fade_s``), the process's CPU (every thread) over each."""
+    from PySide6.QtCore import QTimer
+
+    from moodplayer.dev.bench_app import thread_cpu, thread_shares
+
+    spans: dict[str, list[tuple[float, float]]] = {"quiet": [], "fading": []}
+    threads: dict[str, list] = {"quiet": [], "fading": []}
+    todo = list(picks)
+    mark: dict = {}
+
+    def begin(kind: str) -> None:
+        mark.update(kind=kind, cpu=time.process_time(), wall=time.monotonic(), threads=thread_cpu())
+
+    def end() -> None:
+        wall = time.monotonic() - mark["wall"]
+        spans[mark["kind"]].append((time.process_time() - mark["cpu"], wall))
+        threads[mark["kind"]].append(thread_shares(mark["threads"], thread_cpu(), wall))
+
+    def quiet() -> None:
+        begin("quiet")
+        QTimer.singleShot(int(quiet_s * 1000), fade)
+
+    def fade() -> None:
+        end()
+        if not todo:
+            loop.quit()
+            return
+        app.session.choose(todo.pop(0))
+        if not app.backend.fading:
+            mark["error"] = "the pick did not fade"
+            loop.quit()
+            return
+        begin("fading")
+        QTimer.singleShot(int(quiet_s * 1000), poll)  # the fade's length (polling costs CPU too)
+
+    def poll() -> None:
+        if app.backend.fading:
+            QTimer.singleShot(20, poll)
+            return
+        end()
+        QTimer.singleShot(500, quiet)  # the faded-out voice's tail stops meanwhile
+
+    QTimer.singleShot(0, quiet)
+    loop.exec()
+    out: dict = {}
+    for kind, rows in spans.items():
+        cpu, wall = sum(c for c, _ in rows), sum(w for _, w in rows)
+        out[f"{kind}_cores"] = round(cpu / wall, 3) if wall else None
+        out[f"{kind}_s"] = round(wall, 1)
+        out[f"{kind}_each"] = [round(c / w, 3) for c, w in rows]  # per window, in order
+        out[f"{kind}_threads"] = threads[kind][-1] if threads[kind] else None  # the last window's
+    if out["quiet_cores"] and out["fading_cores"]:
+        out["ratio"] = round(out["fading_cores"] / out["quiet_cores"], 2)
+    if "error" in mark:
+        out["error"] = mark["error"]
+    return out
+
+
+def fade_cpu(rounds: int = 4) -> dict:
+    """The whole app on a steady listener (a camera-like clip of one smiling face, the
+    ``steady`` preset) with music playing (libvlc, dummy output): the CPU while a
+    cross-fade runs against the CPU just before it, ``rounds`` of each in one run; then the
+    same with the camera paused (music only)."""
+    from PySide6.QtCore import QTimer
+
+    from moodplayer.core.emotions import EMOTIONS
+    from moodplayer.dev.camera_clips import PRESETS, write_camera_clip
+    from moodplayer.system import netguard
+
+    netguard.block_network()
+    with tempfile.TemporaryDirectory(prefix="moodplayer-fade-") as tmp_s:
+        tmp = Path(tmp_s)
+        _own_folders(tmp)
+        clip = write_camera_clip(tmp / "steady.avi", [("smile", 40.0)], PRESETS["steady"])
+        from PySide6.QtCore import QEventLoop
+        from PySide6.QtWidgets import QApplication
+
+        from moodplayer.app import AppOptions, MoodPlayerApp
+
+        qt = QApplication.instance() or QApplication([])  # noqa: F841 (the app's Qt)
+        loop = QEventLoop()  # not qt.exec(): quitting the application would shut the app down
+        app = MoodPlayerApp(AppOptions(overrides={"source": str(clip)}, audio_out="dummy", backend="vlc",
+                                       config=str(tmp / "settings.toml"), offer_first_look=False))
+        ready: list = []
+        app.analysis.ready.connect(lambda _: ready.append(1))
+        playing = QTimer()  # the model ready, the first mood, its music, then a few seconds more
+        playing.timeout.connect(lambda: ready and app.session.mood and app.backend.state == "playing" and (
+            playing.stop(), QTimer.singleShot(3000, loop.quit)))
+        playing.start(100)
+        app.analysis.failed.connect(lambda why: loop.quit())
+        QTimer.singleShot(120_000, loop.quit)
+        app.start()
+        loop.exec()
+        playing.stop()
+        if app.backend.state != "playing":
+            app.shutdown()
+            raise SystemExit(f"the app did not start playing (music {app.backend.state}, "
+                             f"moods {app.mood_history})")
+        moods = [m for m in EMOTIONS if m in app.session.playlists]
+        picks = [moods[k % 2] for k in range(1, 2 * rounds + 1)][:rounds]
+        fade_s = app.machine.switch_fade_s
+        out = {"fade_s": fade_s, "camera_on": _cpu_windows(loop, app, picks, fade_s)}
+        app.pause_camera(True)
+        QTimer.singleShot(2000, loop.quit)
+        loop.exec()
+        out["camera_paused"] = _cpu_windows(loop, app, picks, fade_s)
+        out["moods"] = [m for _, m in app.mood_history]
+        app.shutdown()
+        app.window.close()
+    return out
+
+
+STAGES = {"broken": broken_files, "fade_cpu": fade_cpu}
 
 
 def run_player_bench(stages: list[str] | None = None) -> dict:

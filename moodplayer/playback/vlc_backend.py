@@ -37,6 +37,7 @@ GAIN_RAMP_DB = 0.5  # per tick: a new loudness correction arrives over about a s
 TAIL_MS = 300  # a faded-out voice runs on silent this long, so its last levels reach the output
 PRIME_MS = 3000  # gapless: this long before a track ends, what follows is opened, paused
 GAPLESS_ARM_MS = 120  # ... and this long before, the moment to un-pause it is set on a precise timer
+GAPLESS_WATCH_MS = 1000  # libvlc's clock is watched from this long before priming
 
 
 def load_vlc():
@@ -196,6 +197,10 @@ class VlcBackend(PlayerBackend):
         self._timer = QTimer(self)  # fades, gain ramps, the early end of a track
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
+        # far from a track's end nothing needs the tick: it sleeps until shortly before
+        self._wake = QTimer(self)
+        self._wake.setSingleShot(True)
+        self._wake.timeout.connect(self._timer.start)
         self._closed = False
         self._starts = 0  # counts track starts: tells whether a handler started another
         self._vlc_event.connect(self._on_vlc_event, Qt.ConnectionType.QueuedConnection)
@@ -271,6 +276,7 @@ class VlcBackend(PlayerBackend):
         self._drop_outgoing()
         self._voice.stop()
         self._timer.stop()
+        self._wake.stop()
         self._gapless_timer.stop()
         self._set_state(STOPPED)
 
@@ -332,6 +338,11 @@ class VlcBackend(PlayerBackend):
     def _replaced(self, index: int) -> None:
         self._voice.index = index
 
+    def set_crossfade(self, seconds: float) -> None:
+        super().set_crossfade(seconds)
+        if self.state == PLAYING and not self._closed:
+            self._run_timer()  # the early hand-over (or the gapless end) is watched for again
+
     def refresh_gain(self) -> None:
         voice = self._voice
         if self.playlist is None or not 0 <= voice.index < len(self.playlist.tracks):
@@ -345,6 +356,7 @@ class VlcBackend(PlayerBackend):
             return
         self._closed = True
         self._timer.stop()
+        self._wake.stop()
         self._gapless_timer.stop()
         self._tail = None
         for voice in self._voices:
@@ -396,6 +408,7 @@ class VlcBackend(PlayerBackend):
         self._set_index(index)
 
     def _run_timer(self) -> None:
+        self._wake.stop()
         self._timer.start()  # fades, gain ramps, the early end or the gapless start ahead
 
     # --- gapless ------------------------------------------------------------------------
@@ -428,24 +441,29 @@ class VlcBackend(PlayerBackend):
                 self._track_offset = offset
         return self._track_offset
 
-    def _gapless_tick(self) -> bool:
+    def _gapless_tick(self) -> int:
         """Prime what follows near the end; shortly before the end, set the moment to start
-        it. True while this needs the tick."""
+        it. Returns 0 when this needs no tick, -1 while it needs every tick, or how many ms
+        the tick may sleep (the end is still far)."""
         if self.crossfade_ms > 0 or self.state != PLAYING or self._out is not None \
                 or self._tail is not None or self._gapless_timer.isActive():
-            return False
+            return 0
         length, start = self._player.get_length(), self._track_start()
         if length <= 0 or start is None:
-            return True
+            return -1
         left = start + length - self._track_clock.elapsed()
+        if left > PRIME_MS + 2 * GAPLESS_WATCH_MS:
+            # libvlc's time is watched over the last few seconds only (its least offset
+            # from our clock, over a dozen of its steps, is what places the end)
+            return left - PRIME_MS - GAPLESS_WATCH_MS
         if self._primed is None and not self._prime_tried and left <= PRIME_MS:
             self._prime_tried = True
             self._prime()
         if self._primed is not None and left <= GAPLESS_ARM_MS:
             self._gapless_starts = self._starts
             self._gapless_timer.start(max(0, left))
-            return False
-        return True
+            return 0
+        return -1
 
     def _gapless_end(self) -> None:
         """The current track's last sample is being heard now: the track_finished handlers
@@ -555,7 +573,8 @@ class VlcBackend(PlayerBackend):
             step = max(-GAIN_RAMP_DB, min(GAIN_RAMP_DB, voice.gain_target - voice.gain_db))
             voice.gain_db = voice.gain_target if abs(step) < 1e-3 else voice.gain_db + step
             busy = True
-        self._apply_volume()
+        if busy:  # levels moved (a fade, a tail, a gain ramp)
+            self._apply_volume()
         if self.crossfade_ms > 0 and self.state == PLAYING and not voice.handed_over:
             busy = True
             length, elapsed = self._player.get_length(), self._player.get_time()
@@ -563,9 +582,11 @@ class VlcBackend(PlayerBackend):
             if early > 0 and elapsed >= 0 and length - elapsed <= early:
                 voice.handed_over = True
                 self._hand_over(max(1, length - elapsed))
-        busy = self._gapless_tick() or busy
-        if not busy and self.crossfade_ms <= 0:
+        gapless = self._gapless_tick()
+        if not busy and self.crossfade_ms <= 0 and gapless >= 0:
             self._timer.stop()
+            if gapless > 0:
+                self._wake.start(gapless)
 
     def _hand_over(self, left_ms: int) -> None:
         """The current track is about to end by itself: what follows fades in over what is

@@ -7,8 +7,10 @@ from __future__ import annotations
 import wave
 
 import numpy as np
+import pytest
 
 from moodplayer.core.music.playlist import load_playlist
+from moodplayer.playback import vlc_backend
 from moodplayer.playback.clocked_out import ClockedOutput
 from moodplayer.playback.vlc_backend import VlcBackend, load_vlc
 
@@ -43,13 +45,19 @@ def longest_inner_silence(x, floor=1e-3):
     return float(np.diff(loud).max() - 1) / RATE
 
 
-def test_tracks_of_one_tone_join_without_a_gap(qtbot, tmp_path):
+@pytest.mark.parametrize("sleeps", [False, True], ids=["watched", "slept-until-near-the-end"])
+def test_tracks_of_one_tone_join_without_a_gap(qtbot, tmp_path, monkeypatch, sleeps):
+    if sleeps:  # 1.5 s tracks as if they were long: the tick sleeps, then primes 0.5 s before the end
+        monkeypatch.setattr(vlc_backend, "PRIME_MS", 500)
+        monkeypatch.setattr(vlc_backend, "GAPLESS_WATCH_MS", 300)
     album = split_tone(tmp_path / "album")
     out = tmp_path / "heard.wav"
     b = VlcBackend(audio_out=f"clock:{out}")
     changed, finished = [], []
     b.track_changed.connect(changed.append)
     b.track_finished.connect(lambda: finished.append(b.current_index))
+    slept = []
+    b._wake.timeout.connect(lambda: slept.append(1))
     try:
         b.set_volume(100)
         b.load(load_playlist("album", album))
@@ -64,6 +72,7 @@ def test_tracks_of_one_tone_join_without_a_gap(qtbot, tmp_path):
     # the next track opened at libvlc's end of the first left 60-140 ms of silence (its end
     # is announced that late); primed and started on time: none (docs/performance.md)
     assert longest_inner_silence(x) < 0.025
+    assert bool(slept) == sleeps
 
 
 def test_the_clock_output_hears_a_gap_when_there_is_one(qtbot, tmp_path):
