@@ -1,7 +1,8 @@
 """Player figures (development only): what a broken file costs before it is skipped, the gap
 between two tracks that should join without one, and the whole app's CPU while a cross-fade
 runs. ``moodplayer bench --player`` prints them (docs/performance.md); each stage is a child
-process of its own so its CPU and its libvlc instances are its own.
+process of its own so its CPU and its libvlc instances are its own
+(``python -m moodplayer.dev.bench_player STAGE`` runs one: broken, gapless, fade_cpu).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 
@@ -89,7 +91,7 @@ def broken_files(n: int = 5000) -> dict:
     }
 
 
-def _cpu_windows(loop, app, picks: list[str], quiet_s: float) -> dict:
+def _cpu_windows(loop, app, picks: list[str], quiet_s: float, faded: bool = True) -> dict:
     """In ``loop``: alternately a quiet stretch (music playing, no fade) and a fade (the user picks
     another playlist: ``switch_fade_s``), the process's CPU (every thread) over each."""
     from PySide6.QtCore import QTimer
@@ -119,7 +121,7 @@ def _cpu_windows(loop, app, picks: list[str], quiet_s: float) -> dict:
             loop.quit()
             return
         app.session.choose(todo.pop(0))
-        if not app.backend.fading:
+        if faded and not app.backend.fading:
             mark["error"] = "the pick did not fade"
             loop.quit()
             return
@@ -197,13 +199,121 @@ def fade_cpu(rounds: int = 4) -> dict:
         QTimer.singleShot(2000, loop.quit)
         loop.exec()
         out["camera_paused"] = _cpu_windows(loop, app, picks, fade_s)
+        # the same switches cut, not faded: what a switch costs without the fade
+        app.session.fades = replace(app.session.fades, switch_s=0.0)
+        out["camera_paused_cut"] = _cpu_windows(loop, app, picks, fade_s, faded=False)
         out["moods"] = [m for _, m in app.mood_history]
         app.shutdown()
         app.window.close()
     return out
 
 
-STAGES = {"broken": broken_files, "fade_cpu": fade_cpu}
+def _split_tone(folder: Path, seconds: float, rate: int = 44100) -> Path:
+    import wave
+
+    import numpy as np
+
+    folder.mkdir(parents=True, exist_ok=True)
+    t = np.arange(int(rate * 2 * seconds)) / rate
+    x = (0.4 * np.sin(2 * np.pi * 440.0 * t) * 32767).astype("<i2")
+    for name, part in (("01.wav", x[: len(x) // 2]), ("02.wav", x[len(x) // 2:])):
+        with wave.open(str(folder / name), "wb") as wf:
+            wf.setnchannels(1)
+            wf.setsampwidth(2)
+            wf.setframerate(rate)
+            wf.writeframes(part.tobytes())
+    return folder
+
+
+def _join(path: Path) -> tuple[float, float]:
+    """(ms of silence, ms of overlap) where two halves of one tone met, in what the clock
+    output heard: the longest run below -60 dBFS between the first and the last sound, and
+    how long the 5 ms envelope stood 20 % above the tone's level."""
+    import wave
+
+    import numpy as np
+
+    with wave.open(str(path), "rb") as wf:
+        x = np.frombuffer(wf.readframes(wf.getnframes()), "<i2").reshape(-1, wf.getnchannels())[:, 0] / 32768
+        rate = wf.getframerate()
+    loud = np.flatnonzero(np.abs(x) >= 1e-3)
+    silence = float(np.diff(loud).max() - 1) / rate if loud.size > 1 else float("inf")
+    w = int(rate * 0.005)
+    env = np.sqrt(np.mean(x[: len(x) // w * w].reshape(-1, w) ** 2, axis=1))
+    steady = float(np.median(env[env > 0.01]))
+    return round(1000 * silence, 1), float(5 * np.count_nonzero(env > 1.2 * steady))
+
+
+def gapless(runs: int = 3) -> dict:
+    """Two tracks cut from one tone (2 s each), crossfade 0, through the ``clock:`` output
+    (an emulated sound card, playback/clocked_out.py): the silence and the overlap where they
+    meet, with the next track primed (the backend as it is) and opened at libvlc's end of the
+    first (priming off: how it was)."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+
+    from moodplayer.core.music.playlist import load_playlist
+    from moodplayer.playback import vlc_backend
+
+    QCoreApplication.instance() or QCoreApplication([])
+    out: dict = {}
+    prime_ms = vlc_backend.PRIME_MS
+    with tempfile.TemporaryDirectory(prefix="moodplayer-gapless-") as tmp_s:
+        tmp = Path(tmp_s)
+        album = _split_tone(tmp / "album", 2.0)
+        for mode, prime in (("primed", prime_ms), ("opened_at_the_end", -1)):
+            vlc_backend.PRIME_MS = prime
+            rows = []
+            for k in range(runs):
+                heard = tmp / f"{mode}-{k}.wav"
+                b = vlc_backend.VlcBackend(audio_out=f"clock:{heard}")
+                b.set_volume(100)
+                b.load(load_playlist("album", album))
+                loop = QEventLoop()
+                b.track_changed.connect(lambda i, loop=loop: i == 1 and QTimer.singleShot(1000, loop.quit))
+                QTimer.singleShot(10_000, loop.quit)
+                loop.exec()
+                b.stop()
+                b.close()
+                rows.append(_join(heard))
+            out[mode] = {"silence_ms": [r[0] for r in rows], "overlap_ms": [r[1] for r in rows]}
+        vlc_backend.PRIME_MS = prime_ms
+    return out
+
+
+STAGES = {"broken": broken_files, "gapless": gapless, "fade_cpu": fade_cpu}
+
+
+def cmd_player_bench(args) -> int:
+    """``moodplayer bench --player``: every stage, each in a child process of its own."""
+    result = run_player_bench()
+    if getattr(args, "json", False):
+        print(json.dumps(result))
+    else:
+        print(format_player(result))
+    return 0 if not any("error" in (v or {}) for v in result.values()) else 1
+
+
+def format_player(r: dict) -> str:
+    lines = []
+    b = r.get("broken") or {}
+    lines.append(f"broken files: {b.get('skipped')} of {b.get('files')} empty .mp3 skipped, "
+                 f"{b.get('per_file_ms_median')} ms a file (worst {b.get('per_file_ms_max')}), "
+                 f"the one line after {b.get('until_said_s')} s: {b.get('said')}")
+    g = r.get("gapless") or {}
+    for mode in ("primed", "opened_at_the_end"):
+        m = g.get(mode) or {}
+        lines.append(f"gapless, {mode.replace('_', ' ')}: silence {m.get('silence_ms')} ms, "
+                     f"overlap {m.get('overlap_ms')} ms")
+    f = r.get("fade_cpu") or {}
+    for key in ("camera_on", "camera_paused", "camera_paused_cut"):
+        c = f.get(key) or {}
+        what = "the 3 s after a cut switch" if key.endswith("cut") else "during"
+        lines.append(f"cpu, {key.replace('_', ' ')}: {c.get('quiet_cores')} cores before a switch, "
+                     f"{c.get('fading_cores')} {what} ({c.get('ratio')} x; each {c.get('fading_each')})")
+    for name, v in r.items():
+        if isinstance(v, dict) and "error" in v:
+            lines.append(f"error in {name}: {v['error']}")
+    return "\n".join(lines)
 
 
 def run_player_bench(stages: list[str] | None = None) -> dict:
