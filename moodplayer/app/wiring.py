@@ -38,6 +38,7 @@ from moodplayer.core.files.locations import (
     resume_file,
 )
 from moodplayer.core.music.loudness import LoudnessCache
+from moodplayer.core.music.playlist import Playlist
 from moodplayer.core.session.engine import Session
 from moodplayer.core.session.events import MoodChanged, ReadingsSeen, TrackChanged
 from moodplayer.core.session.fade import Fades
@@ -124,7 +125,7 @@ class MoodPlayerApp(QObject):
         self.session = Session(self.backend, self.settings.profile, lambda e: demo_playlists_dir() / e)
         self.session.subscribe(self.presenter)
         self.session.load_playlists()
-        self._measuring = None  # the playlist whose tracks the loudness service was handed
+        self._measuring: Playlist | None = None  # the playlist whose tracks the loudness service was handed
         self.loudness = self._start_loudness()
         self.tray: TrayIcon | None = None
         self.notifier: Notifier | None = None
