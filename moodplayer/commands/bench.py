@@ -27,11 +27,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--engine-faces", type=int, default=60, metavar="N",
                    help="faces each emotion engine reads for its cost a face (0: leave it out)")
     p.add_argument("--skip-baseline", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--player", action="store_true",
+                   help="the player's figures instead: broken files, gapless, CPU during a cross-fade")
     add_setting_options(p, MODEL_SETTINGS + REACTION_SETTINGS + RATE_SETTINGS)
     add_config_options(p, "measure this profile (default: the built-in defaults)", default_file=False)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.player:
+        from moodplayer.dev.bench_player import cmd_player_bench
+
+        return cmd_player_bench(args)
     from moodplayer.dev.bench import cmd_bench
 
     return cmd_bench(args)

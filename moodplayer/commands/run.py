@@ -39,7 +39,8 @@ def _seconds(text: str) -> float:
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_setting_options(p, SETTINGS)
     p.add_argument("--audio-out", default="default", metavar="OUT",
-                   help="default | dummy | afile:PATH.wav (VLC writes the decoded audio there)")
+                   help="default | dummy | afile:PATH.wav (VLC writes the decoded audio there) | "
+                        "clock:PATH.wav (an emulated sound card: what is heard, gaps included)")
     p.add_argument("--backend", choices=("vlc", "null"), default="vlc",
                    help="null plays nothing (for machines without sound)")
     p.add_argument("--quit-after", type=_seconds, metavar="SECONDS", help="close by itself")

@@ -35,6 +35,9 @@ PREAMP_RANGE = (-20.0, 20.0)  # libvlc's bounds: -32..+8 dB around unity
 TICK_MS = 40  # how often fade levels and gain ramps move
 GAIN_RAMP_DB = 0.5  # per tick: a new loudness correction arrives over about a second
 TAIL_MS = 300  # a faded-out voice runs on silent this long, so its last levels reach the output
+PRIME_MS = 3000  # gapless: this long before a track ends, what follows is opened, paused
+GAPLESS_ARM_MS = 120  # ... and this long before, the moment to un-pause it is set on a precise timer
+GAPLESS_WATCH_MS = 1000  # libvlc's clock is watched from this long before priming
 
 
 def load_vlc():
@@ -57,14 +60,18 @@ def load_vlc():
 
 def audio_out_args(audio_out: str, voice: int = 0) -> list[str]:
     """``default`` | ``dummy`` | ``afile:PATH`` (decoded audio written to a WAV file; the
-    second voice writes beside it, ``afile_path``)."""
+    second voice writes beside it, ``afile_path``) | ``clock:PATH`` (an emulated sound card:
+    both voices on one wall-clock time line, gaps included, written at close;
+    playback/clocked_out.py)."""
     if audio_out == "default":
         return []
     if audio_out == "dummy":
         return ["--aout=dummy"]
     if audio_out.startswith("afile:") and len(audio_out) > len("afile:"):
         return ["--aout=afile", f"--audiofile-file={afile_path(audio_out, voice)}"]
-    raise ValueError(f"bad audio output {audio_out!r}: use default, dummy or afile:PATH")
+    if audio_out.startswith("clock:") and len(audio_out) > len("clock:"):
+        return []  # playback/clocked_out.py takes the samples through libvlc's callbacks
+    raise ValueError(f"bad audio output {audio_out!r}: use default, dummy, afile:PATH or clock:PATH")
 
 
 def afile_path(audio_out: str, voice: int = 0) -> Path | None:
@@ -159,10 +166,30 @@ class VlcBackend(PlayerBackend):
         self._voices: list[_Voice] = []
         for number in (0, 1):
             self._voices.append(_Voice(self.vlc, [*base, *audio_out_args(audio_out, number)], number))
+        self._clocked = None
+        if audio_out.startswith("clock:"):
+            from moodplayer.playback.clocked_out import ClockedOutput
+
+            self._clocked = ClockedOutput(self.vlc, Path(audio_out[len("clock:"):]))
+            for voice in self._voices:
+                self._clocked.attach(voice.player)
         self._cur = 0  # the voice that plays what the backend reports
         self._out: int | None = None  # the voice fading out, during a cross-fade
         self._tail: int | None = None  # a voice whose fade is over, silent until it stops
         self._tail_clock = QElapsedTimer()
+        # gapless (no cross-fade): the other voice holds what follows, opened and paused at
+        # its start, from PRIME_MS before the end; the end only un-pauses it
+        self._primed: tuple[int, Playlist, int] | None = None  # (voice, playlist, index)
+        # libvlc's get_time() moves in steps of about 300 ms: the track's start on our clock
+        # is the least (now - time) seen since it started playing here (see _track_start)
+        self._track_clock = QElapsedTimer()
+        self._track_offset: int | None = None
+        self._gapless_timer = QTimer(self)
+        self._gapless_timer.setSingleShot(True)
+        self._gapless_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._gapless_timer.timeout.connect(self._gapless_end)
+        self._gapless_starts = -1
+        self._prime_tried = False  # once a track (a next track that cannot open is not retried)
         self._fade_ms = 0
         self._fade_clock = QElapsedTimer()
         self._handover_ms = 0  # while track_finished is handled early: what is left of the track
@@ -170,6 +197,10 @@ class VlcBackend(PlayerBackend):
         self._timer = QTimer(self)  # fades, gain ramps, the early end of a track
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
+        # far from a track's end nothing needs the tick: it sleeps until shortly before
+        self._wake = QTimer(self)
+        self._wake.setSingleShot(True)
+        self._wake.timeout.connect(self._timer.start)
         self._closed = False
         self._starts = 0  # counts track starts: tells whether a handler started another
         self._vlc_event.connect(self._on_vlc_event, Qt.ConnectionType.QueuedConnection)
@@ -231,6 +262,8 @@ class VlcBackend(PlayerBackend):
             return
         if self.state == PAUSED:
             self._player.set_pause(0)
+            self._restart_track_clock()
+            self._run_timer()
         elif self.state == STOPPED:
             self._play_index(max(self.current_index, 0), 0, self._pending_start_ms)
 
@@ -243,6 +276,8 @@ class VlcBackend(PlayerBackend):
         self._drop_outgoing()
         self._voice.stop()
         self._timer.stop()
+        self._wake.stop()
+        self._gapless_timer.stop()
         self._set_state(STOPPED)
 
     def next(self) -> None:
@@ -273,6 +308,8 @@ class VlcBackend(PlayerBackend):
             ms = min(ms, length - 1)  # past the end would end the track: stay inside
         self._player.set_time(ms)
         self._voice.handed_over = False
+        self._restart_track_clock()
+        self._run_timer()  # what follows is primed again near the end
         self.seeked.emit(ms)
 
     def position(self) -> tuple[int, int]:
@@ -292,11 +329,19 @@ class VlcBackend(PlayerBackend):
         return sum(v.sounding for v in self._voices)
 
     def output_file(self) -> Path | None:
-        """With afile: the WAV the music playing now is written to."""
+        """With afile: the WAV the music playing now is written to; with clock: the one WAV
+        of everything heard (written at close)."""
+        if self._clocked is not None:
+            return self._clocked.path
         return afile_path(self.audio_out, self._cur)
 
     def _replaced(self, index: int) -> None:
         self._voice.index = index
+
+    def set_crossfade(self, seconds: float) -> None:
+        super().set_crossfade(seconds)
+        if self.state == PLAYING and not self._closed:
+            self._run_timer()  # the early hand-over (or the gapless end) is watched for again
 
     def refresh_gain(self) -> None:
         voice = self._voice
@@ -311,12 +356,16 @@ class VlcBackend(PlayerBackend):
             return
         self._closed = True
         self._timer.stop()
+        self._wake.stop()
+        self._gapless_timer.stop()
         self._tail = None
         for voice in self._voices:
             em = voice.player.event_manager()
             for event_type in self._player_events():
                 em.event_detach(event_type)
             voice.release()
+        if self._clocked is not None:
+            self._clocked.close()
         self._out = None
         self._set_state(STOPPED)
         self.closed.emit()
@@ -350,6 +399,7 @@ class VlcBackend(PlayerBackend):
         if start_ms > 0:
             media.add_option(f":start-time={start_ms / 1000:.3f}")
         self._voice.start(media, index, self._gain(index), 0.0 if fade else 1.0)
+        self._restart_track_clock()
         if fade:
             self._fade_ms = fade_ms
             self._fade_clock.restart()
@@ -358,8 +408,115 @@ class VlcBackend(PlayerBackend):
         self._set_index(index)
 
     def _run_timer(self) -> None:
-        if self._out is not None or self.crossfade_ms > 0:
-            self._timer.start()
+        self._wake.stop()
+        self._timer.start()  # fades, gain ramps, the early end or the gapless start ahead
+
+    # --- gapless ------------------------------------------------------------------------
+    def _prime(self) -> None:
+        """Open what follows the current track on the other voice, paused at its start."""
+        index = self._after_finish(self.current_index)
+        if self.playlist is None or index < 0 or self._out is not None or self._tail is not None:
+            return
+        number = 1 - self._cur
+        voice = self._voices[number]
+        media = voice.instance.media_new_path(str(self.playlist.tracks[index].path))
+        media.add_option(":start-paused")
+        voice.start(media, index, self._gain(index), 1.0)
+        voice.set_volume(self.volume, self.muted)
+        self._primed = (number, self.playlist, index)
+
+    def _restart_track_clock(self) -> None:
+        self._track_clock.restart()
+        self._track_offset = None
+        self._prime_tried = False
+        self._gapless_timer.stop()
+
+    def _track_start(self) -> int | None:
+        """When (ms on ``_track_clock``) position 0 of the current track was heard: libvlc's
+        time is observed late by up to a tick, never early, so the least offset is the best."""
+        elapsed = self._player.get_time()
+        if elapsed > 0:
+            offset = self._track_clock.elapsed() - elapsed
+            if self._track_offset is None or offset < self._track_offset:
+                self._track_offset = offset
+        return self._track_offset
+
+    def _gapless_tick(self) -> int:
+        """Prime what follows near the end; shortly before the end, set the moment to start
+        it. Returns 0 when this needs no tick, -1 while it needs every tick, or how many ms
+        the tick may sleep (the end is still far)."""
+        if self.crossfade_ms > 0 or self.state != PLAYING or self._out is not None \
+                or self._tail is not None or self._gapless_timer.isActive():
+            return 0
+        length, start = self._player.get_length(), self._track_start()
+        if length <= 0 or start is None:
+            return -1
+        left = start + length - self._track_clock.elapsed()
+        if left > PRIME_MS + 2 * GAPLESS_WATCH_MS:
+            # libvlc's time is watched over the last few seconds only (its least offset
+            # from our clock, over a dozen of its steps, is what places the end)
+            return left - PRIME_MS - GAPLESS_WATCH_MS
+        if self._primed is None and not self._prime_tried and left <= PRIME_MS:
+            self._prime_tried = True
+            self._prime()
+        if self._primed is not None and left <= GAPLESS_ARM_MS:
+            self._gapless_starts = self._starts
+            self._gapless_timer.start(max(0, left))
+            return 0
+        return -1
+
+    def _gapless_end(self) -> None:
+        """The current track's last sample is being heard now: the track_finished handlers
+        run (a switch at the track's end loads another playlist), then what follows starts
+        from the other voice at once; the ending voice plays out what it has left."""
+        if self._closed or self._starts != self._gapless_starts or self._primed is None \
+                or self.state != PLAYING:
+            return
+        index, starts = self.current_index, self._starts
+        self._voice.handed_over = True
+        self._played()
+        self.track_finished.emit()
+        if self._closed or self._starts != starts or self.state == STOPPED:
+            return  # a handler started another playlist or track, or stopped
+        index = self._after_finish(index)
+        ending = self._cur
+        if self._start_primed(index, keep_ending=True):
+            self._tail = ending  # stopped a moment later: its last samples play out
+            self._tail_clock.restart()
+            self._run_timer()
+        else:
+            self._play_index(index)
+
+    def _drop_primed(self) -> None:
+        if self._primed is not None:
+            number = self._primed[0]
+            self._primed = None
+            if number != self._cur:
+                self._voices[number].stop()
+
+    def _start_primed(self, index: int, keep_ending: bool = False) -> bool:
+        """The current track ended: un-pause what the other voice holds, if it is ``index``
+        and ready (else False: it is dropped, and the caller opens ``index`` as usual)."""
+        primed, self._primed = self._primed, None
+        if primed is None:
+            return False
+        number, playlist, primed_index = primed
+        voice = self._voices[number]
+        ready = voice.player.get_state() == self.vlc.State.Paused
+        if not (ready and playlist is self.playlist and primed_index == index):
+            voice.stop()
+            return False
+        self._starts += 1
+        self._pending_start_ms = 0
+        voice.player.set_pause(0)
+        if not keep_ending:
+            self._voice.stop()
+        self._cur = number
+        self._restart_track_clock()
+        self._apply_volume()
+        self._run_timer()
+        self._set_index(index)
+        return True
 
     def _drop_tail(self) -> None:
         if self._tail is not None:
@@ -379,6 +536,7 @@ class VlcBackend(PlayerBackend):
         self._apply_volume()
 
     def _drop_outgoing(self) -> None:
+        self._drop_primed()
         self._drop_tail()
         if self._out is not None:
             self._voices[self._out].stop()
@@ -415,7 +573,8 @@ class VlcBackend(PlayerBackend):
             step = max(-GAIN_RAMP_DB, min(GAIN_RAMP_DB, voice.gain_target - voice.gain_db))
             voice.gain_db = voice.gain_target if abs(step) < 1e-3 else voice.gain_db + step
             busy = True
-        self._apply_volume()
+        if busy:  # levels moved (a fade, a tail, a gain ramp)
+            self._apply_volume()
         if self.crossfade_ms > 0 and self.state == PLAYING and not voice.handed_over:
             busy = True
             length, elapsed = self._player.get_length(), self._player.get_time()
@@ -423,8 +582,11 @@ class VlcBackend(PlayerBackend):
             if early > 0 and elapsed >= 0 and length - elapsed <= early:
                 voice.handed_over = True
                 self._hand_over(max(1, length - elapsed))
-        if not busy and self.crossfade_ms <= 0:
+        gapless = self._gapless_tick()
+        if not busy and self.crossfade_ms <= 0 and gapless >= 0:
             self._timer.stop()
+            if gapless > 0:
+                self._wake.start(gapless)
 
     def _hand_over(self, left_ms: int) -> None:
         """The current track is about to end by itself: what follows fades in over what is
@@ -445,9 +607,11 @@ class VlcBackend(PlayerBackend):
         if self._closed:
             return
         voice = self._voices[number]
-        if number != self._cur:  # the voice fading out, or one that stopped
+        if number != self._cur:  # the voice fading out, the one primed, or one that stopped
             if kind in ("end", "error") and number == self._out:
                 self._drop_outgoing()
+            elif kind in ("end", "error") and self._primed is not None and number == self._primed[0]:
+                self._drop_primed()  # it cannot play: the end opens it as usual (and fails)
             return
         if kind == "playing":
             self._set_state(PLAYING)
@@ -489,7 +653,9 @@ class VlcBackend(PlayerBackend):
         self.track_finished.emit()
         if self._closed or self._starts != starts or self.state == STOPPED:
             return  # a track_finished handler started another playlist or track, or stopped
-        self._play_index(self._after_finish(index))
+        index = self._after_finish(index)
+        if not self._start_primed(index):
+            self._play_index(index)
 
     def _fail(self, index: int, why: str) -> None:
         if self.playlist is None or not 0 <= index < len(self.playlist.tracks):

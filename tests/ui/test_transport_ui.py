@@ -172,3 +172,19 @@ def test_the_app_turns_transport_intents_into_playback(qtbot, tmp_path):
     finally:
         app.shutdown()
         app.window.close()
+
+
+def test_the_track_list_shows_only_what_plays_in_bold(qtbot):
+    from moodplayer.ui.player_controls import TrackList
+
+    tracks = TrackList()
+    qtbot.addWidget(tracks)
+    tracks.show_tracks(["a", "b", "c"])
+    tracks.mark_current(1)
+    tracks.mark_current(2)
+    assert [tracks.item(i).font().bold() for i in range(3)] == [False, False, True]
+    tracks.show_tracks(["d", "e"])  # a new list: nothing bold until a track plays
+    tracks.mark_current(5)
+    assert not any(tracks.item(i).font().bold() for i in range(2)) and tracks._bold == -1
+    tracks.mark_current(0)
+    assert [tracks.item(i).font().bold() for i in range(2)] == [True, False]
