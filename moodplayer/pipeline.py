@@ -31,8 +31,9 @@ EMIT_HZ = 20
 # Recognising listeners (issue 22): at most one face descriptor (~40 ms of one core) per
 # this many seconds, and only while the GUI asks for them (``recognise``).
 DESCRIBE_EVERY_S = 1.0
-# Enrolling a listener (app/enrolment.py, the calibration wizard): a descriptor of the
-# largest face at most this often, only while the user asked for it (``enrolling``).
+# Enrolling a listener (app/enrolment.py: the Profiles menu or the calibration wizard's
+# result page): a descriptor of the largest face at most this often, only after the user
+# clicked to enrol (``enrolling``).
 ENROL_EVERY_S = 0.25
 log = logging.getLogger("moodplayer")
 
@@ -208,8 +209,8 @@ class AnalysisThread(QThread):
         self.recogniser = None  # loaded on this thread at the first descriptor
         self.descriptors_made = 0
         self._last_described: float | None = None
-        # Set from the GUI thread (Enrol this listener, the calibration wizard): descriptors
-        # for an enrolment, ENROL_EVERY_S apart, on ``enrol_face``. Off: none is made.
+        # Set from the GUI thread once the user clicked to enrol (app/enrolment.py):
+        # descriptors for an enrolment, ENROL_EVERY_S apart, on ``enrol_face``. Off: none is made.
         self.enrolling = False
         self.enrol_every_s = ENROL_EVERY_S
         self._last_enrol: float | None = None

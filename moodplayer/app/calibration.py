@@ -9,6 +9,10 @@ analysed late still counts for the step it was captured in; a step closes once t
 has caught up with its end (or after ``CATCH_UP_S``). At the end the calibration is fitted
 (core/calibration.py), its agreement with the prompts shown before and after, and only Save
 writes it (core/calibration_store.py) and puts it to use; Cancel keeps nothing.
+
+No face descriptor is made while the steps record: the result page's "Enrol this listener"
+starts, only when clicked, the same few-seconds live enrolment as Profiles > Enrol this
+listener… (app/enrolment.py EnrolCommands.take), its countdown and outcome shown here.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
+from moodplayer.app.enrolment import EnrolCommands
 from moodplayer.core.calibration import store as calibration_store
 from moodplayer.core.calibration.model import Calibration, CalibrationError, agreement
 from moodplayer.core.calibration.steps import (
@@ -35,7 +40,6 @@ from moodplayer.core.calibration.steps import (
     Timing,
     steadiness,
 )
-from moodplayer.core.listeners.enrolment import SeenFace
 from moodplayer.pipeline import AnalysisThread
 from moodplayer.ui.calibration_wizard import CalibrationWizard
 from moodplayer.ui.main_window import MainWindow
@@ -45,9 +49,6 @@ log = logging.getLogger("moodplayer")
 TICK_MS = 100  # countdown and meters
 CATCH_UP_S = 1.5  # longest wait, after a step's end, for its last frames to be analysed
 STEADY_FRAMES = 10  # the steadiness meter looks at this many latest frames
-# While the steps record, a face descriptor a second (in memory only), for the offer at the
-# end: "Enrol this listener" from these frames (app/enrolment.py). Closed, they are dropped.
-ENROL_EVERY_S = 1.0
 
 _MARKS = {PENDING: " ", RECORDING: "…", DONE: "✓", NO_FACE: "✗", SKIPPED: "–"}
 
@@ -66,11 +67,10 @@ class CalibrationCommands(QObject):
         self.first_look = False  # the 5-second relaxed face only, saved at once (FIRST_LOOK)
         self.first_look_over = first_look_over  # told the profile once it was done or skipped
         self.dialog: CalibrationWizard | None = None
-        # (profile, what was seen) -> the one line to show: enrol the listener from the
-        # steps' faces (the app's _enrol_from_wizard); None: not offered
-        self.enrol: Callable[[str, list[SeenFace]], str] | None = None
-        self.seen_faces: list[SeenFace] = []
-        self.enrol_every_s = ENROL_EVERY_S  # tests with short steps look more often
+        # the live enrolment the result page's "Enrol this listener" starts (the app's, as
+        # in the Profiles menu); None: not offered
+        self.enrol: EnrolCommands | None = None
+        self._result_status = ""  # the result page's text, the enrolment's line goes under it
         self.steps: CalibrationSteps | None = None
         self.result: Calibration | None = None
         self._for_profile = ""
@@ -119,15 +119,11 @@ class CalibrationCommands(QObject):
             signal.connect(slot)
         offers_enrolment = self.enrol is not None and not first_look
         dialog.buttons["enrol"].setVisible(offers_enrolment)
-        self.seen_faces = []
         self._show_step()
         if not self._say_if_unavailable():
             self.analysis.set_collecting(True)
             feeds: list[tuple[Any, Callable[..., None]]] = [
                 (self.analysis.raw_samples, self._on_raw), (self.analysis.readings, self._on_readings)]
-            if offers_enrolment:
-                feeds.append((self.analysis.enrol_face, self._on_enrol_face))
-                self.analysis.set_enrolling(True, self.enrol_every_s)
             for feed, handler in feeds:
                 feed.connect(handler)
                 self._connections.append((feed, handler))
@@ -158,9 +154,8 @@ class CalibrationCommands(QObject):
             self.first_look_over(self._for_profile)
         self._timer.stop()
         self.analysis.set_collecting(False)
-        if self.analysis.enrolling and self.dialog is not None:
-            self.analysis.set_enrolling(False)
-        self.seen_faces = []  # not enrolled: the faces' descriptors are dropped
+        if self.enrol is not None and self.dialog is not None:
+            self.enrol.stop()  # an enrolment in progress is dropped, unsaved
         for signal, slot in self._connections:
             signal.disconnect(slot)
         self._connections = []
@@ -178,24 +173,28 @@ class CalibrationCommands(QObject):
         if self.steps is not None and not self.steps.over:
             self.steps.add(samples)
 
-    def _on_enrol_face(self, t: float, descriptor, faces: int) -> None:
-        """A face of a step being recorded, for the offer to enrol at the end."""
-        step = self.steps.current if self.steps is not None else None
-        if step is None or step.status != RECORDING or t < step.start:
-            return
-        self.seen_faces.append(SeenFace(None if descriptor is None else tuple(float(v) for v in descriptor),
-                                        faces))
-
     def _enrol(self) -> None:
-        """Enrol this listener from the steps' faces (the result page offers it)."""
+        """Enrol this listener (the result page offers it): only now is the camera's face
+        described, for a few seconds, as Profiles > Enrol this listener… does."""
         if self.enrol is None or self.dialog is None:
             return
-        line = self.enrol(self._for_profile, self.seen_faces)
-        self._open_dialog.show_status(f"{self._open_dialog.status_label.text()}\n{line}")
+        why = self.enrol.take(self._for_profile, _WizardEnrolView(self.dialog), self._enrol_over)
+        if why:
+            self._enrol_over(False, why)
+            return
+        self.dialog.show_meters(True)
+        self.dialog.show_steadiness(None)
+        self.dialog.show_actions()  # Cancel only, while it looks
+
+    def _enrol_over(self, saved: bool, line: str) -> None:
+        if self.dialog is None:
+            return
+        self.dialog.show_meters(False)
+        self.dialog.show_status(f"{self._result_status}\n{line}")
         actions = ["save"] if self.result is not None else []
-        if not line.startswith("Enrolled"):
+        if not saved:
             actions.append("enrol")  # nothing changed: it may be tried again
-        self._open_dialog.show_actions(*actions)
+        self.dialog.show_actions(*actions)
 
     def _on_readings(self, readings: list) -> None:
         if not readings:
@@ -212,9 +211,8 @@ class CalibrationCommands(QObject):
                                     "picture). Start, or Skip.")
             self._open_dialog.show_actions("start")
             return
-        enrol = (" At the end you may also enrol this listener from these frames (their face "
-                 "descriptors wait in memory until then; nothing of them is saved unless you click "
-                 "Enrol this listener).") if self.enrol is not None else ""
+        enrol = (" At the end you may also enrol this listener (a few more seconds of the "
+                 "camera, only if you click Enrol this listener).") if self.enrol is not None else ""
         self._open_dialog.show_status("Sit in good light, face the camera, and press Start. Each step "
                                 "has a countdown; hold the face until it ends." + enrol)
         self._open_dialog.show_actions("start")
@@ -331,28 +329,29 @@ class CalibrationCommands(QObject):
         self._show_step()
         self._open_dialog.show_heading("All steps done", "Result")
         self._open_dialog.show_meters(False)
-        if self.analysis.enrolling:
-            self.analysis.set_enrolling(False)
-        enrol = ["enrol"] if self.enrol is not None and self.seen_faces and not self.first_look else []
-        offer = ("\nEnrol this listener keeps, with the profile, face descriptors of these "
-                 "frames (numbers only, never a picture; Profiles > Forget face deletes them)."
+        enrol = ["enrol"] if self.enrol is not None and not self.first_look else []
+        offer = ("\nEnrol this listener looks at the camera for a few seconds more and keeps, with "
+                 "the profile, face descriptors of the largest face (numbers only, never a picture; "
+                 "Profiles > Forget face deletes them). None was made before you click it."
                  if enrol else "")
         samples, takes = self._open_steps.labelled()
         try:
             self.result = self._open_steps.fit()
         except CalibrationError as err:
-            self._open_dialog.show_status(f"No calibration: {err}. Nothing will be saved.{offer}")
+            self._result_status = f"No calibration: {err}. Nothing will be saved.{offer}"
+            self._open_dialog.show_status(self._result_status)
             self._open_dialog.show_actions(*enrol)
             return
         before, after = agreement(samples, None), agreement(samples, self.result)
         space = "features" if self.result.uses_features else "scores only"
-        self._open_dialog.show_status(
+        self._result_status = (
             f"Learnt {', '.join(self.result.labels)} from {len(samples)} frames ({space}).\n"
             f"On these frames the reader agreed with your prompts {100 * before:.0f} % of the time "
             f"before calibration, {100 * after:.0f} % after.\n"
             f"Save keeps it with profile {self._for_profile!r} (numbers only, never a picture)"
             + (" and replaces its calibration." if calibration_store.load(self._for_profile)[0] else ".")
             + offer)
+        self._open_dialog.show_status(self._result_status)
         self._open_dialog.show_actions("save", *enrol)
         log.info("calibration of %s: %s, agreement %.2f -> %.2f, takes %s", self._for_profile,
                  self.result.labels, before, after, takes)
@@ -383,3 +382,20 @@ class CalibrationCommands(QObject):
             f"Profile {profile}: calibrated on {', '.join(self.result.labels)}", 5000)
         log.info("calibration of %s saved to %s", profile, path)
         self.close()
+
+
+class _WizardEnrolView:
+    """The wizard as an enrolment's view (app/enrolment.EnrolView): its countdown, its face
+    meter and its status line."""
+
+    def __init__(self, wizard: CalibrationWizard) -> None:
+        self.wizard = wizard
+
+    def show_status(self, text: str) -> None:
+        self.wizard.show_status(text)
+
+    def show_countdown(self, seconds: float | None) -> None:
+        self.wizard.show_countdown(seconds)
+
+    def show_face(self, faces: int | None) -> None:
+        self.wizard.show_face(None if faces is None else faces > 0)

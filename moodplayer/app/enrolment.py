@@ -1,16 +1,19 @@
-"""Enrol this listener (Profiles > Enrol this listener…, and offered at the end of the
-calibration wizard from its own frames): a few seconds of the camera's largest face become
-the active profile's enrolment (core/listeners): numbers only, never a picture, opt-in.
+"""Enrol this listener (Profiles > Enrol this listener…, and the calibration wizard's
+result page): a few seconds of the camera's largest face become the active profile's
+enrolment (core/listeners): numbers only, never a picture, opt-in.
 
-Nothing is looked at before the user clicks Start. Then, for ``seconds`` (longer, up to
-three times, on a machine too slow to see WANTED_FACES faces in that time), the analysis
-thread makes a descriptor of the largest face a few times a second (``AnalysisThread.
-set_enrolling``) and says how many faces each frame held; recognising listeners pauses
-meanwhile (it must not switch the profile under an enrolment). At the end the enrolment
-is made (core/listeners/enrolment.enrol_from_frames) and saved with the profile
+Nothing is looked at before the user clicks Start (or the wizard's Enrol this listener):
+no descriptor exists before. Then, for ``seconds`` (longer, up to three times, on a machine
+too slow to see WANTED_FACES faces in that time), the analysis thread makes a descriptor of
+the largest face a few times a second (``AnalysisThread.set_enrolling``) and says how many
+faces each frame held; recognising listeners pauses meanwhile (it must not switch the
+profile under an enrolment). At the end the enrolment is made
+(core/listeners/enrolment.enrol_from_frames) and saved with the profile
 (core/listeners/store.py), or one line says why not (no face seen, several faces, too few)
-and nothing changes. The step clock is a QTimer compared with the frames' capture times,
-as in the calibration wizard.
+and nothing changes. The take (``take``) shows its countdown, faces and status on a view:
+this module's window (ui/enrol_dialog.py) or the calibration wizard (app/calibration.py).
+The step clock is a QTimer compared with the frames' capture times, as in the calibration
+wizard.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -39,6 +43,19 @@ WANTED_FACES = MAX_KEPT  # ... or longer, up to LONGEST times as long, until thi
 LONGEST = 3.0
 TICK_MS = 100
 CATCH_UP_S = 1.5  # longest wait, after the end, for the last frames to be analysed
+
+
+START_LINE = "Look at the camera for a few seconds, as you are, until the countdown ends."
+
+
+class EnrolView(Protocol):
+    """Where a take shows itself: the enrolment window, or the calibration wizard."""
+
+    def show_status(self, text: str) -> None: ...
+
+    def show_countdown(self, seconds: float | None) -> None: ...
+
+    def show_face(self, faces: int | None) -> None: ...
 
 
 def explanation(profile: str, seconds: float) -> str:
@@ -85,6 +102,8 @@ class EnrolCommands(QObject):
         self.dialog: EnrolDialog | None = None
         self.seen: list[SeenFace] = []
         self.outcome: str | None = None  # the last line shown at the end (tests, log)
+        self._view: EnrolView | None = None  # where the take in progress (or last) shows
+        self._finished: Callable[[bool, str], None] | None = None
         self._for_profile = ""
         self._start_t = self._end_t = 0.0
         self._analysed_until = 0.0
@@ -113,13 +132,31 @@ class EnrolCommands(QObject):
         return dialog
 
     def start(self) -> None:
-        if self.dialog is None or self._recording:
+        """The window's Start."""
+        if self.dialog is None:
             return
+        why = self.take(self._for_profile, self.dialog, self._dialog_outcome)
+        if why:
+            self.dialog.show_status(why)
+        else:
+            self.dialog.show_startable(False)
+
+    def _dialog_outcome(self, saved: bool, line: str) -> None:
+        if self.dialog is not None:
+            self.dialog.show_status(line)
+            self.dialog.show_startable(not saved, done=saved)  # a failure may be tried again
+
+    def take(self, profile: str, view: EnrolView, finished: Callable[[bool, str], None]) -> str | None:
+        """Look at the camera for ``seconds`` and enrol ``profile`` from its largest face;
+        ``view`` shows the countdown and faces, ``finished(saved, line)`` the outcome.
+        None: started; else the one line why not (nothing is looked at)."""
+        if self._recording:
+            return "An enrolment is in progress already."
         why = self.unavailable()
         if why:
-            self.dialog.show_status(f"Enrolling is not possible now: {why}. Nothing will be saved.")
-            return
-        self.seen, self._recording = [], True
+            return f"Enrolling is not possible now: {why}. Nothing will be saved."
+        self._for_profile, self._view, self._finished = profile, view, finished
+        self.seen, self._recording, self.outcome = [], True, None
         self._start_t = time.monotonic()
         self._end_t = self._start_t + self.seconds
         self._analysed_until = 0.0
@@ -127,10 +164,10 @@ class EnrolCommands(QObject):
         self.analysis.enrol_face.connect(self._on_face)
         self.analysis.enrol_failed.connect(self._on_failed)
         self.analysis.set_enrolling(True)
-        self.dialog.show_startable(False)
-        self.dialog.show_status("Look at the camera, as you are, until the countdown ends.")
+        view.show_status(START_LINE)
         self._timer.start()
         self._tick()
+        return None
 
     def _on_face(self, t: float, descriptor, faces: int) -> None:
         if not self._recording or t < self._start_t:
@@ -140,25 +177,25 @@ class EnrolCommands(QObject):
             return
         row = None if descriptor is None else tuple(float(v) for v in descriptor)
         self.seen.append(SeenFace(row, faces))
-        if self.dialog is not None:
-            self.dialog.show_face(faces)
+        if self._view is not None:
+            self._view.show_face(faces)
 
     def _on_failed(self, why: str) -> None:
         self._stop_recording()
         self._show_outcome(False, f"Not enrolled: {why}.")
 
     def _tick(self) -> None:
-        if self.dialog is None or not self._recording:
+        if self._view is None or not self._recording:
             self._timer.stop()
             return
         now = time.monotonic()
-        self.dialog.show_countdown(self._end_t - now)
+        self._view.show_countdown(self._end_t - now)
         if now < self._end_t:
             return
         if self._clear_faces() < WANTED_FACES and self._end_t < self._start_t + LONGEST * self.seconds:
             # a slow machine analyses few frames: look on a little, up to LONGEST × seconds
             self._end_t = min(now + 1.0, self._start_t + LONGEST * self.seconds)
-            self.dialog.show_status("A few more moments: keep looking at the camera.")
+            self._view.show_status("A few more moments: keep looking at the camera.")
             return
         if self._analysed_until >= self._end_t or now >= self._end_t + CATCH_UP_S:
             self._finish()
@@ -178,10 +215,10 @@ class EnrolCommands(QObject):
     def _show_outcome(self, saved: bool, line: str) -> None:
         self.outcome = line
         log.info("enrol %s: %s", self._for_profile, line)
-        if self.dialog is not None:
-            self.dialog.show_countdown(None)
-            self.dialog.show_status(line)
-            self.dialog.show_startable(not saved, done=saved)  # a failure may be tried again
+        if self._view is not None:
+            self._view.show_countdown(None)
+        if self._finished is not None:
+            self._finished(saved, line)
 
     def _stop_recording(self) -> None:
         self._timer.stop()
@@ -191,13 +228,20 @@ class EnrolCommands(QObject):
             self.analysis.enrol_face.disconnect(self._on_face)
             self.analysis.enrol_failed.disconnect(self._on_failed)
 
+    def stop(self) -> None:
+        """Stop looking (its view closes): what was saved stays, nothing else is kept, and
+        recognition is as the settings say again."""
+        taken = self._view is not None
+        self._stop_recording()
+        self.seen, self._view, self._finished = [], None, None
+        if taken:
+            self.done()
+
     def close(self) -> None:
         """Stop looking and close the window; what was saved stays, nothing else is kept."""
-        self._stop_recording()
-        self.seen = []
+        self.stop()
         dialog, self.dialog = self.dialog, None
         if dialog is not None:
             dialog.cancel_requested.disconnect(self.close)
             dialog.close()
             dialog.deleteLater()
-            self.done()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 from moodplayer.app.calibration import CalibrationCommands
 from moodplayer.app.camera import Camera
-from moodplayer.app.enrolment import EnrolCommands, save_enrolment
+from moodplayer.app.enrolment import EnrolCommands
 from moodplayer.app.geometry import fit_to_screens
 from moodplayer.app.listeners import ListenerRecognition
 from moodplayer.app.presenter import Presenter
@@ -164,7 +164,7 @@ class MoodPlayerApp(QObject):
         self.enrolling = EnrolCommands(self.window, self.analysis, lambda: self.settings.active_profile,
                                        self._enrolled, lambda: self.listeners.apply(self.settings),
                                        self._why_no_enrolment)
-        self.calibrating.enrol = self._enrol_from_wizard
+        self.calibrating.enrol = self.enrolling  # the wizard's result page offers the same
         self._position_timer = QTimer(self)
         from moodplayer.app.watch import MusicWatcher
 
@@ -381,14 +381,6 @@ class MoodPlayerApp(QObject):
         """A face was just saved for ``profile``: the menu shows it, recognition knows it."""
         self.listeners.apply(self.settings)
         self.window.statusBar().showMessage(f"Profile {profile}: face enrolled", 5000)
-
-    def _enrol_from_wizard(self, profile: str, seen: list) -> str:
-        """The calibration wizard's frames enrol its profile (its last step offers it)."""
-        recogniser = self.analysis.recogniser
-        saved, line = save_enrolment(profile, seen, None if recogniser is None else recogniser.model)
-        if saved:
-            self._enrolled(profile)
-        return line
 
     def _why_no_enrolment(self) -> str | None:
         if self.analysis.analyzer is None and not self.analysis_off:

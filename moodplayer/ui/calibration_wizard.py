@@ -1,8 +1,8 @@
 """The calibration wizard's window: the prompt, a countdown, whether a face is seen and how
 steady it is, each step's outcome, and at the end how well the reader agrees with the
-prompts before and after, and the offer to enrol this listener from the same frames. It
-only shows what app/calibration.py tells it and emits the user's intents (start, retry,
-next, skip, finish, enrol, save, cancel)."""
+prompts before and after, and the offer to enrol this listener (a few seconds of live
+camera, only once clicked: app/enrolment.py). It only shows what app/calibration.py tells
+it and emits the user's intents (start, retry, next, skip, finish, enrol, save, cancel)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ class CalibrationWizard(QDialog):
     skip_requested = Signal()
     finish_requested = Signal()  # skip every step left and see the result
     save_requested = Signal()
-    enrol_requested = Signal()  # the steps' faces enrol this listener (a face descriptor)
+    enrol_requested = Signal()  # enrol this listener now, from the live camera (a face descriptor)
     cancel_requested = Signal()  # Cancel, Escape or the window's close button
 
     def __init__(self, profile: str, parent: QWidget | None = None, title: str = "Calibrate",

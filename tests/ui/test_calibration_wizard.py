@@ -1,7 +1,9 @@
 """The calibration wizard on the real app: a generated video of packaged faces is the
 camera, the real model reads it, and the wizard is driven through its buttons (steps,
 retry, skip, finish, save, cancel), then the app is restarted and the calibration forgotten.
-The steps are short here (Timing); the app's are 5 s and 4 s."""
+No face descriptor is made during the steps; the result page's "Enrol this listener" then
+looks at the live camera for a few seconds. The steps are short here (Timing); the app's are
+5 s and 4 s, the enrolment's 5 s."""
 
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ def face_video(tmp_path):
 
 def open_wizard(qtbot, app):
     app.calibrating.timing = FAST
-    app.calibrating.enrol_every_s = 0.5  # short steps: more faces a second to enrol from
+    app.enrolling.seconds = 2.0  # the enrolment the result page offers (the app's is 5 s)
     nets = Path(os.environ["MOODPLAYER_SETUP_DEEPFACE_HOME"]) / "faceapi"
     if (nets / "face_recognition.npz").is_file():  # face-api's nets, as make setup converted them
         app.analysis.make_recogniser = lambda: ListenerRecogniser.load(nets)
@@ -103,6 +105,9 @@ def test_the_wizard_steps_retry_skip_save_survive_a_restart_and_can_be_forgotten
     status = dialog.status_label.text()
     assert "before calibration" in status and "after" in status and "sad, neutral" in status
     assert enabled(dialog) == {"save", "enrol"}  # enrolling this listener is offered, not done
+    assert "None was made before you click it" in status
+    # no face descriptor was computed during the steps: nothing describing who this is
+    assert app.analysis.descriptors_made == 0 and not app.analysis.enrolling
     assert calibration_store.load("Default") == (None, None)  # nothing saved before Save
     assert app.mood_history == []  # posed faces never reached the mood (nor the music)
 
@@ -136,8 +141,13 @@ def test_cancel_saves_nothing_and_recalibrating_replaces(qtbot, make_app, face_v
     assert wait_step_over(qtbot, app).status == DONE
     click(qtbot, dialog, "finish")
     assert enabled(dialog) == {"save", "enrol"}
-    dialog.cancel_button.click()  # neither the calibration nor the face is kept
-    assert app.calibrating.dialog is None and not app.analysis.collecting
+    assert app.analysis.descriptors_made == 0 and not app.analysis.enrolling  # none during the steps
+    click(qtbot, dialog, "enrol")  # the live enrolment starts ...
+    assert app.analysis.enrolling and "look at the camera for a few seconds" in dialog.status_label.text().lower()
+    assert enabled(dialog) == set()  # only Cancel while it looks
+    dialog.cancel_button.click()  # ... and is cancelled: neither the calibration nor the face is kept
+    assert app.calibrating.dialog is None and not app.analysis.collecting and not app.analysis.enrolling
+    assert app.enrolling.outcome is None and listener_store.load("Default") == (None, None)
     assert calibration_store.load("Default") == (None, None) and app.analysis.calibration is None
     assert not (tmp_path / "data").exists() or not any((tmp_path / "data").rglob("*.json"))
     assert "not calibrated" in MainPage(app.window).calibration_state.text()
@@ -149,11 +159,21 @@ def test_cancel_saves_nothing_and_recalibrating_replaces(qtbot, make_app, face_v
     click(qtbot, dialog, "next")
     assert wait_step_over(qtbot, app).status == DONE  # Smile
     click(qtbot, dialog, "finish")
-    click(qtbot, dialog, "enrol")  # the steps' faces enrol this listener too
+    made = app.analysis.descriptors_made  # the cancelled enrolment's, none since
+    click(qtbot, dialog, "enrol")  # a few seconds of the live camera enrol this listener too
+    assert "look at the camera for a few seconds" in dialog.status_label.text().lower()
+    qtbot.waitUntil(lambda: app.enrolling.outcome is not None, timeout=STEP_S)
     assert "Enrolled Default" in dialog.status_label.text(), dialog.status_label.text()
-    assert enabled(dialog) == {"save"}
+    assert "Learnt happy, neutral" in dialog.status_label.text()  # the result stays above
+    assert enabled(dialog) == {"save"} and not app.analysis.enrolling
+    assert app.analysis.descriptors_made > made
     enrolment = listener_store.load("Default")[0]
     assert enrolment is not None and enrolment.count >= 3
+    # numbers only: one JSON file of 128-d descriptors, no picture
+    files = [p for p in (tmp_path / "data").rglob("*") if p.is_file()]
+    assert files == [listener_store.enrolment_path("Default")]
+    data = json.loads(files[0].read_text())["enrolment"]
+    assert all(len(d) == 128 and all(isinstance(v, float) for v in d) for d in data["descriptors"])
     assert "face enrolled ✓" in MainPage(app.window).profile_action("enrol").text()
     click(qtbot, dialog, "save")
     assert calibration_store.load("Default")[0].labels == ["happy", "neutral"]
