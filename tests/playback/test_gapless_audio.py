@@ -97,7 +97,9 @@ def test_the_clock_output_hears_a_gap_when_there_is_one(qtbot, tmp_path):
         instance.release()
     x = heard(out)
     gap = longest_inner_silence(x)
-    assert 0.3 <= gap < 3.0, gap  # at least the pause (plus libvlc's start, slower under load)
+    # the pause, less the edges of the tone under the silence floor (0.295 s seen), plus
+    # libvlc's start (slower under load): far above the 25 ms a gapless join may leave
+    assert 0.2 <= gap < 3.0, gap
     assert abs(np.count_nonzero(np.abs(x) >= 0.01) / RATE - 1.0) < 0.05  # 1 s of tone, all of it
 
 
