@@ -73,7 +73,7 @@ def test_bench_emits_every_field():
     table = format_table(dict(out, video="x"))
     for engine in ("fer", "blend"):
         assert f"camera-like clips, engine {engine}" in table
-    assert table.count("camera paused: cpu_cores") == 4 and table.count("(analyze): same moods True") == 4
+    assert table.count("\n    camera paused: cpu_cores") == 4 and table.count("(analyze): same moods True") == 4
 
 
 def test_bench_camera_only_needs_the_clips():
