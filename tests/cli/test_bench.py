@@ -18,26 +18,27 @@ from moodplayer.dev.bench_engines import FIELDS as ENGINE_FIELDS
 
 CONTENDER_FIELDS = {"fps", "cpu_s_per_frame", "p50_ms", "p95_ms", "speedup_cpu", "rss_mb",
                     "first_reading_s"}
-TOP_FIELDS = {"frames", "machine", "tf_import_s", "rss_mb", "baseline_rss_mb", "first_reading_s",
-              "gui_heartbeat_p99_ms", "switch_latency_s", "window_s", "ours", "deepface_analyze",
-              "gui", "errors", "settings", "app", "app_camera_paused", "app_steady", "app_jittery",
-              "rate_steady", "rate_jittery", "app_recognition", "engines"}
+TOP_FIELDS = {"frames", "machine", "load_average", "load_average_after", "tf_import_s", "rss_mb",
+              "baseline_rss_mb", "first_reading_s", "gui_heartbeat_p99_ms", "switch_latency_s",
+              "window_s", "ours", "deepface_analyze", "gui", "errors", "settings", "app",
+              "app_camera_paused", "camera", "app_recognition", "engines"}
 APP_FIELDS = {"cpu_cores", "input_fps", "decoded_fps", "analysed_fps", "preview_fps", "seconds",
               "rss_mb", "threads"}
-CAMERA_FIELDS = APP_FIELDS | {"heartbeat_p99_ms", "heartbeat_max_ms", "moods"}
+CAMERA_FIELDS = APP_FIELDS | {"heartbeat_p99_ms", "heartbeat_max_ms", "moods", "engine"}
 RATE_FIELDS = {"same_moods", "moods", "full_rate_moods", "max_switch_shift_s", "why_same_moods",
                "why_max_share_gap_pct", "switch_latency_s", "max_latency_vs_window",
                "analysed_per_s", "full_rate_analysed_per_s", "cpu_s", "full_rate_cpu_s"}
+CLIP_FIELDS = {"app", "full_rate", "paused", "rate", "cpu_vs_full_rate", "app_moods_agree"}
+SHORT = dict(os.environ, MOODPLAYER_BENCH_APP_S="2")  # the figures need 20 s; the fields do not
 
 
 def test_bench_emits_every_field():
-    env = dict(os.environ, MOODPLAYER_BENCH_APP_S="3")  # the figures need 20 s; the fields do not
-    result = moodplayer("bench", "--frames", "30", "--json", "--camera-seconds", "7", "--engine-faces", "3",
-                        timeout=900, env=env)
+    args = ("bench", "--frames", "30", "--json", "--camera-seconds", "5", "--engine-faces", "3")
+    result = moodplayer(*args, timeout=1500, env=SHORT)  # both engines on the camera-like clips
     assert result.returncode == 0, result.stdout + result.stderr
     out = json.loads(result.stdout)
     assert TOP_FIELDS <= set(out), TOP_FIELDS - set(out)
-    assert out["errors"] == {}
+    assert out["errors"] == {} and out["load_average"]
     assert set(ENGINE_FIELDS) <= set(out["engines"]["fer"])  # faceapi/blend: see the fast test below
     for contender in ("ours", "deepface_analyze"):
         assert CONTENDER_FIELDS <= set(out[contender]), (contender, CONTENDER_FIELDS - set(out[contender]))
@@ -48,23 +49,52 @@ def test_bench_emits_every_field():
         assert APP_FIELDS <= set(out[key]), (key, APP_FIELDS - set(out[key]))
     assert out["app"]["input_fps"] > 0 and out["app"]["analysed_fps"] > 0 and out["app"]["preview_fps"] > 0
     assert out["app_camera_paused"]["input_fps"] == 0  # the camera is let go
-    for preset in ("steady", "jittery"):  # the camera-like clips
-        app, rate = out[f"app_{preset}"], out[f"rate_{preset}"]
-        assert CAMERA_FIELDS <= set(app), (preset, CAMERA_FIELDS - set(app))
-        assert 0 < app["analysed_fps"] < app["input_fps"] and app["decoded_fps"] <= app["input_fps"]
-        assert app["moods"] and app["moods"][0] == "happy"
-        assert RATE_FIELDS <= set(rate), (preset, RATE_FIELDS - set(rate))
-        assert rate["moods"][0][1] == "happy" and rate["analysed_per_s"] < rate["full_rate_analysed_per_s"]
     recognition = out["app_recognition"]  # off vs switch (face-api's nets are not in the tests' home)
     assert "skipped" in recognition or recognition["descriptors_per_s_switch"] > 0, recognition
+    # the camera-like clips: the app with the mini-Xception and with the blend, each at the
+    # bounded and at the full rate, then paused, and the offline rate check
+    assert set(out["camera"]) == {"fer", "blend"}
+    for engine, clips in out["camera"].items():
+        assert clips["engine"] in ("fer", "blend")  # the blend runs the mini-Xception without face-api's net
+        for preset in ("steady", "jittery"):
+            c = clips[preset]
+            assert CLIP_FIELDS <= set(c), (engine, preset, CLIP_FIELDS - set(c))
+            for run in ("app", "full_rate"):
+                assert CAMERA_FIELDS <= set(c[run]), (engine, preset, run, CAMERA_FIELDS - set(c[run]))
+                assert c[run]["input_fps"] > 0 and c[run]["moods"][0] == "happy"
+            assert 0 < c["app"]["analysed_fps"] < c["full_rate"]["analysed_fps"]
+            assert c["app"]["decoded_fps"] <= c["app"]["input_fps"]
+            assert APP_FIELDS <= set(c["paused"]) and c["paused"]["input_fps"] == 0
+            assert RATE_FIELDS <= set(c["rate"]), (engine, preset, RATE_FIELDS - set(c["rate"]))
+            assert c["rate"]["moods"][0][1] == "happy"
+            assert c["rate"]["analysed_per_s"] < c["rate"]["full_rate_analysed_per_s"]
+    from moodplayer.dev.bench import format_table
+
+    table = format_table(dict(out, video="x"))
+    for engine in ("fer", "blend"):
+        assert f"camera-like clips, engine {engine}" in table
+    assert table.count("\n    camera paused: cpu_cores") == 4 and table.count("(analyze): same moods True") == 4
+
+
+def test_bench_camera_only_needs_the_clips():
+    result = moodplayer("bench", "--camera-only", "--camera-seconds", "0")
+    assert result.returncode == 2 and "--camera-only needs --camera-seconds > 0" in result.stderr
 
 
 def test_bench_table_has_the_camera_like_clips():
     from moodplayer.dev.bench import format_table
 
-    table = format_table({"frames": 1, "machine": {"cores": 2, "cpu": "x"}, "app_jittery": {
-        "cpu_cores": 0.2, "analysed_fps": 5.0}, "rate_jittery": {"same_moods": True}})
-    assert "jittery camera-like clip: cpu_cores 0.200" in table and "same moods True" in table
+    table = format_table({"frames": 1, "machine": {"cores": 2, "cpu": "x"}, "camera": {"blend": {
+        "engine": "blend", "jittery": {"app": {"cpu_cores": 0.2, "analysed_fps": 5.0},
+                                       "rate": {"same_moods": True}}}}})
+    assert "engine blend (ran: blend)" in table and "jittery: cpu_cores 0.200" in table
+    assert "same moods True" in table
+
+
+def test_bench_bad_camera_engines_is_a_message():
+    result = moodplayer("bench", "--camera-engines", "fer,nope")
+    assert result.returncode == 2 and "--camera-engines: nope" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_bench_bad_video_is_a_message(tmp_path):

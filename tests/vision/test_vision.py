@@ -117,6 +117,27 @@ def test_the_largest_face_decides(analyzer):
     assert faces[0].area == max(f.area for f in faces)
 
 
+def test_without_alignment_the_detector_skips_the_eyes_and_finds_the_same_faces():
+    """DeepFace's OpenCV client runs an eye cascade over every face it finds (a third of a
+    search); the app reads the eyes only to align, so without alignment the same face
+    cascade is called alone: the same boxes, confidences and crops, no eyes."""
+    from moodplayer.vision.detect import DetectorConfig, FaceDetector
+
+    plain, with_eyes = FaceDetector(DetectorConfig()), FaceDetector(DetectorConfig(eyes=True))
+    assert not DetectorConfig().wants_eyes and DetectorConfig(align=True).wants_eyes
+    eyes_seen = 0
+    for image in (cv2.imread(str(feat_file("multi_face.jpg"))), cv2.imread(str(ASTRONAUT))):
+        x, y, w, h = plain.detect(image)[0].box  # and a tracker's search around that face
+        around = (max(0, x - w // 2), max(0, y - h // 2), x + w + w // 2, y + h + h // 2)
+        for region, width in ((None, None), (around, 112)):
+            a, b = plain.detect(image, region, width), with_eyes.detect(image, region, width)
+            assert a and [(f.box, f.confidence) for f in a] == [(f.box, f.confidence) for f in b]
+            assert all(np.array_equal(f.crop, g.crop) for f, g in zip(a, b))
+            assert all(f.eyes is None for f in a)
+            eyes_seen += sum(g.eyes is not None for g in b)
+    assert eyes_seen  # DeepFace's own search does find them
+
+
 def test_engine_choice_prefers_deepface_weights_when_present(tmp_path, monkeypatch):
     assert choose_engine("auto").name == "fer"  # no DeepFace weights in the test home
     with pytest.raises(ModelUnavailable, match="--allow-download"):
