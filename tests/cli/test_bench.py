@@ -32,11 +32,41 @@ CLIP_FIELDS = {"app", "full_rate", "paused", "rate", "cpu_vs_full_rate", "app_mo
 SHORT = dict(os.environ, MOODPLAYER_BENCH_APP_S="2")  # the figures need 20 s; the fields do not
 
 
-def test_bench_emits_every_field():
-    args = ("bench", "--frames", "30", "--json", "--camera-seconds", "5", "--engine-faces", "3")
-    result = moodplayer(*args, timeout=1500, env=SHORT)  # both engines on the camera-like clips
+def run_bench(*args: str) -> dict:
+    result = moodplayer("bench", "--json", "--camera-seconds", "5", *args, timeout=1500, env=SHORT)
     assert result.returncode == 0, result.stdout + result.stderr
-    out = json.loads(result.stdout)
+    return json.loads(result.stdout)
+
+
+def check_camera_clips(out: dict, engine: str) -> None:
+    """The camera-like clips: the app with ``engine`` at the bounded and at the full rate,
+    then paused, and the offline rate check."""
+    assert set(out["camera"]) == {engine}
+    clips = out["camera"][engine]
+    assert clips["engine"] in ("fer", "blend")  # the blend runs the mini-Xception without face-api's net
+    for preset in ("steady", "jittery"):
+        c = clips[preset]
+        assert CLIP_FIELDS <= set(c), (engine, preset, CLIP_FIELDS - set(c))
+        for run in ("app", "full_rate"):
+            assert CAMERA_FIELDS <= set(c[run]), (engine, preset, run, CAMERA_FIELDS - set(c[run]))
+            assert c[run]["input_fps"] > 0 and c[run]["moods"][0] == "happy"
+        assert 0 < c["app"]["analysed_fps"] < c["full_rate"]["analysed_fps"]
+        assert c["app"]["decoded_fps"] <= c["app"]["input_fps"]
+        assert APP_FIELDS <= set(c["paused"]) and c["paused"]["input_fps"] == 0
+        assert RATE_FIELDS <= set(c["rate"]), (engine, preset, RATE_FIELDS - set(c["rate"]))
+        assert c["rate"]["moods"][0][1] == "happy"
+        assert c["rate"]["analysed_per_s"] < c["rate"]["full_rate_analysed_per_s"]
+    from moodplayer.dev.bench import format_table
+
+    table = format_table(dict(out, video="x"))
+    assert f"camera-like clips, engine {engine}" in table
+    assert table.count("\n    camera paused: cpu_cores") == 2 and table.count("(analyze): same moods True") == 2
+
+
+# Two processes (the suite's two workers run them side by side): everything but the
+# blend's clips, then the blend's clips alone (`--camera-only`).
+def test_bench_emits_every_field():
+    out = run_bench("--frames", "30", "--engine-faces", "3", "--camera-engines", "fer")
     assert TOP_FIELDS <= set(out), TOP_FIELDS - set(out)
     assert out["errors"] == {} and out["load_average"]
     assert set(ENGINE_FIELDS) <= set(out["engines"]["fer"])  # faceapi/blend: see the fast test below
@@ -51,29 +81,13 @@ def test_bench_emits_every_field():
     assert out["app_camera_paused"]["input_fps"] == 0  # the camera is let go
     recognition = out["app_recognition"]  # off vs switch (face-api's nets are not in the tests' home)
     assert "skipped" in recognition or recognition["descriptors_per_s_switch"] > 0, recognition
-    # the camera-like clips: the app with the mini-Xception and with the blend, each at the
-    # bounded and at the full rate, then paused, and the offline rate check
-    assert set(out["camera"]) == {"fer", "blend"}
-    for engine, clips in out["camera"].items():
-        assert clips["engine"] in ("fer", "blend")  # the blend runs the mini-Xception without face-api's net
-        for preset in ("steady", "jittery"):
-            c = clips[preset]
-            assert CLIP_FIELDS <= set(c), (engine, preset, CLIP_FIELDS - set(c))
-            for run in ("app", "full_rate"):
-                assert CAMERA_FIELDS <= set(c[run]), (engine, preset, run, CAMERA_FIELDS - set(c[run]))
-                assert c[run]["input_fps"] > 0 and c[run]["moods"][0] == "happy"
-            assert 0 < c["app"]["analysed_fps"] < c["full_rate"]["analysed_fps"]
-            assert c["app"]["decoded_fps"] <= c["app"]["input_fps"]
-            assert APP_FIELDS <= set(c["paused"]) and c["paused"]["input_fps"] == 0
-            assert RATE_FIELDS <= set(c["rate"]), (engine, preset, RATE_FIELDS - set(c["rate"]))
-            assert c["rate"]["moods"][0][1] == "happy"
-            assert c["rate"]["analysed_per_s"] < c["rate"]["full_rate_analysed_per_s"]
-    from moodplayer.dev.bench import format_table
+    check_camera_clips(out, "fer")
 
-    table = format_table(dict(out, video="x"))
-    for engine in ("fer", "blend"):
-        assert f"camera-like clips, engine {engine}" in table
-    assert table.count("\n    camera paused: cpu_cores") == 4 and table.count("(analyze): same moods True") == 4
+
+def test_bench_camera_only_runs_the_blend_on_both_clips():
+    out = run_bench("--camera-only", "--camera-engines", "blend")
+    assert out["errors"] == {} and "ours" not in out
+    check_camera_clips(out, "blend")
 
 
 def test_bench_camera_only_needs_the_clips():
