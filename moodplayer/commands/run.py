@@ -80,9 +80,11 @@ def run(args: argparse.Namespace) -> int:
             return fail(f"cannot open {problems[0]}{more}")
     try:
         effective_from_args(args)  # an unknown profile or a bad value stops here, not in the window
-        from moodplayer.playback.vlc_backend import audio_out_args
+        from moodplayer.playback.vlc_backend import audio_out_args, audio_out_problem
 
         audio_out_args(args.audio_out)
+        if problem := audio_out_problem(args.audio_out):
+            return fail(problem)
     except (ConfigError, ValueError) as err:
         return fail(str(err))
     from moodplayer.app.instance import InstanceError, Running, claim

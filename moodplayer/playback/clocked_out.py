@@ -18,6 +18,7 @@ The callbacks run on libvlc's threads: they touch only this object's state, neve
 from __future__ import annotations
 
 import ctypes
+import logging
 import threading
 import time
 import wave
@@ -138,9 +139,15 @@ class ClockedOutput:
         """Stop taking samples and write the time line (after the players have stopped)."""
         self._closed = True
         x = np.clip(self.mix(), -1.0, 1.0)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with wave.open(str(self.path), "wb") as wf:
-            wf.setnchannels(CHANNELS)
-            wf.setsampwidth(2)
-            wf.setframerate(RATE)
-            wf.writeframes((x * 32767).astype("<i2").tobytes())
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # the file opened first: wave.open's own open, failing, leaves a half-built writer
+            # that complains again when collected
+            with open(self.path, "wb") as f, wave.open(f, "wb") as wf:
+                wf.setnchannels(CHANNELS)
+                wf.setsampwidth(2)
+                wf.setframerate(RATE)
+                wf.writeframes((x * 32767).astype("<i2").tobytes())
+        except OSError as err:  # the folder went away or the disk is full: said, not raised at quit
+            logging.getLogger("moodplayer").warning(
+                "the clock output could not be written to %s: %s", self.path, err.strerror or err)

@@ -14,6 +14,7 @@ Qt main thread and is free to ask libvlc anything.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -78,8 +79,23 @@ def afile_path(audio_out: str, voice: int = 0) -> Path | None:
     """The WAV a voice writes with ``afile:PATH``: PATH, and PATH-2 for the second."""
     if not audio_out.startswith("afile:"):
         return None
-    path = Path(audio_out[len("afile:"):])
+    path = Path(audio_out[len("afile:"):]).expanduser()
     return path if voice == 0 else path.with_name(f"{path.stem}-{voice + 1}{path.suffix}")
+
+
+def audio_out_problem(audio_out: str) -> str | None:
+    """Why ``afile:PATH`` / ``clock:PATH`` cannot be written (libvlc's afile would write
+    nothing without a word, the clock output would fail at close), or None."""
+    for prefix in ("afile:", "clock:"):
+        if audio_out.startswith(prefix) and len(audio_out) > len(prefix):
+            path = Path(audio_out[len(prefix):]).expanduser()
+            if path.is_dir():
+                return f"--audio-out {audio_out}: {path} is a folder; name a .wav file in it"
+            if not path.parent.is_dir():
+                return f"--audio-out {audio_out}: the folder {path.parent} does not exist"
+            if not os.access(path.parent, os.W_OK):
+                return f"--audio-out {audio_out}: the folder {path.parent} cannot be written"
+    return None
 
 
 class _Voice:
@@ -170,7 +186,7 @@ class VlcBackend(PlayerBackend):
         if audio_out.startswith("clock:"):
             from moodplayer.playback.clocked_out import ClockedOutput
 
-            self._clocked = ClockedOutput(self.vlc, Path(audio_out[len("clock:"):]))
+            self._clocked = ClockedOutput(self.vlc, Path(audio_out[len("clock:"):]).expanduser())
             for voice in self._voices:
                 self._clocked.attach(voice.player)
         self._cur = 0  # the voice that plays what the backend reports

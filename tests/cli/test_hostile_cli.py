@@ -40,3 +40,15 @@ def test_sessions_and_report_read_a_hand_edited_record_as_damaged(tmp_path, env,
     assert made.returncode == 0, made.stderr
     html = out.read_text(encoding="utf-8")
     assert "This record is damaged (line 3 is not a session event)" in html and "happy" in html
+
+
+@pytest.mark.parametrize("out, said", [
+    ("afile:{tmp}/no/such/folder/x.wav", "does not exist"),  # libvlc would write nothing, silently
+    ("clock:{tmp}", "is a folder"),
+])
+def test_an_audio_output_that_cannot_be_written_is_one_line_before_the_window(tmp_path, env, out, said):
+    result = moodplayer("run", "--audio-out", out.format(tmp=tmp_path), "--quit-after", "1",
+                        "--config", str(tmp_path / "s.toml"), timeout=60, env=env)
+    assert result.returncode == 2 and said in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+

@@ -5,6 +5,7 @@ line, playback/clocked_out.py); the silence between them is measured in its WAV.
 from __future__ import annotations
 
 import wave
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -119,3 +120,12 @@ def test_a_next_track_that_cannot_open_is_skipped_once_as_without_priming(qtbot,
         assert failed == [1] and b.voices_sounding() <= 1
     finally:
         b.close()
+
+
+def test_a_clock_output_that_fails_at_quit_is_said_in_one_line(caplog):
+    """The WAV is written when the player closes: a file that cannot be made then (here
+    /proc, where nothing can be created) is a warning, not a traceback at quit."""
+    card = ClockedOutput(load_vlc(), Path("/proc/moodplayer-test.wav"))
+    with caplog.at_level("WARNING", logger="moodplayer"):
+        card.close()
+    assert "could not be written to /proc/moodplayer-test.wav" in caplog.text, caplog.text
