@@ -164,6 +164,10 @@ def main() -> int:
         print("\n".join("  | " + x for x in lines[-12:]))
         check(code == 0, "the app ran and closed by itself")
         check(any("mood: happy" in x for x in lines), "the mood is detected (happy)")
+        # the loudness worker decodes with the bundle's libvlc (its stream-output plugins)
+        measured = [x for x in lines if " LUFS, peak " in x]
+        check(bool(measured) and not any("loudness: cannot" in x for x in lines),
+              f"the loudness of a track is measured from the bundle: {measured[:1]}")
         if first_mood is not None:
             print(f"start-up to the first mood: {first_mood:.1f} s")
         vlc_maps = {x.split()[-1] for x in maps.splitlines() if "libvlc" in x}
