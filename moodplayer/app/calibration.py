@@ -70,6 +70,8 @@ class CalibrationCommands(QObject):
         # the live enrolment the result page's "Enrol this listener" starts (the app's, as
         # in the Profiles menu); None: not offered
         self.enrol: EnrolCommands | None = None
+        # recognition as the settings say, once the wizard closes (the app's ListenerRecognition)
+        self.recognition_resumed: Callable[[], None] = lambda: None
         self._result_status = ""  # the result page's text, the enrolment's line goes under it
         self.steps: CalibrationSteps | None = None
         self.result: Calibration | None = None
@@ -108,6 +110,9 @@ class CalibrationCommands(QObject):
         self.dialog = dialog = (
             CalibrationWizard(self._for_profile, self.window, "First look", "Skip") if first_look
             else CalibrationWizard(self._for_profile, self.window))
+        # Nobody is recognised while someone calibrates: no descriptor, and no profile switch
+        # under the wizard (its Save belongs to the profile it was opened for).
+        self.analysis.recognise = False
         prompts = FIRST_LOOK if first_look else PROMPTS
         self.steps, self.result = CalibrationSteps(self.timing, prompts), None
         self._recent, self._analysed_until = [], 0.0
@@ -156,6 +161,8 @@ class CalibrationCommands(QObject):
         self.analysis.set_collecting(False)
         if self.enrol is not None and self.dialog is not None:
             self.enrol.stop()  # an enrolment in progress is dropped, unsaved
+        if self.dialog is not None:
+            self.recognition_resumed()
         for signal, slot in self._connections:
             signal.disconnect(slot)
         self._connections = []

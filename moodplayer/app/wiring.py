@@ -165,6 +165,7 @@ class MoodPlayerApp(QObject):
                                        self._enrolled, lambda: self.listeners.apply(self.settings),
                                        self._why_no_enrolment)
         self.calibrating.enrol = self.enrolling  # the wizard's result page offers the same
+        self.calibrating.recognition_resumed = lambda: self.listeners.apply(self.settings)
         self._position_timer = QTimer(self)
         from moodplayer.app.watch import MusicWatcher
 
@@ -378,8 +379,11 @@ class MoodPlayerApp(QObject):
         return self.enrolling.open()
 
     def _enrolled(self, profile: str) -> None:
-        """A face was just saved for ``profile``: the menu shows it, recognition knows it."""
-        self.listeners.apply(self.settings)
+        """A face was just saved for ``profile``: the menu shows it. Recognition learns it when
+        the enrolment's window (or the wizard) closes: not before, so no profile switches
+        under an open enrolment."""
+        if profile == self.settings.active_profile:
+            self.window.profile_bar.show_enrolled(True)
         self.window.statusBar().showMessage(f"Profile {profile}: face enrolled", 5000)
 
     def _why_no_enrolment(self) -> str | None:

@@ -133,3 +133,20 @@ def test_the_setting_is_in_the_settings_dialog_and_turns_recognition_on(qtbot, t
     assert app.settings.recognise_listeners == "ask" and app.analysis.recognise
     dialog.recognise.setCurrentText("off")
     assert app.settings.recognise_listeners == "off" and not app.analysis.recognise
+
+
+def test_while_the_calibration_wizard_is_open_nobody_is_recognised(qtbot, tmp_path, make_app,
+                                                                   ann_descriptor):
+    """Ann is enrolled and switch is on, but Default is being calibrated: no descriptor is
+    made and the profile does not switch under the wizard; closed, recognition goes on."""
+    store.save("Ann", enrol("Ann", [ann_descriptor]))
+    app = make_app(source=clip(tmp_path, HAPPY_STILL), config=str(settings_file(tmp_path, "switch")),
+                   first_look_done=True)
+    app.calibrating.open()
+    app.start()
+    qtbot.waitUntil(lambda: app.analysis.analysed >= 30, timeout=60000)  # seconds of her face
+    assert app.analysis.descriptors_made == 0 and not app.analysis.recognise
+    assert app.settings.active_profile == "Default"
+    app.calibrating.close()
+    assert app.analysis.recognise
+    qtbot.waitUntil(lambda: app.settings.active_profile == "Ann", timeout=60000)
