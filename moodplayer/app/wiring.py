@@ -194,6 +194,8 @@ class MoodPlayerApp(QObject):
         self._apply_tray()
         self._apply_notifications()
         if self.loudness is not None:
+            if self.loudness.mode == "off" and m.replaygain != "off":
+                self._measuring = None  # nothing of the playlist was queued while off: queue it
             self.loudness.set_mode(m.replaygain)
             self.backend.refresh_gain()
 

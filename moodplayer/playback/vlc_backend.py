@@ -39,6 +39,7 @@ TAIL_MS = 300  # a faded-out voice runs on silent this long, so its last levels 
 PRIME_MS = 3000  # gapless: this long before a track ends, what follows is opened, paused
 GAPLESS_ARM_MS = 120  # ... and this long before, the moment to un-pause it is set on a precise timer
 GAPLESS_WATCH_MS = 1000  # libvlc's clock is watched from this long before priming
+UNKNOWN_LENGTH_MS = 2000  # a track playing this long with no length known is not watched
 
 
 def load_vlc():
@@ -465,6 +466,8 @@ class VlcBackend(PlayerBackend):
                 or self._tail is not None or self._gapless_timer.isActive():
             return 0
         length, start = self._player.get_length(), self._track_start()
+        if length <= 0 and self._track_clock.elapsed() > UNKNOWN_LENGTH_MS:
+            return 0  # a stream of no known length: its end is libvlc's end event, no watch
         if length <= 0 or start is None:
             return -1
         left = start + length - self._track_clock.elapsed()
@@ -475,6 +478,8 @@ class VlcBackend(PlayerBackend):
         if self._primed is None and not self._prime_tried and left <= PRIME_MS:
             self._prime_tried = True
             self._prime()
+        if self._primed is None and self._prime_tried:
+            return 0  # what follows could not be primed: libvlc's end event starts it
         if self._primed is not None and left <= GAPLESS_ARM_MS:
             self._gapless_starts = self._starts
             self._gapless_timer.start(max(0, left))
@@ -633,6 +638,8 @@ class VlcBackend(PlayerBackend):
             self._set_state(PLAYING)
             self._apply_volume()
         elif kind == "paused":
+            if voice.player.get_state() != self.vlc.State.Paused:
+                return  # stale: a primed voice's ":start-paused", heard after it started
             self._set_state(PAUSED)
         elif kind == "end":
             if voice.player.get_state() != self.vlc.State.Ended:
