@@ -212,7 +212,9 @@ def operating_points(figures: dict, caps: tuple[float, ...] = (0.05, 0.10)) -> d
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m moodplayer.dev.identify_rules")
     parser.add_argument("roots", nargs="+")
-    parser.add_argument("--cache", default="/tmp/identify_rules.npz")
+    parser.add_argument("--cache", default=None, metavar="NPZ",
+                        help="keep the sets' descriptors in this file between runs (opt-in: they "
+                             "describe the people's faces; delete it when done)")
     parser.add_argument("--frames", type=int, nargs="*", default=[1, 3])
     parser.add_argument("--k", type=int, default=1)
     parser.add_argument("--json", help="write all the figures to this file")
@@ -223,8 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.names_csv:
         print(f"{write_names_csv(args.roots[0], args.names_csv)} rows written to {args.names_csv}")
         return 0
-    cache = Path(args.cache)
-    stored = dict(np.load(cache, allow_pickle=False)) if cache.is_file() else {}
+    cache = Path(args.cache).expanduser() if args.cache else None
+    stored = dict(np.load(cache, allow_pickle=False)) if cache is not None and cache.is_file() else {}
     sets = {}
     for root in args.roots:
         name = Path(root).name
@@ -233,7 +235,8 @@ def main(argv: list[str] | None = None) -> int:
             d = describe_set(root)
             for key, value in d.items():
                 stored[f"{name}/{key}"] = value
-            np.savez(cache, **stored)
+            if cache is not None:
+                np.savez(cache, **stored)
         sets[name] = {key: stored[f"{name}/{key}"] for key in ("group", "plain", "mirror", "found")}
     out = {}
     for name, d in sets.items():

@@ -140,7 +140,6 @@ class ClockedOutput:
         self._closed = True
         x = np.clip(self.mix(), -1.0, 1.0)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             # the file opened first: wave.open's own open, failing, leaves a half-built writer
             # that complains again when collected
             with open(self.path, "wb") as f, wave.open(f, "wb") as wf:
