@@ -24,6 +24,7 @@ FORMAT_VERSION = 1
 DESCRIPTOR_SIZE = 128
 MAX_KEPT = 8  # descriptors kept per profile
 DEFAULT_MODEL = "face-api 1.7.15 recognition, 68-landmark chip"  # vision/listeners.py
+MAX_ABS = 100.0  # a descriptor's values lie well inside +-1: a larger one is a hand edit (1e308 overflows)
 
 
 class EnrolmentError(ValueError):
@@ -147,5 +148,7 @@ def _vector(value: object, what: str) -> tuple[float, ...]:
     for v in value:
         if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) or not math.isfinite(v):
             raise EnrolmentError(f"{what} holds {v!r}, not a finite number")
+        if abs(v) > MAX_ABS:
+            raise EnrolmentError(f"{what} holds {v!r}, not a descriptor's value (within +-{MAX_ABS:g})")
         out.append(float(v))
     return tuple(out)
