@@ -317,7 +317,9 @@ def test_a_hand_edited_or_odd_enrolment_file_never_blocks_or_raises(data_home):
     assert store.load("Anna")[0] is not None
     data = json.loads(good)
     data["enrolment"]["mean"] = [1e308] * DESCRIPTOR_SIZE
-    for text in ("[" * 100_000 + "]" * 100_000, json.dumps(data)):
+    huge = json.loads(good)
+    huge["enrolment"]["descriptors"][0][0] = 10**400
+    for text in ("[" * 100_000 + "]" * 100_000, json.dumps(data), json.dumps(huge)):
         path.write_text(text, encoding="utf-8")
         enrolment, problem = store.load("Anna")
         assert enrolment is None and str(path) in problem and "ignored" in problem

@@ -146,7 +146,11 @@ def _vector(value: object, what: str) -> tuple[float, ...]:
         raise EnrolmentError(f"{what} must be {DESCRIPTOR_SIZE} numbers")
     out = []
     for v in value:
-        if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) or not math.isfinite(v):
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.number)):
+            raise EnrolmentError(f"{what} holds {v!r}, not a finite number")
+        if isinstance(v, int) and abs(v) > MAX_ABS:  # 10**400 would overflow math.isfinite
+            raise EnrolmentError(f"{what} holds a {len(str(abs(v)))}-digit number, not a descriptor's value")
+        if not math.isfinite(v):
             raise EnrolmentError(f"{what} holds {v!r}, not a finite number")
         if abs(v) > MAX_ABS:
             raise EnrolmentError(f"{what} holds {v!r}, not a descriptor's value (within +-{MAX_ABS:g})")
