@@ -150,9 +150,10 @@ def _vector(value: object, what: str) -> tuple[float, ...]:
             raise EnrolmentError(f"{what} holds {v!r}, not a finite number")
         if isinstance(v, int) and abs(v) > MAX_ABS:  # 10**400 would overflow math.isfinite
             raise EnrolmentError(f"{what} holds a {len(str(abs(v)))}-digit number, not a descriptor's value")
-        if not math.isfinite(v):
+        f = float(v)
+        if not math.isfinite(f):
             raise EnrolmentError(f"{what} holds {v!r}, not a finite number")
-        if abs(v) > MAX_ABS:
+        if abs(f) > MAX_ABS:
             raise EnrolmentError(f"{what} holds {v!r}, not a descriptor's value (within +-{MAX_ABS:g})")
-        out.append(float(v))
+        out.append(f)
     return tuple(out)
