@@ -110,7 +110,14 @@ def run(args: argparse.Namespace) -> int:
     try:
         saved = store.save(name, enrolment)
     except (OSError, ValueError) as err:
-        return fail(f"cannot save the enrolment: {err}")
+        if not created:
+            return fail(f"cannot save the enrolment: {err}")
+        try:  # nothing saved: the profile made for this face goes too
+            lifecycle.remove_from_file(path, name)
+        except (ProfileError, OSError) as undo:
+            return fail(f"cannot save the enrolment: {err}; profile {name!r} was made in {path} "
+                        f"without a face (and could not be taken out: {undo})")
+        return fail(f"cannot save the enrolment: {err}; profile {name!r} was not made")
     if created:
         print(f"profile {name!r} made in {path}")
     print(f"profile {name!r}: enrolled from {used}; {len(enrolment.descriptors)} descriptors kept")

@@ -44,6 +44,7 @@ SWITCH_AT_S = 8.0  # the scripted clip turns from happy to surprise here
 WORKERS = ("ours", "deepface_analyze", "gui", "app")
 CAMERA_CLIPS = ("steady", "jittery")  # dev/camera_clips.py's presets
 CAMERA_SECONDS = 30.0
+MAX_CAMERA_SECONDS = 3600.0  # an hour of generated clip is plenty
 CAMERA_ENGINES = ("fer", "blend")  # the blend's two nets: the mini-Xception alone, and both
 PAUSED_S = 10.0  # the camera paused, per camera-like run (music only: nothing else moves)
 
@@ -63,8 +64,8 @@ def cmd_bench(args) -> int:
     except ConfigError as err:
         return fail(str(err))
     camera_s = getattr(args, "camera_seconds", CAMERA_SECONDS)
-    if camera_s < 0:
-        return fail("--camera-seconds must be >= 0")
+    if not 0 <= camera_s <= MAX_CAMERA_SECONDS:  # nan ran nothing, inf never ended
+        return fail(f"--camera-seconds must be from 0 to {MAX_CAMERA_SECONDS:g} (not {camera_s:g})")
     engines = [e.strip() for e in getattr(args, "camera_engines", ",".join(CAMERA_ENGINES)).split(",")
                if e.strip()]
     unknown = [e for e in engines if e not in ENGINES]
@@ -78,7 +79,7 @@ def cmd_bench(args) -> int:
     if engine_faces < 0:
         return fail("--engine-faces must be >= 0")
     with tempfile.TemporaryDirectory(prefix="moodplayer-bench-") as tmp:
-        video = Path(args.video) if args.video else None if camera_only else _default_video(Path(tmp))
+        video = Path(args.video).expanduser() if args.video else None if camera_only else _default_video(Path(tmp))
         if video is not None and not video.is_file():
             return fail(f"no such video: {video}")
         # Every child reads the same effective configuration (never the user's own file).

@@ -92,6 +92,8 @@ def audio_out_problem(audio_out: str) -> str | None:
             path = Path(audio_out[len(prefix):]).expanduser()
             if path.is_dir():
                 return f"--audio-out {audio_out}: {path} is a folder; name a .wav file in it"
+            if path.exists() and not path.is_file():  # libvlc's afile blocked on a FIFO for ever
+                return f"--audio-out {audio_out}: {path} is not a regular file; name a .wav file"
             if not path.parent.is_dir():
                 return f"--audio-out {audio_out}: the folder {path.parent} does not exist"
             if not os.access(path.parent, os.W_OK):

@@ -95,6 +95,13 @@ def test_bench_camera_only_needs_the_clips():
     assert result.returncode == 2 and "--camera-only needs --camera-seconds > 0" in result.stderr
 
 
+@pytest.mark.parametrize("seconds", ["nan", "inf", "-1"])
+def test_bench_camera_seconds_out_of_range_is_a_message(seconds):
+    """nan used to run nothing and exit 0; inf never ended."""
+    result = moodplayer("bench", "--camera-only", "--camera-seconds", seconds, timeout=60)
+    assert result.returncode == 2 and "--camera-seconds must be from 0 to 3600" in result.stderr
+
+
 def test_bench_table_has_the_camera_like_clips():
     from moodplayer.dev.bench import format_table
 

@@ -78,3 +78,15 @@ def test_the_converted_nets_are_ok_with_their_sizes_and_altered_values_are_a_che
     engine, note = engine_lines(lines)
     assert engine.startswith(f"[ok] emotion engine (auto): blend ({home / 'faceapi' / NETS['expression'].npz} + ")
     assert note is None
+
+
+def test_a_fifo_or_a_folder_under_a_nets_name_is_said_not_called_missing(tmp_path):
+    home = tmp_path / "models"
+    (home / "faceapi").mkdir(parents=True)
+    os.mkfifo(home / "faceapi" / NETS["recognition"].npz)
+    (home / "faceapi" / NETS["expression"].npz).mkdir()
+    lines = doctor(home)
+    assert file_line(lines, NETS["recognition"].npz).startswith(
+        f"{NETS['recognition'].npz}: unreadable (a named pipe (FIFO), not a file)")
+    assert file_line(lines, NETS["expression"].npz).startswith(
+        f"{NETS['expression'].npz}: unreadable (a folder, not a file)")

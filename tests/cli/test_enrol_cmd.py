@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import ASTRONAUT, moodplayer
+from helpers import ASTRONAUT, fill_up, moodplayer, small_disk
 
 from moodplayer.dev.face_clips import still_path
 
@@ -112,3 +112,21 @@ def test_analyze_recognise_says_who_is_listening(tmp_path, faceapi_ready):
     assert [c["profile"] for c in other["listeners"]] == [None]
     plain = json.loads(moodplayer("analyze", str(stranger), "--json", env=env).stdout)
     assert "listeners" not in plain
+
+
+def test_a_full_disk_saves_nothing_not_even_the_profile(tmp_path, faceapi_ready):
+    """The enrolment cannot be written (a full data folder): one line, and the profile made
+    for it is taken out again (it was left behind without a face, unsaid)."""
+    pics = tmp_path / "pics"
+    pics.mkdir()
+    shutil.copy(ASTRONAUT, pics / "astronaut.png")
+    config = tmp_path / "s.toml"
+    env = env_for(tmp_path)
+    with small_disk(tmp_path / "data", "64k") as disk:
+        fill_up(disk)
+        result = moodplayer("enrol", "Carl", "--pictures", str(pics), "--config", str(config), env=env)
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        (line,) = result.stderr.strip().splitlines()
+        assert "cannot save the enrolment" in line and "profile 'Carl' was not made" in line, line
+        assert enrolled(tmp_path) == []
+    assert "Carl" not in config.read_text()

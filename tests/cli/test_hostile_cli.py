@@ -45,8 +45,11 @@ def test_sessions_and_report_read_a_hand_edited_record_as_damaged(tmp_path, env,
 @pytest.mark.parametrize("out, said", [
     ("afile:{tmp}/no/such/folder/x.wav", "does not exist"),  # libvlc would write nothing, silently
     ("clock:{tmp}", "is a folder"),
+    ("afile:{tmp}/out.fifo", "is not a regular file"),  # libvlc blocked on it, SIGTERM too
+    ("clock:{tmp}/out.fifo", "is not a regular file"),
 ])
 def test_an_audio_output_that_cannot_be_written_is_one_line_before_the_window(tmp_path, env, out, said):
+    os.mkfifo(tmp_path / "out.fifo")
     result = moodplayer("run", "--audio-out", out.format(tmp=tmp_path), "--quit-after", "1",
                         "--config", str(tmp_path / "s.toml"), timeout=60, env=env)
     assert result.returncode == 2 and said in result.stderr, result.stderr

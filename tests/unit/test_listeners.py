@@ -304,3 +304,26 @@ def test_enrolling_from_the_camera_takes_one_face_and_says_why_not():
         enrol_from_frames("Ann", [SeenFace(d, 1) for d in ann[:2]] + [SeenFace(None, 0)] * 4)
     one_odd = [SeenFace(d, 1) for d in ann] * 2 + [SeenFace(ann[0], 2)]  # a passer-by, once
     assert enrol_from_frames("Ann", one_odd).count == 12
+
+
+def test_a_hand_edited_or_odd_enrolment_file_never_blocks_or_raises(data_home):
+    """A FIFO under the file's name (the app would hang at start), [[[[...]]]] thousands
+    deep (RecursionError), a Notepad BOM with CRLF (read), a value no descriptor holds."""
+    import os
+
+    path = store.save("Anna", enrol("Anna", faces_of(person(1), 2)))
+    good = path.read_text(encoding="utf-8")
+    path.write_bytes(("\ufeff" + good.replace("\n", "\r\n")).encode("utf-8"))
+    assert store.load("Anna")[0] is not None
+    data = json.loads(good)
+    data["enrolment"]["mean"] = [1e308] * DESCRIPTOR_SIZE
+    huge = json.loads(good)
+    huge["enrolment"]["descriptors"][0][0] = 10**400
+    for text in ("[" * 100_000 + "]" * 100_000, json.dumps(data), json.dumps(huge)):
+        path.write_text(text, encoding="utf-8")
+        enrolment, problem = store.load("Anna")
+        assert enrolment is None and str(path) in problem and "ignored" in problem
+    path.unlink()
+    os.mkfifo(path)
+    enrolment, problem = store.load("Anna")
+    assert enrolment is None and "named pipe" in problem

@@ -24,6 +24,7 @@ FORMAT_VERSION = 1
 DESCRIPTOR_SIZE = 128
 MAX_KEPT = 8  # descriptors kept per profile
 DEFAULT_MODEL = "face-api 1.7.15 recognition, 68-landmark chip"  # vision/listeners.py
+MAX_ABS = 100.0  # a descriptor's values lie well inside +-1: a larger one is a hand edit (1e308 overflows)
 
 
 class EnrolmentError(ValueError):
@@ -145,7 +146,14 @@ def _vector(value: object, what: str) -> tuple[float, ...]:
         raise EnrolmentError(f"{what} must be {DESCRIPTOR_SIZE} numbers")
     out = []
     for v in value:
-        if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) or not math.isfinite(v):
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.number)):
             raise EnrolmentError(f"{what} holds {v!r}, not a finite number")
-        out.append(float(v))
+        if isinstance(v, int) and abs(v) > MAX_ABS:  # 10**400 would overflow math.isfinite
+            raise EnrolmentError(f"{what} holds a {len(str(abs(v)))}-digit number, not a descriptor's value")
+        f = float(v)
+        if not math.isfinite(f):
+            raise EnrolmentError(f"{what} holds {v!r}, not a finite number")
+        if abs(f) > MAX_ABS:
+            raise EnrolmentError(f"{what} holds {v!r}, not a descriptor's value (within +-{MAX_ABS:g})")
+        out.append(f)
     return tuple(out)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from moodplayer.core.files.atomic import write_text_atomically
 from moodplayer.core.files.locations import data_dir
+from moodplayer.core.files.reading import MB, read_regular_text
 from moodplayer.core.files.userpath import file_stem
 from moodplayer.core.listeners.enrolment import Enrolment, EnrolmentError
 
@@ -44,8 +45,8 @@ def load(profile: str) -> tuple[Enrolment | None, str | None]:
     if not path.exists():
         return None, None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as err:
+        data = json.loads(read_regular_text(path, MB))  # never blocks on a FIFO; BOM, CRLF
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as err:  # [[[[...]]]]
         return None, f"the enrolled face in {path} cannot be read ({err}); it is ignored"
     if not isinstance(data, dict) or data.get("profile") != profile:
         return None, f"{path} is not the enrolled face of profile {profile!r}; it is ignored"

@@ -85,6 +85,16 @@ def ensure_in_file(path: Path, name: str) -> bool:
     return merge.update_file(path, add)
 
 
+def remove_from_file(path: Path, name: str) -> bool:
+    """Undo ``ensure_in_file`` (``enrol`` whose enrolment could not be saved): the profile
+    ``name`` leaves the settings file at ``path``, the rest stays; True if it was there."""
+
+    def drop(disk: dict[str, Any]) -> bool:
+        return disk["profiles"].pop(name.strip(), None) is not None
+
+    return merge.update_file(path, drop)
+
+
 def _carry_calibration(old: str, new: str, keep_old: bool) -> None:
     calibration, _ = calibration_store.load(old)
     if calibration is None:

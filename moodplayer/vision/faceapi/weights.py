@@ -12,12 +12,14 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from moodplayer.core.files.reading import what_it_is
 from moodplayer.vision.models import FACEAPI_EXPRESSION_FILE, ModelUnavailable, faceapi_dir
 
 
@@ -123,11 +125,12 @@ def check_net(net: str, folder: Path | None = None) -> NetStatus:
     """Is the converted file of ``net`` there, readable, of the right arrays and values?"""
     path = npz_path(net, folder)
     try:
-        size = path.stat().st_size if path.is_file() else None
+        info = path.stat()
     except OSError:
-        size = None
-    if size is None:
         return NetStatus(net, path, "missing", None)
+    if not stat.S_ISREG(info.st_mode):  # a FIFO or a folder under the name: not "missing"
+        return NetStatus(net, path, "unreadable", None, f"{what_it_is(info.st_mode)}, not a file")
+    size = info.st_size
     try:
         arrays = read_npz(path)
     except Exception as err:  # truncated, not a zip, a bad member
