@@ -176,3 +176,15 @@ def session_bus(monkeypatch):
     finally:
         daemon.terminate()
         daemon.wait(10)
+
+
+@pytest.fixture
+def recognition_home(tmp_path, monkeypatch) -> Path:
+    """The app's data in tmp_path, and DeepFace's folder where `make setup` converted
+    face-api's nets (the recognition tests need them: skipped, saying why, without)."""
+    setup = Path(os.environ["MOODPLAYER_SETUP_DEEPFACE_HOME"])
+    if not (setup / "faceapi" / "face_recognition.npz").is_file():
+        pytest.skip("face-api's nets are not converted: run 'make setup'")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("DEEPFACE_HOME", str(setup))
+    return setup

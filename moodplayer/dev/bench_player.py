@@ -208,14 +208,16 @@ def fade_cpu(rounds: int = 4) -> dict:
     return out
 
 
-def _split_tone(folder: Path, seconds: float, rate: int = 44100) -> Path:
+def split_tone(folder: Path, seconds: float = 1.5, rate: int = 44100, freq: float = 440.0) -> Path:
+    """One tone, its first half in 01.wav and the rest in 02.wav (phase continuous): a join
+    that a gapless player leaves unheard."""
     import wave
 
     import numpy as np
 
     folder.mkdir(parents=True, exist_ok=True)
     t = np.arange(int(rate * 2 * seconds)) / rate
-    x = (0.4 * np.sin(2 * np.pi * 440.0 * t) * 32767).astype("<i2")
+    x = (0.4 * np.sin(2 * np.pi * freq * t) * 32767).astype("<i2")
     for name, part in (("01.wav", x[: len(x) // 2]), ("02.wav", x[len(x) // 2:])):
         with wave.open(str(folder / name), "wb") as wf:
             wf.setnchannels(1)
@@ -259,7 +261,7 @@ def gapless(runs: int = 3) -> dict:
     prime_ms = vlc_backend.PRIME_MS
     with tempfile.TemporaryDirectory(prefix="moodplayer-gapless-") as tmp_s:
         tmp = Path(tmp_s)
-        album = _split_tone(tmp / "album", 2.0)
+        album = split_tone(tmp / "album", 2.0)
         for mode, prime in (("primed", prime_ms), ("opened_at_the_end", -1)):
             vlc_backend.PRIME_MS = prime
             rows = []

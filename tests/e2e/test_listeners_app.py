@@ -24,11 +24,8 @@ SETUP = Path(os.environ["MOODPLAYER_SETUP_DEEPFACE_HOME"])
 
 
 @pytest.fixture(autouse=True)
-def own_folders(tmp_path, monkeypatch):
-    if not (SETUP / "faceapi" / "face_recognition.npz").is_file():
-        pytest.skip("face-api's nets are not converted: run 'make setup'")
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("DEEPFACE_HOME", str(SETUP))  # face-api's nets, converted by make setup
+def own_folders(recognition_home):
+    return recognition_home  # tests/conftest.py: data in tmp_path, face-api's nets
 
 
 @pytest.fixture(scope="module")

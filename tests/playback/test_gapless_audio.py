@@ -11,25 +11,12 @@ import numpy as np
 import pytest
 
 from moodplayer.core.music.playlist import load_playlist
+from moodplayer.dev.bench_player import split_tone
 from moodplayer.playback import vlc_backend
 from moodplayer.playback.clocked_out import ClockedOutput
 from moodplayer.playback.vlc_backend import VlcBackend, load_vlc
 
 RATE = 44100
-
-
-def split_tone(folder, seconds=1.5, freq=440.0):
-    """One tone, its first half in 01.wav and the rest in 02.wav (phase continuous)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    t = np.arange(int(RATE * 2 * seconds)) / RATE
-    x = (0.4 * np.sin(2 * np.pi * freq * t) * 32767).astype("<i2")
-    for name, part in (("01.wav", x[: len(x) // 2]), ("02.wav", x[len(x) // 2:])):
-        with wave.open(str(folder / name), "wb") as wf:
-            wf.setnchannels(1)
-            wf.setsampwidth(2)
-            wf.setframerate(RATE)
-            wf.writeframes(part.tobytes())
-    return folder
 
 
 def heard(path):
