@@ -39,15 +39,10 @@ def moodplayer(*args, timeout=180, env=None) -> subprocess.CompletedProcess:
 
 def write_tone(path: Path, seconds: float = 1.0, freq: float = 440.0, rate: int = 22050,
                amplitude: float = 0.4) -> Path:
+    from moodplayer.dev.audio_formats import write_pcm_wav
+
     t = np.arange(int(rate * seconds)) / rate
-    samples = (amplitude * np.sin(2 * np.pi * freq * t) * 32767).astype("<i2")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as wf:
-        wf.setnchannels(1)
-        wf.setsampwidth(2)
-        wf.setframerate(rate)
-        wf.writeframes(samples.tobytes())
-    return path
+    return write_pcm_wav(path, amplitude * np.sin(2 * np.pi * freq * t), rate)
 
 
 def wav_rms(path: Path) -> tuple[float, float]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import base64
 import struct
+import wave
 import zlib
 from fractions import Fraction
 from pathlib import Path
@@ -36,6 +37,17 @@ def png(width: int = 8, height: int = 8, rgb: tuple[int, int, int] = (200, 40, 9
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
             + chunk(b"IEND", b""))
+
+
+def write_pcm_wav(path: Path, mono: np.ndarray, rate: int) -> Path:
+    """Mono float samples in [-1, 1] as a 16-bit PCM WAV (the tests' and benches' tones)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as wf:
+        wf.setnchannels(1)
+        wf.setsampwidth(2)
+        wf.setframerate(rate)
+        wf.writeframes((np.asarray(mono) * 32767).astype("<i2").tobytes())
+    return path
 
 
 def encode(path: Path, fmt: str, seconds: float = 3.0, freq: float = 440.0) -> Path:
@@ -70,8 +82,6 @@ def encode_samples(path: Path, fmt: str, mono: np.ndarray, rate: int) -> Path:
 
 def wav_to(fmt: str, wav: Path, dest: Path) -> Path:
     """Re-encode a 16-bit PCM WAV (the demo tracks) as ``fmt``, keeping its title and artist."""
-    import wave
-
     from moodplayer.core.music.playlist import read_track
 
     with wave.open(str(wav), "rb") as wf:

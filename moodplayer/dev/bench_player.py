@@ -211,19 +211,14 @@ def fade_cpu(rounds: int = 4) -> dict:
 def split_tone(folder: Path, seconds: float = 1.5, rate: int = 44100, freq: float = 440.0) -> Path:
     """One tone, its first half in 01.wav and the rest in 02.wav (phase continuous): a join
     that a gapless player leaves unheard."""
-    import wave
-
     import numpy as np
 
-    folder.mkdir(parents=True, exist_ok=True)
+    from moodplayer.dev.audio_formats import write_pcm_wav
+
     t = np.arange(int(rate * 2 * seconds)) / rate
-    x = (0.4 * np.sin(2 * np.pi * freq * t) * 32767).astype("<i2")
-    for name, part in (("01.wav", x[: len(x) // 2]), ("02.wav", x[len(x) // 2:])):
-        with wave.open(str(folder / name), "wb") as wf:
-            wf.setnchannels(1)
-            wf.setsampwidth(2)
-            wf.setframerate(rate)
-            wf.writeframes(part.tobytes())
+    x = 0.4 * np.sin(2 * np.pi * freq * t)
+    write_pcm_wav(folder / "01.wav", x[: len(x) // 2], rate)
+    write_pcm_wav(folder / "02.wav", x[len(x) // 2:], rate)
     return folder
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from moodplayer.core.files.locations import resume_file
 from moodplayer.core.settings.schema import Profile, Settings, save_settings
+from moodplayer.dev.audio_formats import write_pcm_wav
 from moodplayer.playback.backend import PLAYING
 
 F0, SLOPE, RATE = 300.0, 40.0, 22050  # the tone's pitch: F0 + SLOPE * t Hz
@@ -18,14 +19,7 @@ F0, SLOPE, RATE = 300.0, 40.0, 22050  # the tone's pitch: F0 + SLOPE * t Hz
 
 def write_chirp(path, seconds=30.0):
     t = np.arange(int(RATE * seconds)) / RATE
-    x = (0.4 * np.sin(2 * np.pi * (F0 * t + 0.5 * SLOPE * t**2)) * 32767).astype("<i2")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as wf:
-        wf.setnchannels(1)
-        wf.setsampwidth(2)
-        wf.setframerate(RATE)
-        wf.writeframes(x.tobytes())
-    return path
+    return write_pcm_wav(path, 0.4 * np.sin(2 * np.pi * (F0 * t + 0.5 * SLOPE * t**2)), RATE)
 
 
 def where_it_starts(wav_path) -> float:
