@@ -25,6 +25,8 @@ $(STAMP): pyproject.toml Makefile scripts/install-system-deps.sh
 	$(PY) -m moodplayer.provision
 	# face-api's expression net (npm pack, checksum-checked, converted to numpy; once)
 	$(PY) -m moodplayer.provision.faceapi
+	# ... and built for LiteRT with TensorFlow's converter (a fifth of the CPU; optional)
+	$(PY) -m moodplayer.provision.faceapi_lite
 	touch $(STAMP)
 
 run: setup

@@ -8,7 +8,8 @@
 - every audio format MoodPlayer promises (MP3 with ID3v2 and a cover, FLAC, Ogg Vorbis, Opus,
   M4A/AAC, WAV; encoded here with PyAV) plays from the bundle's libvlc, each listed in an M3U8
   the way VLC writes it (a percent-encoded file:// URI, in a folder with a space);
-- `moodplayer analyze VIDEO --json` works;
+- `moodplayer analyze VIDEO --json` works; face-api's expression net runs on LiteRT
+  (doctor), when make setup built its file;
 - the command line's contract: every command's --help exits 0, an unknown option is one usage
   line and one error line (exit 2), `moodplayer doctor | head -c1` ends quietly;
 - the bundle is at most MAX_MB on disk;
@@ -184,6 +185,15 @@ def main() -> int:
         check(result.returncode == 0, "analyze --json runs")
         moods = [m["mood"] for m in json.loads(result.stdout)["moods"]]
         check(moods[:1] == ["happy"], f"analyze finds the mood: {moods}")
+
+        from moodplayer.vision.faceapi.lite import FACEAPI_EXPRESSION_LITE
+        from moodplayer.vision.models import faceapi_dir
+
+        if (faceapi_dir() / FACEAPI_EXPRESSION_LITE).is_file():  # make setup built it: bundled
+            result = subprocess.run(isolated([str(EXE), "doctor"]), capture_output=True, text=True,
+                                    env=env, timeout=120)
+            check(f"{FACEAPI_EXPRESSION_LITE}: ok" in result.stdout,
+                  "the bundle runs face-api's expression net on LiteRT (doctor)")
 
         result = subprocess.run(isolated([str(EXE), "sessions", "--json"]), capture_output=True,
                                 text=True, env=env, timeout=120)

@@ -145,9 +145,27 @@ def faceapi_files(report) -> bool:
         size = "" if s.size is None else f", {_size(s.size)}"
         detail = f" ({s.detail})" if s.detail else ""
         print(f"     {s.path.name}: {s.state}{size}{detail} [{FACEAPI_USES.get(s.net, '')}]")
+    if found["expression"].ok:
+        print(f"     {_lite_expression_state(folder)}")
     licence = folder / FACEAPI_LICENSE_FILE
     print(f"     {FACEAPI_LICENSE_FILE}: {'present' if licence.is_file() else 'missing'}")
     return found["expression"].ok
+
+
+def _lite_expression_state(folder) -> str:
+    """The expression net's LiteRT build (optional: without it the numpy net runs)."""
+    from moodplayer.vision.faceapi.expression import load_expression_net
+    from moodplayer.vision.faceapi.lite import FACEAPI_EXPRESSION_LITE, LiteExpressionNet, LiteUnusable
+
+    path = folder / FACEAPI_EXPRESSION_LITE
+    fix = "make setup (python -m moodplayer.provision.faceapi_lite) builds it"
+    if not path.is_file():
+        return f"{path.name}: missing (the numpy net runs, ~5x the CPU; {fix})"
+    try:
+        LiteExpressionNet(path, load_expression_net(folder))
+    except LiteUnusable as err:
+        return f"{path.name}: not used, {err} (the numpy net runs; {fix})"
+    return f"{path.name}: ok, {_size(path.stat().st_size)} [the expression net on LiteRT]"
 
 
 def _size(n: int) -> str:

@@ -192,7 +192,9 @@ def _camera(errors: dict, frames: int, tmp: Path, seconds: float, engines) -> di
             figures.update(_versus_full_rate(figures["app"], figures["full_rate"]))
             by_clip[preset] = figures
         used = {c["app"].get("engine") for c in by_clip.values() if c["app"].get("engine")}
-        out[engine] = dict(by_clip, engine=", ".join(sorted(used)) or None)
+        runtimes = {c["app"].get("faceapi_runtime") for c in by_clip.values() if c["app"].get("faceapi_runtime")}
+        out[engine] = dict(by_clip, engine=", ".join(sorted(used)) or None,
+                           faceapi_runtime=", ".join(sorted(runtimes)) or None)
     return out
 
 
@@ -280,7 +282,8 @@ def format_table(r: dict) -> str:
     if "ours" in r:  # not with --camera-only
         lines += _contender_lines(r)
     for engine, clips in (r.get("camera") or {}).items():
-        lines.append(f"camera-like clips, engine {engine} (ran: {clips.get('engine')}):")
+        runtime = f", face-api's net on {clips['faceapi_runtime']}" if clips.get("faceapi_runtime") else ""
+        lines.append(f"camera-like clips, engine {engine} (ran: {clips.get('engine')}{runtime}):")
         for preset in CAMERA_CLIPS:
             c = clips.get(preset) or {}
             if c:

@@ -69,6 +69,10 @@ def app_worker(video: str, paused: bool = True, heartbeat: bool = False,
         analyzer = player.analysis.analyzer
         figures["engine"] = figures["running"]["engine"] = \
             None if analyzer is None else analyzer.engine.name
+        # face-api's net on LiteRT, or in numpy where make setup did not build its file
+        faceapi = None if analyzer is None else getattr(analyzer.engine, "faceapi", analyzer.engine)
+        if getattr(faceapi, "runtime", None):
+            figures["running"]["faceapi_runtime"] = faceapi.runtime
         if heartbeat:
             clock.start()
             beat.start()

@@ -6,7 +6,8 @@ The real app, offscreen, on the looping demo clip (a real face: crying, then smi
 the mood keeps changing), real libvlc (audio to the dummy output) playing 5-second tracks,
 a 10 ms QTimer as the GUI's heartbeat. Every 10 s: resident memory, thread count, mood
 switches, tracks played, the heartbeat's worst gap. Pass: memory grows < 5 % after the
-warm-up, the thread count stays flat, no error.
+warm-up, the thread count does not climb (the second half's highest is not above the first
+half's), no error.
 """
 
 from __future__ import annotations
@@ -109,7 +110,10 @@ def verdict(samples: list[dict], failures: list[str], errors: list[str], minutes
     threads = [s["threads"] for s in steady]
     checks = {
         "rss_growth_under_5_percent": growth < 0.05,
-        "threads_flat": max(threads) - min(threads) <= 1,
+        # no growth: workers come and go (a track's loudness job, libvlc's between two
+        # tracks), so the count moves by a few; what must not happen is a count that climbs,
+        # i.e. the last half's highest above the first half's highest
+        "threads_flat": max(threads[len(threads) // 2:]) <= max(threads[: max(1, len(threads) // 2)]),
         "no_errors": not failures and not errors,
         "moods_switched": last["mood_switches"] >= 2,
         "tracks_played": last["tracks_played"] >= 2,

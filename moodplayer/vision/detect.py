@@ -94,11 +94,14 @@ class FaceDetector:
         return self.config.backend
 
     def detect(self, frame_bgr: np.ndarray, region: Region | None = None,
-               width: int | None = None) -> list[Face]:
+               width: int | None = None, face_side: float | None = None) -> list[Face]:
         """All faces in the frame (or in ``region`` of it), largest first.
 
         ``width``: shrink the searched image to this width first (default: the config's
-        detect_width). Boxes come back in frame pixels.
+        detect_width). ``face_side``: the side, in frame pixels, of the face looked for (a
+        tracker's search around the face it follows): only faces of about that size are
+        looked for, and the border goes only where the region meets the frame's edge.
+        Boxes come back in frame pixels.
         """
         h, w = frame_bgr.shape[:2]
         x0, y0, x1, y1 = region or (0, 0, w, h)
@@ -110,17 +113,23 @@ class FaceDetector:
         if scale < 1.0:
             image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         pad = int(self.config.border * max(image.shape[:2]))
-        if pad:
-            image = cv2.copyMakeBorder(image, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+        # top, bottom, left, right: a face well inside the frame needs no border
+        if face_side is None:
+            top = bottom = left = right = pad
+        else:
+            top, bottom, left, right = (pad if edge else 0 for edge in (y0 <= 0, y1 >= h, x0 <= 0, x1 >= w))
+        if top or bottom or left or right:
+            image = cv2.copyMakeBorder(image, top, bottom, left, right, cv2.BORDER_REPLICATE)
+        sizes = None if face_side is None else face_sizes(face_side * scale)
         try:
-            regions = self._regions(image)
+            regions = self._regions(image, sizes)
         except cv2.error:  # a degenerate image (e.g. 1 px high after shrinking)
             return []
         fh, fw = frame_bgr.shape[:2]
         faces = []
         for r in regions:
             # back to frame pixels, clipped to the frame (the border is not the frame)
-            fx0, fy0 = x0 + (r.x - pad) / scale, y0 + (r.y - pad) / scale
+            fx0, fy0 = x0 + (r.x - left) / scale, y0 + (r.y - top) / scale
             fx1, fy1 = fx0 + r.w / scale, fy0 + r.h / scale
             fx0, fy0, fx1, fy1 = max(0, fx0), max(0, fy0), min(fw, fx1), min(fh, fy1)
             box = (int(round(fx0)), int(round(fy0)), int(round(fx1 - fx0)), int(round(fy1 - fy0)))
@@ -128,7 +137,7 @@ class FaceDetector:
                 continue
             eyes = None
             if r.left_eye is not None and r.right_eye is not None:
-                eyes = tuple((x0 + (e[0] - pad) / scale, y0 + (e[1] - pad) / scale)
+                eyes = tuple((x0 + (e[0] - left) / scale, y0 + (e[1] - top) / scale)
                              for e in (r.left_eye, r.right_eye))
             face = self.face_at(frame_bgr, box, float(r.confidence or 0.0), eyes)
             if face is not None:
@@ -136,10 +145,11 @@ class FaceDetector:
         faces.sort(key=lambda f: f.area, reverse=True)
         return faces
 
-    def _regions(self, image: np.ndarray) -> list:
+    def _regions(self, image: np.ndarray, sizes: tuple[int, int] | None = None) -> list:
         """DeepFace's client's ``detect_faces``; for the OpenCV backend without eyes, the
         very same face cascade call (the same boxes and confidences), without the eye
-        cascade it runs over each face."""
+        cascade it runs over each face, and only at the face sizes ``sizes`` (smallest,
+        largest side in ``image`` pixels) when given."""
         cascade = (self._client.model.get("face_detector")
                    if self.config.backend == "opencv" and not self.config.wants_eyes
                    and isinstance(getattr(self._client, "model", None), dict) else None)
@@ -147,8 +157,10 @@ class FaceDetector:
             return self._client.detect_faces(image)
         from deepface.models.Detector import FacialAreaRegion
 
+        bounds = {} if sizes is None else {"minSize": (sizes[0],) * 2, "maxSize": (sizes[1],) * 2}
         try:  # DeepFace's parameters (deepface/models/face_detection/OpenCv.py)
-            faces, _, scores = cascade.detectMultiScale3(image, 1.1, 10, outputRejectLevels=True)
+            faces, _, scores = cascade.detectMultiScale3(image, 1.1, 10, outputRejectLevels=True,
+                                                         **bounds)
         except cv2.error:
             return []
         return [FacialAreaRegion(x=x, y=y, w=w, h=h, left_eye=None, right_eye=None,
@@ -171,6 +183,19 @@ class FaceDetector:
                 views[view.name] = np.ascontiguousarray(frame_bgr[y0:y1, x0:x1])
         return Face(box=box, confidence=max(0.0, min(1.0, confidence)), crop=crop, eyes=eyes,
                     views=views)
+
+
+# A face followed from one reading to the next keeps its size within this factor (the
+# Haar box of one face wobbles ~10 % from frame to frame; a listener leaning in for a tenth
+# of a second, far less than this); the smallest and largest scales are not searched.
+FACE_SIZE_RANGE = 1.6
+CASCADE_WINDOW = 24  # the frontal-face cascade's own window: nothing smaller can be found
+
+
+def face_sizes(side: float) -> tuple[int, int]:
+    """The smallest and largest face side worth searching for a face of side ``side``."""
+    return (max(CASCADE_WINDOW, int(side / FACE_SIZE_RANGE)),
+            max(CASCADE_WINDOW + 1, int(math.ceil(side * FACE_SIZE_RANGE))))
 
 
 def view_region(box: Box, view: CropView, frame_w: int, frame_h: int) -> Region:

@@ -97,7 +97,7 @@ class FaceTracker:
         fh, fw = frame_bgr.shape[:2]
         region = (int(max(0, cx - half)), int(max(0, cy - half)),
                   int(min(fw, cx + half)), int(min(fh, cy + half)))
-        faces = self.detector.detect(frame_bgr, region, width=self.config.roi_width)
+        faces = self.detector.detect(frame_bgr, region, width=self.config.roi_width, face_side=max(w, h))
         if faces:
             self._found(faces[0])
         else:  # lost it: look at the whole frame at once

@@ -44,6 +44,8 @@ def check_camera_clips(out: dict, engine: str) -> None:
     assert set(out["camera"]) == {engine}
     clips = out["camera"][engine]
     assert clips["engine"] in ("fer", "blend")  # the blend runs the mini-Xception without face-api's net
+    assert clips["faceapi_runtime"] == (None if clips["engine"] == "fer" else clips["faceapi_runtime"])
+    assert clips["faceapi_runtime"] in (None, "litert", "numpy")
     for preset in ("steady", "jittery"):
         c = clips[preset]
         assert CLIP_FIELDS <= set(c), (engine, preset, CLIP_FIELDS - set(c))

@@ -5,7 +5,6 @@ tests use fake tarballs."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import tarfile
@@ -23,55 +22,11 @@ from moodplayer.vision.models import ModelUnavailable, package_data
 REFERENCE = Path(__file__).parent / "data" / "faceapi_reference.json"
 
 
-@pytest.fixture(scope="module")
-def setup_models() -> Path:
-    """The folder ``make setup`` converted the nets into (tests/conftest.py remembers it
-    before it points DEEPFACE_HOME at a temporary folder)."""
-    import os
-
-    folder = Path(os.environ.get("MOODPLAYER_SETUP_DEEPFACE_HOME", "")) / "faceapi"
-    if not fw.is_current("expression", folder):
-        pytest.fail(f"face-api's nets are not converted in {folder}: run 'make setup'")
-    return folder
-
-
-@pytest.fixture
-def faceapi_home(setup_models: Path, tmp_path: Path, monkeypatch) -> Path:
-    """A DEEPFACE_HOME whose faceapi folder holds the converted expression net."""
-    import shutil
-
-    monkeypatch.setenv("DEEPFACE_HOME", str(tmp_path))
-    (tmp_path / "faceapi").mkdir()
-    shutil.copyfile(setup_models / "face_expression.npz", tmp_path / "faceapi" / "face_expression.npz")
-    return tmp_path / "faceapi"
-
-
-@pytest.fixture(scope="module")
-def net(setup_models: Path) -> fx.ExpressionNet:
-    return fx.load_expression_net(setup_models)
-
-
-def _reference_crops():
-    import cv2
-
-    ref = json.loads(REFERENCE.read_text())
-    for face in ref["faces"]:
-        file = package_data(face["package"], *face["path"].split("/"))
-        if file is None:
-            pytest.skip(f"{face['package']} does not ship {face['path']}")
-        image = cv2.imread(str(file), cv2.IMREAD_COLOR)
-        x0, y0, x1, y1 = face["crop"]
-        crop = np.ascontiguousarray(image[y0:y1, x0:x1])
-        assert hashlib.sha256(crop.tobytes()).hexdigest() == face["pixels_sha256"], \
-            f"{face['path']} decodes to other pixels than face-api was given"
-        yield face, crop
-
-
-def test_numpy_net_reproduces_faceapi(net: fx.ExpressionNet) -> None:
+def test_numpy_net_reproduces_faceapi(net: fx.ExpressionNet, reference_crops) -> None:
     ref = json.loads(REFERENCE.read_text())
     assert ref["faceapi"] == "1.7.15"
     n = 0
-    for face, crop in _reference_crops():
+    for face, crop in reference_crops:
         probs, feats = net.forward(fx.prepare(crop)[None])
         assert np.abs(probs[0] - face["expressions"]).max() < 1e-3, face["what"]
         assert np.abs(feats[0] - face["features"]).max() < 1e-3, face["what"]
@@ -79,10 +34,10 @@ def test_numpy_net_reproduces_faceapi(net: fx.ExpressionNet) -> None:
     assert n >= 6
 
 
-def test_predict_reorders_to_our_emotions(net: fx.ExpressionNet) -> None:
+def test_predict_reorders_to_our_emotions(net: fx.ExpressionNet, reference_crops) -> None:
     ours = {"neutral": "neutral", "happy": "happy", "sad": "sad", "angry": "angry",
             "fearful": "fear", "disgusted": "disgust", "surprised": "surprise"}
-    faces, crops = zip(*_reference_crops())
+    faces, crops = zip(*reference_crops)
     probs, feats = net.predict(list(crops))  # one batch, crops of several sizes
     assert probs.shape == (len(crops), 7) and feats.shape == (len(crops), 256)
     for face, row in zip(faces, probs):
