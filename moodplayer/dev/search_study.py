@@ -10,11 +10,11 @@ five people of a labelled folder of posed expressions (``labels.csv``: path, lab
 for development measurement only. Per clip:
 
 - **search**: every 4th frame (a bounded-rate reading), the whole-frame search's box is the
-  reference; around the previous reading's box the old region search (every scale, a border
-  all round) and the new one (scales within ``FACE_SIZE_RANGE`` of the followed face, a border
-  only where the region meets the frame's edge) run on the same frame: CPU a search, how
-  often each finds the face, its box's overlap with the reference, and the mini-Xception's
-  scores on the two crops (L1 apart, the same top emotion);
+  reference; around the previous reading's box the old region search (every scale) and the
+  new one (only scales within ``FACE_SIZE_RANGE`` of the followed face) run on the same
+  frame: CPU a search, how often each finds the face and finds the very same box, the box's
+  overlap with the reference, and the mini-Xception's scores on the two crops (L1 apart, the
+  same top emotion);
 - **moods**: the app's analyzer and mood window over the clip at the full rate with the old
   search (the reference), at the bounded rate with the old search (the floor: what the rate
   alone moves), at the full and the bounded rate with the new one: the same moods in order,
@@ -44,8 +44,8 @@ PERSON_MOODS = ("happy", "surprise", "sad", "angry", "neutral")
 
 @contextmanager
 def old_search(on: bool):
-    """The region search as it was: every scale and the border all round (``face_side``
-    dropped before the detector sees it)."""
+    """The region search as it was: every scale (``face_side`` dropped before the detector
+    sees it)."""
     from moodplayer.vision import detect
 
     real = detect.FaceDetector.detect
@@ -75,7 +75,7 @@ def search_figures(video: Path, analyzer) -> dict:
 
     det, cfg = analyzer.detector, TrackerConfig()
     cap = cv2.VideoCapture(str(video))
-    n = found_old = found_new = same_top = 0
+    n = found_old = found_new = same_top = same_box = 0
     cpu_old = cpu_new = 0.0
     iou_old, iou_new, l1 = [], [], []
     prev = None
@@ -109,6 +109,7 @@ def search_figures(video: Path, analyzer) -> dict:
                 found_new += 1
                 iou_new.append(iou(new[0].box, ref[0].box))
             if old and new:
+                same_box += int(old[0].box == new[0].box)
                 po, _ = analyzer.engine.read(old[0], True, False)
                 pn, _ = analyzer.engine.read(new[0], True, False)
                 l1.append(float(np.abs(np.asarray(po) - np.asarray(pn)).sum()))
@@ -118,6 +119,7 @@ def search_figures(video: Path, analyzer) -> dict:
     n = max(n, 1)
     return {"searches": n, "old_ms": round(1000 * cpu_old / n, 2), "new_ms": round(1000 * cpu_new / n, 2),
             "old_found": round(found_old / n, 3), "new_found": round(found_new / n, 3),
+            "same_box": round(same_box / n, 3),
             "iou_ref_old": round(float(np.mean(iou_old or [0])), 3),
             "iou_ref_new": round(float(np.mean(iou_new or [0])), 3),
             "scores_l1_old_new": round(float(np.mean(l1 or [0])), 3),

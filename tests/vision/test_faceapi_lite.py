@@ -116,3 +116,18 @@ def test_setup_builds_the_file_checks_it_and_knows_when_it_is_current(setup_mode
     none = run()
     assert none.returncode == 0 and "stays in numpy" in none.stderr and "missing" in none.stderr
     assert "Traceback" not in none.stderr
+
+
+def test_doctor_lists_the_file_and_prints_only_its_own_lines(faceapi_home: Path, lite_file: Path) -> None:
+    """LiteRT's C++ side announces its delegate on stderr when an interpreter is made; doctor
+    (and `doctor | head -c1`, checked from the bundle too) must say only its own lines."""
+    shutil.copyfile(lite_file, faceapi_home / lite.FACEAPI_EXPRESSION_LITE)
+    env = dict(os.environ, DEEPFACE_HOME=str(faceapi_home.parent), QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, "-m", "moodplayer", "doctor"], capture_output=True,
+                            text=True, env=env, timeout=120)
+    assert "face_expression.tflite: ok" in result.stdout, result.stdout
+    assert result.stderr == "", result.stderr
+    (faceapi_home / lite.FACEAPI_EXPRESSION_LITE).write_bytes(b"damaged")
+    result = subprocess.run([sys.executable, "-m", "moodplayer", "doctor"], capture_output=True,
+                            text=True, env=env, timeout=120)
+    assert "face_expression.tflite: not used" in result.stdout and "make setup" in result.stdout

@@ -218,11 +218,11 @@ def test_deepface_emotion_model_is_used_when_its_weights_are_present(tmp_path, m
 
 
 def test_a_trackers_search_looks_only_for_a_face_of_the_size_it_follows():
-    """A search around a followed face (``face_side``) tries only scales near that face's
-    size and adds the border only where the region meets the frame's edge: the same face
-    found, at about the same box (half the cascade's work: dev/search_study.py); a face of
-    another size is not looked for (the tracker then searches the whole frame)."""
-    from moodplayer.vision.detect import FACE_SIZE_RANGE, DetectorConfig, FaceDetector, face_sizes
+    """A search around a followed face (``face_side``) tries only the scales near that face's
+    size: the same face found at the same box (the same readings), for less of the
+    cascade's work (dev/search_study.py); a face of another size is not looked for (the
+    tracker then searches the whole frame)."""
+    from moodplayer.vision.detect import DetectorConfig, FaceDetector, face_sizes
 
     detector = FaceDetector(DetectorConfig())
     assert face_sizes(10) == (24, 25) and face_sizes(100) == (62, 160)
@@ -235,22 +235,16 @@ def test_a_trackers_search_looks_only_for_a_face_of_the_size_it_follows():
         real = detector._regions
 
         def spy(img, sizes=None, searched=searched, real=real):
-            searched.append((img.shape, sizes))
+            searched.append(sizes)
             return real(img, sizes)
 
         detector._regions = spy
         plain = detector.detect(image, around, 112)
         bounded = detector.detect(image, around, 112, face_side=side)
         del detector._regions
-        (plain_shape, plain_sizes), (bounded_shape, bounded_sizes) = searched
-        assert plain_sizes is None and bounded_sizes is not None
-        inside = around[0] > 0 and around[1] > 0 and around[2] < image.shape[1] and around[3] < image.shape[0]
-        assert bounded_shape[:2] < plain_shape[:2] if inside else bounded_shape[:2] <= plain_shape[:2]
+        assert searched[0] is None and searched[1] is not None
         assert plain and bounded
-        bx, by, bw, bh = bounded[0].box
-        ix = max(0, min(bx + bw, x + w) - max(bx, x))
-        iy = max(0, min(by + bh, y + h) - max(by, y))
-        assert ix * iy / (bw * bh + w * h - ix * iy) > 0.8  # the face the full search found
-        assert side / FACE_SIZE_RANGE <= max(bw, bh) <= side * FACE_SIZE_RANGE
+        assert bounded[0].box == plain[0].box and bounded[0].confidence == plain[0].confidence
+        assert np.array_equal(bounded[0].crop, plain[0].crop)
         # following a face 3.5 times the size of the one there: that one is not looked for
         assert detector.detect(image, around, 112, face_side=side * 3.5) == []

@@ -12,6 +12,10 @@ weights), the numpy net is used and the reason is logged once.
 from __future__ import annotations
 
 import logging
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -45,9 +49,10 @@ class LiteExpressionNet:
         try:
             from ai_edge_litert.interpreter import Interpreter
 
-            # one thread, as the mini-Xception's: the detector and the GUI need the others
-            self.model = Interpreter(model_path=str(path), num_threads=1)
-            self.model.allocate_tensors()
+            with _native_info_silenced():
+                # one thread, as the mini-Xception's: the detector and the GUI need the others
+                self.model = Interpreter(model_path=str(path), num_threads=1)
+                self.model.allocate_tensors()
         except Exception as err:  # missing, truncated, not a .tflite
             raise LiteUnusable(f"{path.name} cannot be read ({err})") from err
         self._input = self.model.get_input_details()[0]
@@ -83,6 +88,29 @@ class LiteExpressionNet:
             return np.zeros((0, len(EMOTIONS)), np.float32), np.zeros((0, FEATURES), np.float32)
         probs, feats = self.forward(np.stack([prepare(c) for c in crops_bgr]))
         return probs[:, TO_EMOTIONS].astype(np.float32), feats
+
+
+@contextmanager
+def _native_info_silenced() -> Iterator[None]:
+    """LiteRT's C++ side writes "INFO: Created TensorFlow Lite XNNPACK delegate for CPU." to
+    the process's stderr when an interpreter is made, and no setting turns it off; a command
+    such as ``doctor`` must print only its own lines. Python's exceptions still propagate;
+    only what the native code writes to fd 2 meanwhile (a few milliseconds) is dropped."""
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all: nothing to keep quiet
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+            try:
+                yield
+            finally:
+                os.dup2(saved, 2)
+    finally:
+        os.close(saved)
 
 
 def fastest_expression_net(net: ExpressionNet, folder: Path) -> ExpressionNet | LiteExpressionNet:
