@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from moodplayer.core.emotions import EMOTIONS, Reading
+from moodplayer.core.emotions import Reading
 from moodplayer.core.music.playlist import Track
 from moodplayer.core.session.player import PAUSED, PLAYING, STOPPED
 from moodplayer.vision.models import package_data
@@ -89,14 +89,10 @@ def silent_edges(path: Path, floor: float = 1e-3) -> tuple[float, float]:
 def feel(session, mood: str, most_s: float = 10.0) -> None:
     """The face shows ``mood`` (readings at 10 per second, sure of it) until the session's
     real mood window settles on it, as it would for a camera."""
-    scores = tuple(1.0 if e == mood else 0.0 for e in EMOTIONS)
-    for _ in range(int(most_s * 2)):
-        t = session.last_reading.t if session.last_reading else 0.0
-        session.push_readings([Reading(t=t + 0.1 * (k + 1), box=(0, 0, 10, 10), face_confidence=1.0,
-                                       scores=scores, faces=1) for k in range(5)])
-        if session.mood == mood:
-            return
-    raise AssertionError(f"the mood window did not settle on {mood} in {most_s} s")
+    from moodplayer.dev.bench_player import feel_until_settled
+
+    if not feel_until_settled(session, mood, most_s):
+        raise AssertionError(f"the mood window did not settle on {mood} in {most_s} s")
 
 
 def no_face(session, seconds: float) -> None:

@@ -155,17 +155,16 @@ def faceapi_files(report) -> bool:
 def _lite_expression_state(folder) -> str:
     """The expression net's LiteRT build (optional: without it the numpy net runs)."""
     from moodplayer.vision.faceapi.expression import load_expression_net
-    from moodplayer.vision.faceapi.lite import FACEAPI_EXPRESSION_LITE, LiteExpressionNet, LiteUnusable
+    from moodplayer.vision.faceapi.lite import FACEAPI_EXPRESSION_LITE, load_lite
 
     path = folder / FACEAPI_EXPRESSION_LITE
     fix = "make setup (python -m moodplayer.provision.faceapi_lite) builds it"
+    lite, why = load_lite(load_expression_net(folder), folder)
+    if lite is not None:
+        return f"{path.name}: ok, {_size(path.stat().st_size)} [the expression net on LiteRT]"
     if not path.is_file():
         return f"{path.name}: missing (the numpy net runs, ~5x the CPU; {fix})"
-    try:
-        LiteExpressionNet(path, load_expression_net(folder))
-    except LiteUnusable as err:
-        return f"{path.name}: not used, {err} (the numpy net runs; {fix})"
-    return f"{path.name}: ok, {_size(path.stat().st_size)} [the expression net on LiteRT]"
+    return f"{path.name}: not used, {why} (the numpy net runs; {fix})"
 
 
 def _size(n: int) -> str:

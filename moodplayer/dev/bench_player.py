@@ -17,18 +17,24 @@ from dataclasses import replace
 from pathlib import Path
 
 
-def _feel(session, mood: str) -> None:
-    """Readings of one sure mood until the session's mood window settles on it."""
+def feel_until_settled(session, mood: str, most_s: float = 100.0) -> bool:
+    """Readings of one sure mood (10 a second, half a second at a time) until the session's
+    mood window settles on it, at most ``most_s`` seconds of them; whether it did."""
     from moodplayer.core.emotions import EMOTIONS, Reading
 
     scores = tuple(1.0 if e == mood else 0.0 for e in EMOTIONS)
-    for _ in range(200):
+    for _ in range(int(most_s * 2)):
         t = session.last_reading.t if session.last_reading else 0.0
         session.push_readings([Reading(t=t + 0.1 * (k + 1), box=(0, 0, 10, 10), face_confidence=1.0,
                                        scores=scores, faces=1) for k in range(5)])
         if session.mood == mood:
-            return
-    raise SystemExit(f"the mood window did not settle on {mood}")
+            return True
+    return False
+
+
+def _feel(session, mood: str) -> None:
+    if not feel_until_settled(session, mood):
+        raise SystemExit(f"the mood window did not settle on {mood}")
 
 
 def _own_folders(tmp: Path) -> None:

@@ -117,7 +117,6 @@ class FaceDetector:
         pad = int(self.config.border * max(image.shape[:2]))
         if pad:
             image = cv2.copyMakeBorder(image, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
-        top = left = pad
         sizes = None if face_side is None else face_sizes(face_side * scale)
         try:
             regions = self._regions(image, sizes)
@@ -127,7 +126,7 @@ class FaceDetector:
         faces = []
         for r in regions:
             # back to frame pixels, clipped to the frame (the border is not the frame)
-            fx0, fy0 = x0 + (r.x - left) / scale, y0 + (r.y - top) / scale
+            fx0, fy0 = x0 + (r.x - pad) / scale, y0 + (r.y - pad) / scale
             fx1, fy1 = fx0 + r.w / scale, fy0 + r.h / scale
             fx0, fy0, fx1, fy1 = max(0, fx0), max(0, fy0), min(fw, fx1), min(fh, fy1)
             box = (int(round(fx0)), int(round(fy0)), int(round(fx1 - fx0)), int(round(fy1 - fy0)))
@@ -135,7 +134,7 @@ class FaceDetector:
                 continue
             eyes = None
             if r.left_eye is not None and r.right_eye is not None:
-                eyes = tuple((x0 + (e[0] - left) / scale, y0 + (e[1] - top) / scale)
+                eyes = tuple((x0 + (e[0] - pad) / scale, y0 + (e[1] - pad) / scale)
                              for e in (r.left_eye, r.right_eye))
             face = self.face_at(frame_bgr, box, float(r.confidence or 0.0), eyes)
             if face is not None:

@@ -113,15 +113,26 @@ def _native_info_silenced() -> Iterator[None]:
         os.close(saved)
 
 
+def load_lite(net: ExpressionNet, folder: Path) -> tuple[LiteExpressionNet | None, str | None]:
+    """The LiteRT file beside the weights in ``folder``, checked against ``net``; or None
+    and why it is not used (missing, unreadable, another net, disagreeing)."""
+    path = folder / FACEAPI_EXPRESSION_LITE
+    if not path.is_file():
+        return None, f"no {path.name}"
+    try:
+        return LiteExpressionNet(path, net), None
+    except LiteUnusable as err:
+        return None, str(err)
+
+
 def fastest_expression_net(net: ExpressionNet, folder: Path) -> ExpressionNet | LiteExpressionNet:
     """The LiteRT file beside the weights when it is there and agrees with ``net``; else
     ``net`` itself (the reason logged once)."""
-    path = folder / FACEAPI_EXPRESSION_LITE
-    if not path.is_file():
-        log.info("face-api's expression net runs in numpy (no %s: 'make setup' builds it)", path.name)
-        return net
-    try:
-        return LiteExpressionNet(path, net)
-    except LiteUnusable as err:
-        log.warning("face-api's expression net runs in numpy, slower: %s ('make setup' builds it again)", err)
-        return net
+    lite, why = load_lite(net, folder)
+    if lite is not None:
+        return lite
+    if not (folder / FACEAPI_EXPRESSION_LITE).is_file():
+        log.info("face-api's expression net runs in numpy (%s: 'make setup' builds it)", why)
+    else:
+        log.warning("face-api's expression net runs in numpy, slower: %s ('make setup' builds it again)", why)
+    return net
