@@ -10,12 +10,18 @@ checked against the numpy net before it is kept. The app runs it on LiteRT
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from moodplayer.core.files.atomic import write_bytes_atomically
 from moodplayer.vision.faceapi.expression import INPUT_SIZE, MEAN_RGB, ExpressionNet
-from moodplayer.vision.faceapi.lite import FACEAPI_EXPRESSION_LITE, LiteExpressionNet, LiteUnusable
+from moodplayer.vision.faceapi.lite import (
+    FACEAPI_EXPRESSION_LITE,
+    LiteExpressionNet,
+    LiteUnusable,
+    native_stderr_silenced,
+)
 from moodplayer.vision.faceapi.weights import load_net, npz_path
 from moodplayer.vision.models import ModelUnavailable, faceapi_dir, quiet_tensorflow
 
@@ -57,6 +63,13 @@ def tflite_bytes(weights: dict) -> bytes:
     return converter.convert()
 
 
+def _tflite_bytes_quietly(weights: dict) -> bytes:
+    """``tflite_bytes`` without TensorFlow's C++ start-up and conversion chatter on stderr
+    (its errors still come as Python exceptions)."""
+    with native_stderr_silenced():
+        return tflite_bytes(weights)
+
+
 def build(folder: Path | None = None, force: bool = False) -> Path | None:
     """Write ``face_expression.tflite`` beside the converted weights in ``folder`` (default
     faceapi_dir()); None when it was current already. Raises ModelUnavailable when the
@@ -72,7 +85,7 @@ def build(folder: Path | None = None, force: bool = False) -> Path | None:
             return None
         except LiteUnusable:
             pass  # damaged or stale: made again below
-    write_bytes_atomically(out, tflite_bytes(weights))
+    write_bytes_atomically(out, _tflite_bytes_quietly(weights))
     try:
         LiteExpressionNet(out, reference)
     except LiteUnusable:
@@ -96,8 +109,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"face-api's expression net stays in numpy: TensorFlow is not installed ({err})",
               file=sys.stderr)
         return 0
-    print(f"face-api's expression net for LiteRT: {out or 'current'}"
-          + ("" if out else f" ({(args.dest or faceapi_dir()) / FACEAPI_EXPRESSION_LITE})"))
+    except OSError as err:  # a full or read-only disk: the atomic writer left nothing behind
+        print(f"face-api's expression net stays in numpy: cannot write {FACEAPI_EXPRESSION_LITE} "
+              f"in {args.dest or faceapi_dir()}: {err.strerror or err}", file=sys.stderr)
+        return 0
+    try:
+        print(f"face-api's expression net for LiteRT: {out or 'current'}"
+              + ("" if out else f" ({(args.dest or faceapi_dir()) / FACEAPI_EXPRESSION_LITE})"))
+        sys.stdout.flush()
+    except BrokenPipeError:  # `... | head -c1`: the reader is gone, nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import fill_up, small_disk
 
 from moodplayer.vision.faceapi import expression as fx
 from moodplayer.vision.faceapi import lite
@@ -131,3 +132,30 @@ def test_doctor_lists_the_file_and_prints_only_its_own_lines(faceapi_home: Path,
     result = subprocess.run([sys.executable, "-m", "moodplayer", "doctor"], capture_output=True,
                             text=True, env=env, timeout=120)
     assert "face_expression.tflite: not used" in result.stdout and "make setup" in result.stdout
+
+
+def test_setup_on_a_full_disk_or_into_a_closed_pipe_says_one_line_and_leaves_nothing(setup_models: Path,
+                                                                                    tmp_path: Path) -> None:
+    cmd = [sys.executable, "-m", "moodplayer.provision.faceapi_lite"]
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    with small_disk(tmp_path / "disk", "1m") as disk:
+        shutil.copyfile(setup_models / "face_expression.npz", disk / "face_expression.npz")
+        filler = fill_up(disk)
+        result = subprocess.run([*cmd, "--dest", str(disk)], capture_output=True, text=True, env=env,
+                                timeout=300)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        [line] = result.stderr.strip().splitlines()
+        assert line.startswith("face-api's expression net stays in numpy: cannot write face_expression.tflite")
+        assert sorted(p.name for p in disk.iterdir()) == sorted(["face_expression.npz", filler.name])
+    current = tmp_path / "current"  # a folder where it says so on stdout
+    current.mkdir()
+    shutil.copyfile(setup_models / "face_expression.npz", current / "face_expression.npz")
+    shutil.copyfile(setup_models / lite.FACEAPI_EXPRESSION_LITE, current / lite.FACEAPI_EXPRESSION_LITE)
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader gone before anything is written, as after `| head -c1`
+    try:
+        closed = subprocess.run([*cmd, "--dest", str(current)], stdout=write_end,
+                                stderr=subprocess.PIPE, text=True, env=env, timeout=300)
+    finally:
+        os.close(write_end)
+    assert closed.returncode == 0 and "Traceback" not in closed.stderr, closed.stderr

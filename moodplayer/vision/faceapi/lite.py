@@ -49,7 +49,7 @@ class LiteExpressionNet:
         try:
             from ai_edge_litert.interpreter import Interpreter
 
-            with _native_info_silenced():
+            with native_stderr_silenced():
                 # one thread, as the mini-Xception's: the detector and the GUI need the others
                 self.model = Interpreter(model_path=str(path), num_threads=1)
                 self.model.allocate_tensors()
@@ -91,10 +91,11 @@ class LiteExpressionNet:
 
 
 @contextmanager
-def _native_info_silenced() -> Iterator[None]:
+def native_stderr_silenced() -> Iterator[None]:
     """LiteRT's C++ side writes "INFO: Created TensorFlow Lite XNNPACK delegate for CPU." to
-    the process's stderr when an interpreter is made, and no setting turns it off; a command
-    such as ``doctor`` must print only its own lines. Python's exceptions still propagate;
+    the process's stderr when an interpreter is made (TensorFlow's, its absl start-up lines
+    when imported), and no setting turns it off; a command such as ``doctor`` or the set-up
+    step must print only its own lines. Python's exceptions still propagate;
     only what the native code writes to fd 2 meanwhile (a few milliseconds) is dropped."""
     sys.stderr.flush()
     try:
