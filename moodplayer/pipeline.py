@@ -2,9 +2,10 @@
 
 capture: a QThread whose ``run()`` reads frames and keeps only the newest in a
 ``FrameSlot``; a slow analyzer never builds a queue of stale frames. Only the frames
-someone will use are decoded: the one the preview asked for after its last paint, and
-those the analysis rate will read (``FrameSlot.wanted``); the others are grabbed (the
-camera's buffer moves on) and dropped undecoded.
+someone will use are decoded: those the analysis rate will read, and, while a preview is
+shown, as few more as keep it painted at 15 a second (``vision.rate.PreviewPace``: every decoded
+frame is painted, so a frame decoded for the analysis is also the preview's); the others
+are grabbed (the camera's buffer moves on) and dropped undecoded.
 analysis: a QThread that builds the analyzer on itself (TensorFlow objects must stay on
 the thread that made them), then analyses the newest frame, again and again. Readings go
 to the GUI in batches on a queued signal at most ``EMIT_HZ`` times a second: no reading
@@ -23,7 +24,7 @@ import cv2
 import numpy as np
 from PySide6.QtCore import QThread, Signal
 
-from moodplayer.vision.rate import AnalysisRate
+from moodplayer.vision.rate import AnalysisRate, PreviewPace
 from moodplayer.vision.sources import FrameSource, Pacer
 from moodplayer.vision.timeline import read_frames
 
@@ -58,20 +59,19 @@ class FrameSlot:
         # thread set them, the capture thread reads them). None: every frame (no analysis
         # thread has said what it needs, e.g. while the model warms up).
         self.analysis_wants: Callable[[float], bool] | None = None
-        self._preview_asks = True
-
-    def ask_for_preview(self) -> None:
-        """The preview will paint again soon: decode the next frame for it."""
-        self._preview_asks = True
+        # Set by the preview while it is shown: called (on the capture thread) after each
+        # new frame; frames are then also decoded at the preview's pace. None: no preview.
+        self.on_new_frame: Callable[[], None] | None = None
+        self.preview = PreviewPace()
 
     def wanted(self, t: float) -> bool:
         """Whether the frame captured at ``t`` should be decoded (the capture thread asks
-        before decoding it): the preview asked for one, or the analysis will read it."""
+        for every frame it grabs, before decoding it): the analysis will read it, or the
+        preview needs it."""
+        self.preview.grabbed(t)
         wants = self.analysis_wants
-        if self._preview_asks or wants is None or wants(t):
-            self._preview_asks = False
-            return True
-        return False
+        analysis = wants is None or wants(t)
+        return analysis or (self.on_new_frame is not None and self.preview.due(t))
 
     def put(self, image: np.ndarray, t: float) -> None:
         with self._cond:
@@ -80,6 +80,10 @@ class FrameSlot:
                 self.dropped += 1
             self._frame = Frame(image, t, self._seq)
             self._cond.notify_all()
+        self.preview.decoded(t)
+        painter = self.on_new_frame
+        if painter is not None:
+            painter()
 
     def clear(self) -> None:
         """Forget the frame held (camera paused: keep no picture of anyone)."""

@@ -1,10 +1,14 @@
-"""The camera preview: the newest frame, painted on the GUI thread at a fixed rate, with
-the face box of a fresh reading.
+"""The camera preview: every frame the capture thread decodes, painted on the GUI thread,
+with the face box of a fresh reading.
 
-Each painted frame costs one conversion (BGR to 32-bit BGRX, here) and one scaled copy
-(Qt's, straight into the window, ui/preview.py). After each tick the feed asks the
-capture thread for a fresh frame (``FrameSlot.ask_for_preview``): the camera's frames in
-between, if the analysis does not want them either, are grabbed and never decoded.
+The capture thread decides which frames are decoded (``vision.rate.PreviewPace``: at least
+``PREVIEW_HZ`` a second while the preview is on, the analysis's frames among them) and
+says when one is there (``FrameSlot.on_new_frame``, a queued signal to this thread); the
+camera's frames in between are grabbed and never decoded. Each painted frame costs one
+conversion (BGR to 32-bit BGRX, here) and one copy, scaled only if the view is smaller
+than the frame (Qt's, straight into the window, ui/preview.py). No frame, no wake-up: a
+paused camera costs the GUI nothing; a window hidden in the tray or minimised asks for no
+frame beyond the analysis's.
 """
 
 from __future__ import annotations
@@ -12,14 +16,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import cv2
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 
 from moodplayer.core.emotions import Reading
 from moodplayer.pipeline import FrameSlot
 from moodplayer.ui.preview import PreviewView
 
-PREVIEW_HZ = 20  # smooth to the eye; a 30 fps camera is not painted frame by frame
 BOX_FRESH_S = 0.6  # draw the face box only while the reading is this recent
+_WINDOW_SHOWN_OR_NOT = (QEvent.Type.Show, QEvent.Type.Hide, QEvent.Type.WindowStateChange)
 
 
 def to_32bit(image):
@@ -30,6 +34,8 @@ def to_32bit(image):
 
 
 class PreviewFeed(QObject):
+    frame_arrived = Signal()  # emitted on the capture thread, delivered on this one
+
     def __init__(self, slot: FrameSlot, view: PreviewView,
                  last_reading: Callable[[], Reading | None]) -> None:
         super().__init__()
@@ -37,19 +43,38 @@ class PreviewFeed(QObject):
         self.view = view
         self.last_reading = last_reading
         self._shown_seq = 0
-        self.timer = QTimer(self)
-        self.timer.timeout.connect(self.show_latest)
+        self._running = False
+        self.frame_arrived.connect(self.show_latest, Qt.ConnectionType.QueuedConnection)
+        view.window().installEventFilter(self)  # shown, hidden, minimised: see _follow_window
 
     def start(self) -> None:
-        self.timer.start(1000 // PREVIEW_HZ)
+        self._running = True
+        self._follow_window()
 
     def stop(self) -> None:
-        self.timer.stop()
+        self._running = False
+        self._follow_window()
+
+    @property
+    def painting(self) -> bool:
+        """Whether frames are decoded and painted for the preview now."""
+        return self.slot.on_new_frame is not None
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() in _WINDOW_SHOWN_OR_NOT:
+            self._follow_window()
+        return False
+
+    def _follow_window(self) -> None:
+        """Paint only while the window can be seen: hidden in the tray or minimised, the
+        capture thread decodes the analysis's frames alone."""
+        window = self.view.window()
+        seen = self._running and window.isVisible() and not window.isMinimized()
+        self.slot.on_new_frame = self.frame_arrived.emit if seen else None
 
     def show_latest(self) -> None:
         frame = self.slot.latest()
-        self.slot.ask_for_preview()  # the next frame is decoded for the next tick
-        if frame is None or frame.seq == self._shown_seq:
+        if frame is None or frame.seq == self._shown_seq:  # painted already (signals coalesce)
             return
         self._shown_seq = frame.seq
         reading = self.last_reading()

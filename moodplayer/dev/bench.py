@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -243,8 +244,15 @@ def _run_worker(name: str, video: Path, frames: int, tmp: Path,
                 config: Path | None = None) -> tuple[dict, str | None]:
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    # cmd_bench's effective configuration (for the camera-like clips: with that engine and rate)
-    env["MOODPLAYER_CONFIG"] = str(config or tmp / "settings.toml")
+    # cmd_bench's effective configuration (for the camera-like clips: with that engine and
+    # rate), copied for this child alone: an app saves its window's geometry as it quits,
+    # and the next child would open a smaller window (the offscreen screen's width) and
+    # pay for scaling its preview, which the first did not
+    given = config or tmp / "settings.toml"
+    fresh = tmp / f"run-{name}-{time.monotonic_ns()}.toml"
+    if given.is_file():
+        shutil.copyfile(given, fresh)
+    env["MOODPLAYER_CONFIG"] = str(fresh if given.is_file() else given)
     cmd = [sys.executable, "-m", "moodplayer.dev.bench", name, str(video), str(frames), repr(time.time())]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=1800)
     last = proc.stdout.strip().splitlines()[-1:] or [""]
@@ -333,8 +341,8 @@ def _camera_lines(preset: str, c: dict) -> list[str]:
         f"  {preset}: cpu_cores {_fmt(a.get('cpu_cores'))} (full rate {_fmt(f.get('cpu_cores'))}: "
         f"{_fmt(c.get('cpu_vs_full_rate'))} x), input {_fmt(a.get('input_fps'))} fps, decoded "
         f"{_fmt(a.get('decoded_fps'))}, analysed {_fmt(a.get('analysed_fps'))} (full rate "
-        f"{_fmt(f.get('analysed_fps'))}), preview {_fmt(a.get('preview_fps'))} fps painted, "
-        f"heartbeat p99 {_fmt(a.get('heartbeat_p99_ms'))} ms (full rate "
+        f"{_fmt(f.get('analysed_fps'))}), preview {_fmt(a.get('preview_fps'))} fps painted at "
+        f"{a.get('preview_px')} px, heartbeat p99 {_fmt(a.get('heartbeat_p99_ms'))} ms (full rate "
         f"{_fmt(f.get('heartbeat_p99_ms'))}), rss {_fmt(a.get('rss_mb'))} MB; threads {a.get('threads')}",
         f"    camera paused: cpu_cores {_fmt(paused.get('cpu_cores'))}, input {_fmt(paused.get('input_fps'))} fps",
         f"    moods {a.get('moods')}, the full-rate app's {f.get('moods')}: agree {c.get('app_moods_agree')}",

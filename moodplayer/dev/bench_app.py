@@ -65,6 +65,8 @@ def app_worker(video: str, paused: bool = True, heartbeat: bool = False,
 
     def end_running(start: dict) -> None:
         figures["running"] = rates(start, snapshot())
+        painted = player.window.preview.image.target()  # the window's default size: 1:1
+        figures["running"]["preview_px"] = [round(painted.width()), round(painted.height())]
         figures["moods"] = [m for _, m in player.mood_history]
         analyzer = player.analysis.analyzer
         figures["engine"] = figures["running"]["engine"] = \

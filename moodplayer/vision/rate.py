@@ -23,7 +23,8 @@ Measured against the full rate, every switch of those clips moved as little as w
 the camera's noise is drawn again at the full rate (median 0.03 s, worst 0.47 s vs 0.43 s).
 
 ``due(t)`` needs only the frame's time, so the capture thread can ask it before a frame
-is decoded (a frame no one uses is grabbed, never decoded: pipeline.py).
+is decoded (a frame no one uses is grabbed, never decoded: pipeline.py). ``PreviewPace``
+does the same for the preview: the few frames it needs beside the analysis's.
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ from dataclasses import dataclass
 from moodplayer.core.emotions import Reading
 from moodplayer.core.session.mood_window import MoodState
 
+# The preview is painted at least this often: a 30 fps camera's every other frame (a
+# slower camera's every frame). Smooth to the eye; a 20 Hz timer decoded a third more
+# frames, most of them beside the analysis's own instead of on them (docs/performance.md).
+PREVIEW_HZ = 15.0
 TOLERANCE_S = 0.012  # a frame this early still counts as on time (camera pacing jitter)
 
 
@@ -100,3 +105,34 @@ class AnalysisRate:
             return
         runner = max((s for m, s in shares.items() if m != state.mood), default=0.0)
         self._unsettled = shares.get(state.mood, 0.0) - runner < self.config.contested_lead
+
+
+class PreviewPace:
+    """Which frames the preview needs decoded, given that it paints every decoded frame: a
+    frame is needed when skipping it would leave the preview without a new picture for
+    longer than 1 / ``hz`` (the next one comes a frame period later). The period is
+    measured from the frames' times, so a camera that slows down in low light is followed.
+    With the analysis's frames counted as painted, the preview's frames fall in step with
+    them (the gap is counted from the last decoded frame of either)."""
+
+    def __init__(self, hz: float = PREVIEW_HZ) -> None:
+        self.interval = 1.0 / hz
+        self.period: float | None = None  # the camera's frame period, smoothed
+        self._last_t: float | None = None  # the last frame grabbed
+        self._painted_t: float | None = None  # the last frame decoded (and so painted)
+
+    def grabbed(self, t: float) -> None:
+        last, self._last_t = self._last_t, t
+        if last is None or not 0 < t - last < 0.5:  # the first frame, a pause, a loop
+            return
+        gap = t - last
+        self.period = gap if self.period is None else 0.9 * self.period + 0.1 * gap
+
+    def due(self, t: float) -> bool:
+        if self._painted_t is None or self.period is None or t < self._painted_t:
+            return True
+        # a quarter of a period of slack: camera timing jitter never skips a frame needed
+        return t + self.period - self._painted_t > self.interval + self.period / 4
+
+    def decoded(self, t: float) -> None:
+        self._painted_t = t

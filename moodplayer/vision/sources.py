@@ -94,13 +94,13 @@ class VideoFileSource(FrameSource):
     def __init__(self, path: Path, loop: bool = False) -> None:
         self.path = Path(path)
         self.loop = loop
-        # One decoding thread: a 640x480 frame takes well under a millisecond on one, and
-        # FFmpeg's frame threads cost more CPU than they save (and hold frames back).
-        self._cap = cv2.VideoCapture(str(self.path), cv2.CAP_ANY, [cv2.CAP_PROP_N_THREADS, 1])
-        if not self._cap.isOpened():  # a backend that knows no thread count
-            self._cap = cv2.VideoCapture(str(self.path))
+        self._cap = self._open()
         if not self._cap.isOpened():
             raise SourceError(f"cannot open video {self.path}: not a video OpenCV can decode")
+        # A Motion-JPEG file (what a webcam sends, and what bench's camera-like clips are)
+        # is read as a webcam is: grab takes the next JPEG undecoded, retrieve decodes it
+        # (libjpeg, as OpenCV decodes a webcam's MJPEG); other codecs decode in grab.
+        self._jpeg = self._read_as_jpeg()
         fps = self._cap.get(cv2.CAP_PROP_FPS)
         self.fps = fps if 1 <= fps <= 240 else 25.0
         self.frame_count = max(0, int(self._cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0))  # an image: < 0
@@ -110,6 +110,32 @@ class VideoFileSource(FrameSource):
         # as a still from then on, its last picture again and again (``still`` says so).
         self.still = False
         self._last: np.ndarray | None = None
+
+    def _open(self):
+        # One decoding thread: a 640x480 frame takes well under a millisecond on one, and
+        # FFmpeg's frame threads cost more CPU than they save (and hold frames back).
+        cap = cv2.VideoCapture(str(self.path), cv2.CAP_ANY, [cv2.CAP_PROP_N_THREADS, 1])
+        return cap if cap.isOpened() else cv2.VideoCapture(str(self.path))  # no thread count
+
+    def _read_as_jpeg(self) -> bool:
+        """Switch to undecoded packets if every packet is a whole JPEG picture: the codec
+        is MJPEG, and on a second opening of the file the backend hands a packet out that
+        decodes to a picture of the video's size. Otherwise: a plain video."""
+        if int(self._cap.get(cv2.CAP_PROP_FOURCC)).to_bytes(4, "little").upper() not in JPEG_FOURCCS:
+            return False
+        size = (int(self._cap.get(cv2.CAP_PROP_FRAME_HEIGHT)), int(self._cap.get(cv2.CAP_PROP_FRAME_WIDTH)))
+        probe = self._open()
+        try:
+            if not (probe.set(cv2.CAP_PROP_FORMAT, -1) and probe.grab()):
+                return False
+            ok, packet = probe.retrieve()
+            picture = decode_jpeg(packet) if ok else None
+            return picture is not None and picture.shape[:2] == size \
+                and bool(self._cap.set(cv2.CAP_PROP_FORMAT, -1))
+        except cv2.error:
+            return False
+        finally:
+            probe.release()
 
     @property
     def media_time(self) -> float:
@@ -141,7 +167,9 @@ class VideoFileSource(FrameSource):
         if self.still:
             return self._last
         ok, frame = self._cap.retrieve()
-        if not ok:
+        if ok and self._jpeg:
+            frame = decode_jpeg(frame)
+        if not ok or frame is None:
             return None
         if self.loop:
             self._last = frame
@@ -149,6 +177,19 @@ class VideoFileSource(FrameSource):
 
     def close(self) -> None:
         self._cap.release()
+
+
+JPEG_FOURCCS = {b"MJPG", b"JPEG", b"AVRN", b"LJPG"}  # codecs whose every frame is a JPEG
+
+
+def decode_jpeg(packet) -> np.ndarray | None:
+    """A JPEG picture's bytes as a BGR frame; None for a damaged one."""
+    if packet is None or packet.size == 0:
+        return None
+    try:
+        return cv2.imdecode(packet.reshape(-1), cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION)
+    except cv2.error:
+        return None
 
 
 CAMERA_SIZE = (640, 480)  # what the analysis and the preview need; a 1080p stream costs 7x

@@ -24,7 +24,7 @@ TOP_FIELDS = {"frames", "machine", "load_average", "load_average_after", "tf_imp
               "app_camera_paused", "camera", "app_recognition", "engines"}
 APP_FIELDS = {"cpu_cores", "input_fps", "decoded_fps", "analysed_fps", "preview_fps", "seconds",
               "rss_mb", "threads"}
-CAMERA_FIELDS = APP_FIELDS | {"heartbeat_p99_ms", "heartbeat_max_ms", "moods", "engine"}
+CAMERA_FIELDS = APP_FIELDS | {"heartbeat_p99_ms", "heartbeat_max_ms", "moods", "engine", "preview_px"}
 RATE_FIELDS = {"same_moods", "moods", "full_rate_moods", "max_switch_shift_s", "why_same_moods",
                "why_max_share_gap_pct", "switch_latency_s", "max_latency_vs_window",
                "analysed_per_s", "full_rate_analysed_per_s", "cpu_s", "full_rate_cpu_s"}

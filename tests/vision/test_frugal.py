@@ -16,7 +16,7 @@ from moodplayer.core.settings.effective import effective_config
 from moodplayer.core.settings.schema import Settings
 from moodplayer.dev.camera_clips import PRESETS, change_times, write_camera_clip
 from moodplayer.dev.rate_study import rate_check
-from moodplayer.vision.rate import AnalysisRate, RateConfig
+from moodplayer.vision.rate import PREVIEW_HZ, AnalysisRate, PreviewPace, RateConfig
 
 FPS = 30
 
@@ -168,3 +168,54 @@ def test_a_camera_is_asked_for_640x480_mjpeg_and_the_smallest_buffer():
     assert (driver.props[cv2.CAP_PROP_FRAME_WIDTH], driver.props[cv2.CAP_PROP_FRAME_HEIGHT]) == (640, 480)
     assert driver.props[cv2.CAP_PROP_BUFFERSIZE] == 1
     assert list(driver.props)[0] == cv2.CAP_PROP_FOURCC  # before the size: V4L2 picks the mode by it
+
+
+# The preview's share of the decoded frames (vision.rate.PreviewPace): it paints every
+# decoded frame, and asks for as few more as keep it at PREVIEW_HZ.
+
+def paced(times, analysis=lambda k: False):
+    """The frames (indexes) decoded when a camera delivers at ``times``: the analysis's
+    (``analysis(k)``) and the preview's."""
+    pace, decoded = PreviewPace(), []
+    for k, t in enumerate(times):
+        pace.grabbed(t)
+        if analysis(k) or pace.due(t):
+            pace.decoded(t)
+            decoded.append(k)
+    return decoded
+
+
+def gaps(times, decoded):
+    return np.diff([times[k] for k in decoded])
+
+
+@pytest.mark.parametrize("fps,every", [(30, 2), (60, 4), (25, 1), (15, 1), (20, 1)])
+def test_the_preview_is_painted_at_least_15_times_a_second_on_any_camera(fps, every):
+    times = [k / fps for k in range(10 * fps)]
+    decoded = paced(times)
+    assert np.all(np.diff(decoded)[2:] == every)  # after the period is known: evenly
+    assert len(decoded) / 10 >= PREVIEW_HZ
+    assert gaps(times, decoded)[2:].max() <= 1 / PREVIEW_HZ + 1e-9
+
+
+def test_a_cameras_timing_jitter_never_leaves_the_preview_short():
+    rng = np.random.default_rng(1)
+    times = np.cumsum(1 / 30 + rng.normal(0, 0.004, 600))  # ±4 ms from frame to frame
+    decoded = paced(list(times))
+    assert len(decoded) <= 600 / 2 * 1.1  # still about every other frame ...
+    assert gaps(times, decoded).max() <= 1 / PREVIEW_HZ + 1 / 30  # ... and never a frame short
+
+
+def test_a_camera_that_slows_down_in_low_light_is_painted_frame_by_frame():
+    times = [k / 30 for k in range(150)] + [5 + k / 12 for k in range(1, 60)]
+    decoded = paced(times)
+    assert all(k in decoded for k in range(160, 209))  # at 12 fps, every frame
+
+
+def test_the_analysis_frames_are_the_previews_too_and_the_previews_fall_in_step():
+    times = [k / 30 for k in range(300)]
+    every_6th = paced(times, analysis=lambda k: k % 6 == 3)  # 5 readings a second
+    assert len(every_6th) <= 151  # every other frame: the readings' frames among them
+    assert all(k in every_6th for k in range(3, 300, 6))
+    every_3rd = paced(times, analysis=lambda k: k % 3 == 0)  # 10 a second, as when unsettled
+    assert len(every_3rd) <= 201 and gaps(times, every_3rd).max() <= 1 / PREVIEW_HZ + 1e-9
