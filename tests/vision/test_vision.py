@@ -168,6 +168,43 @@ def test_video_file_source_reads_and_loops():
     assert src.position == 5  # wrapped to the start
 
 
+def mjpeg_clip(path, frames=20, ruin=None):
+    """The astronaut, moving a pixel a frame, as a webcam's MJPEG in an .avi; ``ruin``: the
+    index of a frame whose picture is made undecodable (its SOF marker overwritten)."""
+    picture = cv2.resize(cv2.imread(str(ASTRONAUT)), (320, 240))
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30, (320, 240))
+    for i in range(frames):
+        writer.write(np.roll(picture, i, axis=1))
+    writer.release()
+    if ruin is not None:
+        data = bytearray(path.read_bytes())
+        sofs = [i for i in range(len(data) - 1) if data[i] == 0xFF and data[i + 1] == 0xC0]
+        data[sofs[ruin] + 1] = 0x01
+        path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("as_jpeg", [True, False], ids=["jpeg-packets", "ffmpeg"])
+def test_an_mjpeg_file_is_read_whole_with_a_damaged_frame_standing_in(tmp_path, monkeypatch, as_jpeg,
+                                                                      caplog):
+    clean = VideoFileSource(mjpeg_clip(tmp_path / "clean.avi"))
+    if not as_jpeg:
+        monkeypatch.setattr(VideoFileSource, "_read_as_jpeg", lambda self: False)
+    damaged = VideoFileSource(mjpeg_clip(tmp_path / "damaged.avi", ruin=5))
+    assert clean._jpeg and damaged._jpeg == as_jpeg  # an MJPEG file: packets, unless told not to
+    a = [clean.read() for _ in range(20)]
+    b = [damaged.read() for _ in range(20)]
+    assert clean.read() is None and damaged.read() is None  # both to their ends
+    assert damaged.damaged == 1 and "frame 6 cannot be decoded" in caplog.text
+    if as_jpeg:
+        assert b[5] is b[4]  # the picture before stands in for the damaged one
+    else:  # FFmpeg decodes as it grabs: the damaged frame is skipped, the media time kept
+        assert damaged.position == 20 and np.abs(b[5].astype(int) - a[6]).mean() < 1.5
+    for i in (0, 4) + ((6, 19) if as_jpeg else ()):  # the same pictures (within rounding)
+        assert np.abs(a[i].astype(int) - b[i]).mean() < 1.5
+    assert not np.array_equal(a[4], a[5])
+
+
 def test_bad_sources_say_why(tmp_path):
     with pytest.raises(SourceError, match="not found"):
         parse_source(str(tmp_path / "missing.mp4"))
