@@ -152,13 +152,15 @@ class VideoFileSource(FrameSource):
             self.position += 1
             return True
         ok = self._cap.grab()
-        if not ok and 0 < self.position + 1 < self.frame_count:
-            # not the end: a frame FFmpeg could not decode (it decodes as it grabs); the
-            # next one is taken, and the picture before stands in for this one
+        skipped = 0
+        while not ok and skipped < DAMAGED_RUN and self.position + skipped + 1 < self.frame_count:
+            # not the end: a frame FFmpeg could not decode (it decodes as it grabs, and
+            # each damaged frame is a failed grab); the next good one is taken
+            skipped += 1
             ok = self._cap.grab()
-            if ok:
-                self.position += 1
-                self._damaged_frame()
+        for _ in range(skipped if ok else 0):
+            self.position += 1
+            self._damaged_frame()
         if not ok and self.loop and self.position > 0:
             self._cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
             self.position = 0
@@ -197,6 +199,7 @@ class VideoFileSource(FrameSource):
         self._cap.release()
 
 
+DAMAGED_RUN = 30  # at most this many damaged frames in a row are skipped (FFmpeg's reading)
 JPEG_FOURCCS = {b"MJPG", b"JPEG", b"AVRN", b"LJPG"}  # codecs whose every frame is a JPEG
 
 

@@ -170,7 +170,7 @@ def test_video_file_source_reads_and_loops():
 
 def mjpeg_clip(path, frames=20, ruin=None):
     """The astronaut, moving a pixel a frame, as a webcam's MJPEG in an .avi; ``ruin``: the
-    index of a frame whose picture is made undecodable (its SOF marker overwritten)."""
+    index (or indexes) of frames whose pictures are made undecodable (SOF marker overwritten)."""
     picture = cv2.resize(cv2.imread(str(ASTRONAUT)), (320, 240))
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30, (320, 240))
     for i in range(frames):
@@ -179,7 +179,8 @@ def mjpeg_clip(path, frames=20, ruin=None):
     if ruin is not None:
         data = bytearray(path.read_bytes())
         sofs = [i for i in range(len(data) - 1) if data[i] == 0xFF and data[i + 1] == 0xC0]
-        data[sofs[ruin] + 1] = 0x01
+        for r in [ruin] if isinstance(ruin, int) else ruin:
+            data[sofs[r] + 1] = 0x01
         path.write_bytes(bytes(data))
     return path
 
@@ -203,6 +204,20 @@ def test_an_mjpeg_file_is_read_whole_with_a_damaged_frame_standing_in(tmp_path, 
     for i in (0, 4) + ((6, 19) if as_jpeg else ()):  # the same pictures (within rounding)
         assert np.abs(a[i].astype(int) - b[i]).mean() < 1.5
     assert not np.array_equal(a[4], a[5])
+
+
+@pytest.mark.parametrize("as_jpeg", [True, False], ids=["jpeg-packets", "ffmpeg"])
+def test_a_damaged_stretch_of_frames_does_not_end_an_mjpeg_file(tmp_path, monkeypatch, as_jpeg, caplog):
+    if not as_jpeg:  # FFmpeg decodes as it grabs: each damaged frame is a failed grab
+        monkeypatch.setattr(VideoFileSource, "_read_as_jpeg", lambda self: False)
+    damaged = VideoFileSource(mjpeg_clip(tmp_path / "damaged.avi", ruin=(5, 6, 7)))
+    pictures = []
+    while (picture := damaged.read()) is not None:  # as the capture thread reads: to the first None
+        pictures.append(picture)
+    # to the end, the media time kept: the picture before stands in for each damaged one
+    # (packets), or FFmpeg's next picture is taken (it could not decode the damaged ones)
+    assert damaged.position == 20 and len(pictures) == (20 if as_jpeg else 17)
+    assert damaged.damaged == 3 and caplog.text.count("cannot be decoded") == 1
 
 
 def test_bad_sources_say_why(tmp_path):
