@@ -45,6 +45,8 @@ class PreviewFeed(QObject):
         self._shown_seq = 0
         self._running = False
         self.frame_arrived.connect(self.show_latest, Qt.ConnectionType.QueuedConnection)
+        # deleted while the capture thread still had its emit: never a call into it
+        self.destroyed.connect(lambda *_: setattr(slot, "on_new_frame", None))
         view.window().installEventFilter(self)  # shown, hidden, minimised: see _follow_window
 
     def start(self) -> None:
@@ -53,7 +55,7 @@ class PreviewFeed(QObject):
 
     def stop(self) -> None:
         self._running = False
-        self._follow_window()
+        self.slot.on_new_frame = None  # (the window is not asked: it may be gone already)
 
     @property
     def painting(self) -> bool:
@@ -74,7 +76,7 @@ class PreviewFeed(QObject):
 
     def show_latest(self) -> None:
         frame = self.slot.latest()
-        if frame is None or frame.seq == self._shown_seq:  # painted already (signals coalesce)
+        if frame is None or frame.seq == self._shown_seq:  # painted already (a backlog of signals)
             return
         self._shown_seq = frame.seq
         reading = self.last_reading()

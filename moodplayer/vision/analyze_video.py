@@ -50,6 +50,8 @@ def analyze_video(path: str, effective: Effective, stride: int = 1, allow_downlo
                 moods.append({"t": r.t, "mood": st.mood, "why": music_why(why, st.mood, effective)})
     finally:
         source.close()
+    if frames.read == 0:
+        raise SourceError(f"{spec.path} gives no picture (an empty or unreadable video)")
     return {
         "engine": analyzer.engine.name,
         "engine_notice": analyzer.engine.notice,  # not the engine asked for: why (said on stderr too)

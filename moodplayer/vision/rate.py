@@ -35,8 +35,9 @@ from moodplayer.core.emotions import Reading
 from moodplayer.core.session.mood_window import MoodState
 
 # The preview is painted at least this often: a 30 fps camera's every other frame (a
-# slower camera's every frame). Smooth to the eye; a 20 Hz timer decoded a third more
-# frames, most of them beside the analysis's own instead of on them (docs/performance.md).
+# slower camera's every frame). Smooth to the eye; a 20 Hz timer decoded a fifth to a
+# half more frames, most of them beside the analysis's own instead of on them
+# (docs/performance.md, "The third round").
 PREVIEW_HZ = 15.0
 TOLERANCE_S = 0.012  # a frame this early still counts as on time (camera pacing jitter)
 

@@ -124,7 +124,7 @@ class VideoFileSource(FrameSource):
         """Switch to undecoded packets if every packet is a whole JPEG picture: the codec
         is MJPEG, and on a second opening of the file the backend hands a packet out that
         decodes to a picture of the video's size. Otherwise: a plain video."""
-        if int(self._cap.get(cv2.CAP_PROP_FOURCC)).to_bytes(4, "little").upper() not in JPEG_FOURCCS:
+        if (int(self._cap.get(cv2.CAP_PROP_FOURCC)) & 0xFFFFFFFF).to_bytes(4, "little").upper() not in JPEG_FOURCCS:
             return False
         size = (int(self._cap.get(cv2.CAP_PROP_FRAME_HEIGHT)), int(self._cap.get(cv2.CAP_PROP_FRAME_WIDTH)))
         probe = self._open()
@@ -192,8 +192,9 @@ class VideoFileSource(FrameSource):
     def _damaged_frame(self) -> None:
         self.damaged += 1
         if self.damaged == 1:
-            log.warning("%s: frame %d cannot be decoded; the one before it stands in for it "
-                        "and for any other damaged one (said once)", self.path.name, self.position)
+            log.warning("%s: frame %d cannot be decoded; it is passed over (the picture "
+                        "before stands in) as is any other damaged one (said once)",
+                        self.path.name, self.position)
 
     def close(self) -> None:
         self._cap.release()

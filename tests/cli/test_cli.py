@@ -32,6 +32,19 @@ def test_analyze_json_on_a_generated_clip(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["faces.mp4"]  # nothing written besides
 
 
+def test_analyze_of_a_video_with_no_picture_is_one_line(tmp_path):
+    import cv2
+
+    empty = tmp_path / "empty.avi"  # a real MJPEG .avi with no frame in it
+    cv2.VideoWriter(str(empty), cv2.VideoWriter_fourcc(*"MJPG"), 30, (320, 240)).release()
+    assert empty.stat().st_size > 0
+    result = moodplayer("analyze", str(empty), "--json")
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].endswith("gives no picture (an empty or unreadable video)"), result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_analyze_honours_the_profile_of_a_settings_file(tmp_path):
     from moodplayer.core.settings.schema import Profile, Settings, save_settings
 

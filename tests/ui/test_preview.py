@@ -55,3 +55,28 @@ def test_paused_shows_no_picture(qtbot):
     picture = view.image.grab().toImage()
     centre = view.image.rect().center()
     assert colour(picture, centre.x(), centre.y() - 60) == (17, 17, 17)  # no frame left behind
+
+
+def test_a_deleted_feed_is_never_called_by_the_capture_thread(qtbot):
+    import shiboken6
+
+    from moodplayer.app.preview_feed import PreviewFeed
+    from moodplayer.pipeline import FrameSlot
+
+    view = PreviewView()
+    qtbot.addWidget(view)
+    view.show()
+    slot = FrameSlot()
+    feed = PreviewFeed(slot, view, lambda: None)
+    feed.start()
+    assert slot.on_new_frame is not None
+    slot.put(frame_with_quadrants()[:, :, :3].copy(), 1.0)
+    qtbot.waitUntil(lambda: view.frames_shown == 1, timeout=2000)  # pushed, painted
+    shiboken6.delete(feed)
+    assert slot.on_new_frame is None
+    slot.put(frame_with_quadrants()[:, :, :3].copy(), 2.0)  # what the capture thread does next
+    feed = PreviewFeed(slot, view, lambda: None)
+    view.hide()
+    feed.start()  # a hidden view: nothing asked for
+    assert slot.on_new_frame is None
+    feed.stop()
