@@ -62,16 +62,16 @@ class FrameSlot:
         # Set by the preview while it is shown: called (on the capture thread) after each
         # new frame; frames are then also decoded at the preview's pace. None: no preview.
         self.on_new_frame: Callable[[], None] | None = None
-        self.preview = PreviewPace()
+        self.preview_pace = PreviewPace()
 
     def wanted(self, t: float) -> bool:
         """Whether the frame captured at ``t`` should be decoded (the capture thread asks
         for every frame it grabs, before decoding it): the analysis will read it, or the
         preview needs it."""
-        self.preview.grabbed(t)
+        self.preview_pace.grabbed(t)
         wants = self.analysis_wants
         analysis = wants is None or wants(t)
-        return analysis or (self.on_new_frame is not None and self.preview.due(t))
+        return analysis or (self.on_new_frame is not None and self.preview_pace.due(t))
 
     def put(self, image: np.ndarray, t: float) -> None:
         with self._cond:
@@ -80,7 +80,7 @@ class FrameSlot:
                 self.dropped += 1
             self._frame = Frame(image, t, self._seq)
             self._cond.notify_all()
-        self.preview.decoded(t)
+        self.preview_pace.decoded(t)
         painter = self.on_new_frame
         if painter is not None:
             painter()

@@ -248,11 +248,10 @@ def _run_worker(name: str, video: Path, frames: int, tmp: Path,
     # rate), copied for this child alone: an app saves its window's geometry as it quits,
     # and the next child would open a smaller window (the offscreen screen's width) and
     # pay for scaling its preview, which the first did not
-    given = config or tmp / "settings.toml"
-    fresh = tmp / f"run-{name}-{time.monotonic_ns()}.toml"
-    if given.is_file():
-        shutil.copyfile(given, fresh)
-    env["MOODPLAYER_CONFIG"] = str(fresh if given.is_file() else given)
+    settings = config or tmp / "settings.toml"
+    if settings.is_file():
+        settings = Path(shutil.copyfile(settings, tmp / f"run-{name}-{time.monotonic_ns()}.toml"))
+    env["MOODPLAYER_CONFIG"] = str(settings)
     cmd = [sys.executable, "-m", "moodplayer.dev.bench", name, str(video), str(frames), repr(time.time())]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=1800)
     last = proc.stdout.strip().splitlines()[-1:] or [""]

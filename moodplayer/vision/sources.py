@@ -158,9 +158,9 @@ class VideoFileSource(FrameSource):
             # each damaged frame is a failed grab); the next good one is taken
             skipped += 1
             ok = self._cap.grab()
-        for _ in range(skipped if ok else 0):
-            self.position += 1
-            self._damaged_frame()
+        if ok and skipped:
+            self.position += skipped
+            self._damaged_frames(skipped)
         if not ok and self.loop and self.position > 0:
             self._cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
             self.position = 0
@@ -184,14 +184,15 @@ class VideoFileSource(FrameSource):
         if not ok or frame is None:  # grabbed, but damaged: the picture before stands in
             if self._last is None:
                 return None
-            self._damaged_frame()
+            self._damaged_frames(1)
             return self._last
         self._last = frame
         return frame
 
-    def _damaged_frame(self) -> None:
-        self.damaged += 1
-        if self.damaged == 1:
+    def _damaged_frames(self, count: int) -> None:
+        first = self.damaged == 0
+        self.damaged += count
+        if first:
             log.warning("%s: frame %d cannot be decoded; it is passed over (the picture "
                         "before stands in) as is any other damaged one (said once)",
                         self.path.name, self.position)
