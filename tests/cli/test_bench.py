@@ -159,3 +159,42 @@ def test_without_face_apis_nets_the_stage_says_why_and_measures_the_mini_xceptio
     for name in ("faceapi", "blend"):
         assert "make setup" in out[name]["error"] and set(ENGINE_FIELDS).isdisjoint(out[name])
     assert any(line.startswith("  blend    not measured: ") for line in format_engines(out))
+
+
+def app_ab(*args):
+    return subprocess.run([sys.executable, "-m", "moodplayer.dev.app_ab", *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_app_ab_says_its_usage_and_refuses_what_it_cannot_run():
+    assert app_ab("--help").returncode == 0 and "--variants" in app_ab("--help").stdout
+    for bad in (["--variants", "nope"], ["--variants", ","], ["--seconds", "nan"], ["--runs", "0"],
+                ["--engine", "hapy"]):
+        got = app_ab(*bad)
+        assert got.returncode == 2 and "Traceback" not in got.stderr, bad
+        assert got.stderr.strip().splitlines()[-1].startswith("app_ab: error:"), bad
+
+
+def test_app_ab_variants_change_what_they_say(tmp_path):
+    """ffmpeg: an MJPEG file read through FFmpeg's decoding grab; no-preview: the preview's
+    start is not the app's (it asks for nothing, as with the window hidden); shipped: neither."""
+    code = f"""
+import sys
+from pathlib import Path
+from moodplayer.dev.app_ab import apply
+from moodplayer.dev.camera_clips import PRESETS, write_camera_clip
+clip = write_camera_clip(Path({str(tmp_path)!r}) / (sys.argv[1] + ".avi"), [("smile", 0.2)],
+                         PRESETS["steady"], size=(160, 120), face_side=80)
+apply(sys.argv[1])
+from moodplayer.app.preview_feed import PreviewFeed
+from moodplayer.vision.sources import VideoFileSource
+print(VideoFileSource(clip)._jpeg, PreviewFeed.start.__module__ == "moodplayer.app.preview_feed")
+"""
+    said = {}
+    for variant in ("shipped", "ffmpeg", "no-preview"):
+        got = subprocess.run([sys.executable, "-c", code, variant], capture_output=True, text=True,
+                             timeout=120)
+        assert got.returncode == 0, got.stderr
+        said[variant] = got.stdout.split()
+    assert said == {"shipped": ["True", "True"], "ffmpeg": ["False", "True"],
+                    "no-preview": ["True", "False"]}
