@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        _quiet_stdout()  # `moodplayer doctor | head -1`: the reader left, nothing more to say
+        quiet_stdout()  # `moodplayer doctor | head -1`: the reader left, nothing more to say
         return 0
     except UsageError as err:
         return fail(str(err))
@@ -112,7 +112,7 @@ def _main(argv: list[str]) -> int:
     return code
 
 
-def _quiet_stdout() -> None:
+def quiet_stdout() -> None:
     """Point stdout at /dev/null so the interpreter's own flush at exit finds no pipe."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)

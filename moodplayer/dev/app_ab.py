@@ -103,4 +103,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # `... | head -1`: the reader left
+        from moodplayer.commands import quiet_stdout
+
+        quiet_stdout()
+        sys.exit(0)
+    except KeyboardInterrupt:
+        sys.exit(130)
