@@ -94,13 +94,16 @@ class FaceDetector:
         return self.config.backend
 
     def detect(self, frame_bgr: np.ndarray, region: Region | None = None,
-               width: int | None = None, face_side: float | None = None) -> list[Face]:
+               width: int | None = None, face_side: float | None = None,
+               at_least: float | None = None) -> list[Face]:
         """All faces in the frame (or in ``region`` of it), largest first.
 
         ``width``: shrink the searched image to this width first (default: the config's
         detect_width). ``face_side``: the side, in frame pixels, of the face looked for (a
         tracker's search around the face it follows): only faces within FACE_SIZE_RANGE of
-        that size are looked for. Boxes come back in frame pixels.
+        that size are looked for. ``at_least``: only faces no smaller than FACE_SIZE_RANGE
+        times smaller than this side, however large (the tracker's periodic look for a
+        larger face). Boxes come back in frame pixels.
         """
         h, w = frame_bgr.shape[:2]
         x0, y0, x1, y1 = region or (0, 0, w, h)
@@ -117,7 +120,9 @@ class FaceDetector:
         pad = int(self.config.border * max(image.shape[:2]))
         if pad:
             image = cv2.copyMakeBorder(image, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
-        sizes = None if face_side is None else face_sizes(face_side * scale)
+        sizes: tuple[int, int | None] | None = None if face_side is None else face_sizes(face_side * scale)
+        if at_least is not None and face_side is None:
+            sizes = (face_sizes(at_least * scale)[0], None)
         try:
             regions = self._regions(image, sizes)
         except cv2.error:  # a degenerate image (e.g. 1 px high after shrinking)
@@ -142,11 +147,12 @@ class FaceDetector:
         faces.sort(key=lambda f: f.area, reverse=True)
         return faces
 
-    def _regions(self, image: np.ndarray, sizes: tuple[int, int] | None = None) -> list:
+    def _regions(self, image: np.ndarray, sizes: tuple[int, int | None] | None = None) -> list:
         """DeepFace's client's ``detect_faces``; for the OpenCV backend without eyes, the
         very same face cascade call (the same boxes and confidences), without the eye
         cascade it runs over each face, and only at the face sizes ``sizes`` (smallest,
-        largest side in ``image`` pixels) when given."""
+        largest side in ``image`` pixels; None: no largest) when given. The cascade tries
+        the same scales with or without bounds, only fewer of them."""
         cascade = (self._client.model.get("face_detector")
                    if self.config.backend == "opencv" and not self.config.wants_eyes
                    and isinstance(getattr(self._client, "model", None), dict) else None)
@@ -154,7 +160,9 @@ class FaceDetector:
             return self._client.detect_faces(image)
         from deepface.models.Detector import FacialAreaRegion
 
-        bounds = {} if sizes is None else {"minSize": (sizes[0],) * 2, "maxSize": (sizes[1],) * 2}
+        bounds = {} if sizes is None else {"minSize": (sizes[0],) * 2}
+        if sizes is not None and sizes[1] is not None:
+            bounds["maxSize"] = (sizes[1],) * 2
         try:  # DeepFace's parameters (deepface/models/face_detection/OpenCv.py)
             faces, _, scores = cascade.detectMultiScale3(image, 1.1, 10, outputRejectLevels=True,
                                                          **bounds)

@@ -5,7 +5,11 @@ costs one. Faces move little in 1/30 s, so:
 
 - a full-frame search (shrunk to ``detect_width``) finds the faces and the largest one
   becomes the track, and it is repeated every ``full_every`` frames to notice a new,
-  larger face;
+  larger face: then only faces no smaller than the followed one's side / FACE_SIZE_RANGE
+  are looked for (a quarter of the whole search's CPU: its smallest scales hold most of
+  its windows), unless ``count_every_face`` is set (an enrolment refuses a frame with
+  two faces, however small the other: it must see them all); nothing found so, the whole
+  frame is searched;
 - every ``redetect_every`` frames the track is re-found in a small region around it,
   shrunk to ``roi_width`` pixels, which costs a fraction of the full search;
 - on the frames in between the last box is reused, and the emotion crop is cut afresh
@@ -43,8 +47,9 @@ class FaceTracker:
         self._since_full = 0
         self._never_searched = True
         self.looked = False
+        self.count_every_face = False  # the periodic search looks for faces of every size
         self._seen: np.ndarray | None = None  # thumbnail of the face when last detected
-        self.searches = {"full": 0, "region": 0, "reused": 0}
+        self.searches = {"full": 0, "larger": 0, "region": 0, "reused": 0}
 
     def reset(self) -> None:
         self._face, self._faces_seen = None, 0
@@ -64,7 +69,7 @@ class FaceTracker:
                 self.looked = False
             return self._face, self._faces_seen
         if self._since_full >= cfg.full_every:
-            self._full_search(frame_bgr)
+            self._full_search(frame_bgr, None if self.count_every_face else self._face)
         elif self._since_detect >= cfg.redetect_every:
             self._region_search(frame_bgr, self._face)
         else:
@@ -80,9 +85,19 @@ class FaceTracker:
         self._face = face
         self._seen = _thumb(face.crop) if face is not None else None
 
-    def _full_search(self, frame_bgr: np.ndarray) -> None:
-        self.searches["full"] += 1
+    def _full_search(self, frame_bgr: np.ndarray, followed: Face | None = None) -> None:
+        """The whole frame; with ``followed``, only faces about its size or larger (the
+        whole search if that finds none)."""
         self._never_searched = False
+        if followed is not None:
+            self.searches["larger"] += 1
+            faces = self.detector.detect(frame_bgr, at_least=max(followed.box[2], followed.box[3]))
+            if faces:
+                self._found(faces[0])
+                self._faces_seen = len(faces)
+                self._since_detect = self._since_full = 0
+                return
+        self.searches["full"] += 1
         faces = self.detector.detect(frame_bgr)
         self._found(faces[0] if faces else None)
         self._faces_seen = len(faces)

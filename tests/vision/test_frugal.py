@@ -219,3 +219,25 @@ def test_the_analysis_frames_are_the_previews_too_and_the_previews_fall_in_step(
     assert all(k in every_6th for k in range(3, 300, 6))
     every_3rd = paced(times, analysis=lambda k: k % 3 == 0)  # 10 a second, as when unsettled
     assert len(every_3rd) <= 201 and gaps(times, every_3rd).max() <= 1 / PREVIEW_HZ + 1e-9
+
+
+def test_an_enrolment_or_a_calibration_makes_the_tracker_count_every_face():
+    """The tracker's periodic search skips faces much smaller than the followed one
+    (vision/tracking.py); an enrolment refuses frames with two faces, however small the
+    other, and a calibration collects the listener alone: while either runs, the analysis
+    thread has every face counted, frame by frame."""
+    from types import SimpleNamespace
+
+    from moodplayer.pipeline import AnalysisThread, FrameSlot
+
+    slot = FrameSlot()
+    thread = AnalysisThread(slot, make_analyzer=None, adaptive=True)
+    thread.analyzer = SimpleNamespace(keep_raw=False, tracker=SimpleNamespace(count_every_face=False))
+    frames = thread._newest_frames()
+    seen = []
+    for enrolling, collecting in ((False, False), (True, False), (False, True), (False, False)):
+        thread.enrolling, thread.collecting = enrolling, collecting
+        slot.put(np.zeros((4, 4, 3), np.uint8), float(len(seen)))
+        next(frames)
+        seen.append(thread.analyzer.tracker.count_every_face)
+    assert seen == [False, True, True, False]

@@ -300,3 +300,57 @@ def test_a_trackers_search_looks_only_for_a_face_of_the_size_it_follows():
         assert np.array_equal(bounded[0].crop, plain[0].crop)
         # following a face 3.5 times the size of the one there: that one is not looked for
         assert detector.detect(image, around, 112, face_side=side * 3.5) == []
+
+
+def _two_faces(big: int, small: int, small_at: tuple[int, int] = (470, 60)) -> np.ndarray:
+    """A 640x480 frame: the astronaut's head ``big`` px wide on the left, a copy ``small``
+    px wide at ``small_at``."""
+    head = cv2.imread(str(ASTRONAUT))[0:300, 80:380]
+    frame = np.full((480, 640, 3), 90, np.uint8)
+    frame[60:60 + big, 20:20 + big] = cv2.resize(head, (big, big), interpolation=cv2.INTER_AREA)
+    if small:
+        x, y = small_at
+        frame[y:y + small, x:x + small] = cv2.resize(head, (small, small), interpolation=cv2.INTER_AREA)
+    return frame
+
+
+def test_the_periodic_search_looks_only_for_a_larger_face_unless_every_face_counts():
+    """Every ``full_every`` readings the tracker looks at the whole frame for a larger face:
+    only faces no smaller than the followed one / FACE_SIZE_RANGE are looked for then (the
+    cascade's smallest scales, most of its work, are skipped). A face much smaller than the
+    followed one is not counted by it; with ``count_every_face`` (an enrolment, a
+    calibration: pipeline.AnalysisThread sets it) every face is; a larger face that comes
+    into view takes the track; and when the bounded look finds nothing, the whole frame is
+    searched at once."""
+    from moodplayer.vision.detect import DetectorConfig, Face, FaceDetector
+    from moodplayer.vision.tracking import FaceTracker, TrackerConfig
+
+    detector = FaceDetector(DetectorConfig())
+    crowd = _two_faces(360, 200, (430, 60))  # faces of 120 and 64 px: 1.9 times apart
+    assert [f.box[2] for f in detector.detect(crowd)] == [120, 64]
+    config = TrackerConfig(full_every=2, redetect_every=100)  # the third frame: the periodic search
+    bounded = FaceTracker(detector, config)
+    assert [bounded.track(crowd)[1] for _ in range(3)] == [2, 2, 1]
+    assert bounded.searches["larger"] == 1 and bounded.searches["full"] == 1
+    every = FaceTracker(detector, config)
+    every.count_every_face = True
+    assert [every.track(crowd)[1] for _ in range(3)] == [2, 2, 2]
+    assert every.searches["larger"] == 0 and every.searches["full"] == 2
+
+    # a larger face comes into view: the periodic search follows it
+    alone, joined = _two_faces(200, 0), _two_faces(200, 280, (330, 100))  # 64 px; then 104 px too
+    tracker = FaceTracker(detector, config)
+    first, _ = tracker.track(alone)
+    assert first is not None and first.box[2] == 64
+    tracker.track(joined)
+    face, count = tracker.track(joined)
+    assert tracker.searches["larger"] == 1 and count == 2 and face.box[2] == 104 and face.box[0] > 300
+
+    # nothing that large in view: the whole frame is searched at once
+    tracker = FaceTracker(detector, config)
+    tracker.track(alone)
+    tracker.track(alone)
+    tracker._face = Face(box=(0, 0, 470, 470), confidence=first.confidence, crop=first.crop)
+    face, count = tracker.track(alone)
+    assert tracker.searches == {"full": 2, "larger": 1, "region": 0, "reused": 1}
+    assert face is not None and face.box == first.box and count == 1
