@@ -4,8 +4,11 @@ explanation under the pointer), and the spans with no face.
 
 Drawn with QPainter, by one function (``paint_timeline``) that the live view, the Sessions
 window and the PDF/HTML report share (docs/performance.md says why not a chart library).
-Cheap on purpose: at most one repaint every ``MIN_REPAINT_S`` whatever the reading rate,
-and each line is thinned to about one point per two pixels before drawing.
+Cheap on purpose, as its cost grows with what it holds (a full ten minutes cost three times
+the first twenty seconds): the live view repaints only as fast as its axis moves a pixel
+(``repaint_interval``: ten minutes on 1000 px, every 0.6 s; between ``MIN_REPAINT_S`` and
+``MAX_REPAINT_S`` whatever the span), each line is thinned to about one point per two pixels
+and handed to Qt as one array, and the straight lines are filled rectangles, not stroked.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from __future__ import annotations
 import math
 import time
 
+import numpy as np
+import shiboken6
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QToolButton, QToolTip, QVBoxLayout, QWidget
@@ -29,7 +34,8 @@ MARKER_COLOURS = {
     "mood": QColor("#000000"), "track": QColor("#00897b"), "override": QColor("#c2185b"),
     "pause": QColor("#5d4037"), "resume": QColor("#5d4037"), "lift": QColor("#f9a825"),
 }
-MIN_REPAINT_S = 0.25  # at most 4 repaints a second
+MIN_REPAINT_S = 0.25  # at most 4 repaints a second (a short span's axis moves fast) ...
+MAX_REPAINT_S = 1.0  # ... and at least one (a new marker shows within a second)
 BAND_H = 12
 MARK_H = 10
 
@@ -46,6 +52,34 @@ def _grid_step(span: float) -> float:
         if span <= most:
             return step
     return span / 24
+
+
+def repaint_interval(span_s: float, width_px: float) -> float:
+    """How long the live axis takes to move one pixel, within [MIN_REPAINT_S, MAX_REPAINT_S]:
+    repainting sooner draws the same picture."""
+    if not (math.isfinite(span_s) and width_px > 0):
+        return MIN_REPAINT_S
+    return min(MAX_REPAINT_S, max(MIN_REPAINT_S, span_s / width_px))
+
+
+def polyline(xs: np.ndarray, ys: np.ndarray) -> QPolygonF:
+    """The points as one QPolygonF, written straight into its array (a QPointF made per
+    point costs the live repaint more than Qt's drawing of the line)."""
+    polygon = QPolygonF()
+    polygon.resize(len(xs))
+    if len(xs):
+        # QPolygonF's storage is contiguous (x, y) doubles; data() is its first point
+        address = shiboken6.getCppPointer(polygon.data())[0]
+        memory = memoryview(shiboken6.VoidPtr(address, 16 * len(xs), True))  # type: ignore[call-arg, arg-type]
+        points = np.frombuffer(memory, dtype=np.float64).reshape(-1, 2)
+        points[:, 0], points[:, 1] = xs, ys
+    return polygon
+
+
+def _vline(p: QPainter, x: float, top: float, bottom: float, colour: QColor, width: float = 1.0) -> None:
+    """A vertical line as a filled rectangle: the raster engine's fastest path (a stroked,
+    antialiased line costs it several times more)."""
+    p.fillRect(QRectF(x - width / 2, top, width, bottom - top), colour)
 
 
 def paint_timeline(p: QPainter, rect: QRectF, data: TimelineData, relative: bool = True,
@@ -96,8 +130,7 @@ def paint_timeline(p: QPainter, rect: QRectF, data: TimelineData, relative: bool
         at, label = (t1 - k * step, "now" if k == 0 else f"-{_fmt_time(k * step)}") if relative \
             else (t0 + k * step, _fmt_time(k * step))
         gx = x_of(at)
-        p.setPen(QPen(grid, 1))
-        p.drawLine(QPointF(gx, plot.top()), QPointF(gx, plot.bottom()))
+        _vline(p, gx, plot.top(), plot.bottom(), grid)
         p.setPen(text)
         lx = min(max(gx - p.fontMetrics().horizontalAdvance(label) / 2, rect.left()),
                  rect.right() - p.fontMetrics().horizontalAdvance(label))
@@ -118,11 +151,13 @@ def paint_timeline(p: QPainter, rect: QRectF, data: TimelineData, relative: bool
     if thinned:
         left, scale = plot.left() - t0 / span * plot.width(), plot.width() / span
         bottom, height = plot.bottom(), plot.height()
-        xs = [left + s.t * scale for s in thinned]
+        times = np.fromiter((s.t for s in thinned), np.float64, len(thinned))
+        shares = np.array([s.shares for s in thinned], np.float64).reshape(len(thinned), -1)
+        xs_array = left + times * scale
         for i, mood in enumerate(EMOTIONS):
             p.setPen(QPen(MOOD_COLOURS[mood], line_width))  # 1 px: the raster engine's fast path
-            p.drawPolyline(QPolygonF([QPointF(x, bottom - s.shares[i] * height)
-                                      for x, s in zip(xs, thinned)]))
+            p.drawPolyline(polyline(xs_array, bottom - shares[:, i] * height))
+        xs = xs_array.tolist()
         # the decided mood, as a band: one rectangle per run of the same mood, no
         # antialiasing (no seams between them)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
@@ -141,6 +176,7 @@ def paint_timeline(p: QPainter, rect: QRectF, data: TimelineData, relative: bool
 
     # markers: a tick above the plot and a thin line through it
     placed: list[tuple[float, str]] = []
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)  # the ticks (the band turned it off)
     for m in data.markers:
         if m.t < t0:
             continue
@@ -148,10 +184,7 @@ def paint_timeline(p: QPainter, rect: QRectF, data: TimelineData, relative: bool
         colour = MARKER_COLOURS.get(m.kind, text)
         line = QColor(colour)
         line.setAlpha(90)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        p.setPen(QPen(line, 1))
-        p.drawLine(QPointF(mx, plot.top()), QPointF(mx, plot.bottom()))
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        _vline(p, round(mx) + 0.5, plot.top(), plot.bottom(), line)  # on whole pixels, as before
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(colour)
         top = plot.top() - MARK_H
@@ -184,10 +217,10 @@ class TimelineView(QWidget):
         self.update()
 
     def changed(self) -> None:
-        """New data: repainted at most every MIN_REPAINT_S (readings come ~20 times a
-        second; a line moving 4 times a second looks the same and costs a fifth)."""
+        """New data: repainted when the axis has moved a pixel since the last repaint
+        (``repaint_interval``), however often readings come."""
         now = time.monotonic()
-        if self.isVisible() and now - self._last_update >= MIN_REPAINT_S:
+        if self.isVisible() and now - self._last_update >= repaint_interval(self.data.span_s, self.width()):
             self._last_update = now
             self.update()
 

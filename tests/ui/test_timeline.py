@@ -62,3 +62,68 @@ def test_the_timeline_is_visible_in_an_xvfb_screenshot(tmp_path):
                for y in range(image.height() // 2, image.height())}
     moods = {m for m, c in MOOD_COLOURS.items() if c.rgb() & 0xFFFFFF in colours}
     assert moods, "no mood band in the lower half of the screen"
+
+
+def test_the_live_timeline_repaints_as_fast_as_its_axis_moves_a_pixel(qtbot, monkeypatch):
+    """Ten minutes across 1000 px move a pixel every 0.6 s: repainting sooner draws the same
+    picture (and a full timeline costs a repaint three times the first seconds' one)."""
+    from moodplayer.ui import timeline
+    from moodplayer.ui.timeline import MAX_REPAINT_S, MIN_REPAINT_S, TimelineView, repaint_interval
+
+    assert repaint_interval(600.0, 1000) == 0.6
+    assert repaint_interval(60.0, 1000) == MIN_REPAINT_S and repaint_interval(3600.0, 1000) == MAX_REPAINT_S
+    assert repaint_interval(float("nan"), 1000) == repaint_interval(600.0, 0) == MIN_REPAINT_S
+    view = TimelineView(TimelineData(span_s=600.0))
+    qtbot.addWidget(view)
+    view.resize(1000, 150)
+    view.show()
+    asked = []
+    monkeypatch.setattr(view, "update", lambda *a: asked.append(now[0]))
+    now = [100.0]
+    monkeypatch.setattr(timeline.time, "monotonic", lambda: now[0])
+    for k in range(60):  # three seconds of readings, 20 a second
+        now[0] = 100.0 + k / 20
+        view.changed()
+    assert len(asked) == 5 and all(round(b - a, 2) >= 0.6 for a, b in zip(asked, asked[1:]))
+
+
+def test_the_timeline_lines_are_drawn_where_the_shares_say(qapp):
+    """The lines go to Qt as one array each (ui/timeline.py ``polyline``): the points are
+    the ones given, and a mood's share is drawn at its height."""
+    import numpy as np
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from moodplayer.ui.timeline import paint_timeline, polyline
+
+    xs, ys = np.array([1.5, 2.5, 9.0]), np.array([4.0, -3.0, 7.25])
+    poly = polyline(xs, ys)
+    assert [(poly[i].x(), poly[i].y()) for i in range(poly.size())] == [(1.5, 4.0), (2.5, -3.0), (9.0, 7.25)]
+    assert polyline(np.array([]), np.array([])).size() == 0
+    data = TimelineData(span_s=60.0, resolution_s=0.0)
+    for k in range(121):  # happy at 0.75 of the plot's height, sad at 0.25, for a minute
+        data.add_shares(k / 2, {"happy": 0.75, "sad": 0.25}, "happy")
+    image = QImage(600, 200, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    paint_timeline(painter, QRectF(0, 0, 600, 200), data, True, QColor("black"), QColor("white"))
+    painter.end()
+
+    def rows_near(mood):
+        """Rows where the pixel is the mood's colour over white, at some coverage (the
+        antialiased line blends its colour with the white around it)."""
+        want = MOOD_COLOURS[mood].getRgb()[:3]
+        rows = []
+        for y in range(200):
+            got = QColor(image.pixel(300, y)).getRgb()[:3]
+            cover = [(255 - g) / (255 - w) for g, w in zip(got, want) if 255 - w > 30]
+            if min(cover) > 0.3 and max(cover) - min(cover) < 0.1:
+                rows.append(y)
+        return rows
+
+    band = [y for y in range(200) if image.pixel(300, y) & 0xFFFFFF == MOOD_COLOURS["happy"].rgb() & 0xFFFFFF]
+    happy = [y for y in rows_near("happy") if y < min(band)]  # the happy band lies under the plot
+    sad = rows_near("sad")
+    assert happy and sad and band
+    # the plot runs from below the legend to above the band: 0.75 and 0.25 of its height
+    assert max(happy) < min(sad) and abs((min(band) - max(sad)) - (min(band) - max(happy)) / 3) < 6
