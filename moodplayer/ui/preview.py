@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QKeySequence, QPainter, QPaintEvent, QPen, QRegion
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QImage,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QRegion,
+    QStaticText,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -39,6 +49,9 @@ class FramePicture(QWidget):
         self._box: tuple[int, int, int, int] | None = None
         self._label = ""
         self._painted = QRect()  # where the last frame went
+        # the label's font and laid-out text, kept while they stay the same (laying out a
+        # line of text anew for each of 15 frames a second costs more than painting it)
+        self._label_text: tuple[str, int, QFont, QStaticText] | None = None
 
     def text(self) -> str:
         return self._text if self._image is None else ""
@@ -109,14 +122,23 @@ class FramePicture(QWidget):
             painter.setPen(pen)
             painter.drawRect(QRect(int(x), int(y), int(bw), int(bh)))
             if self._label:
-                font = QFont()
-                font.setPixelSize(max(14, int(target.height()) // 24))
-                font.setBold(True)
+                font, text = self._laid_out(self._label, max(14, int(target.height()) // 24))
                 painter.setFont(font)
                 top = max(int(target.y()), int(y) - font.pixelSize() - 8)  # inside the frame
-                painter.drawText(QRect(int(x), top, 400, font.pixelSize() + 6),
-                                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, self._label)
+                # at the bottom of a line 6 px taller than the font, as AlignBottom put it
+                painter.drawStaticText(int(x), top + font.pixelSize() + 6 - int(text.size().height()), text)
         painter.end()
+
+    def _laid_out(self, label: str, pixels: int) -> tuple[QFont, QStaticText]:
+        cached = self._label_text
+        if cached is None or cached[:2] != (label, pixels):
+            font = QFont()
+            font.setPixelSize(pixels)
+            font.setBold(True)
+            text = QStaticText(label)
+            text.prepare(font=font)
+            cached = self._label_text = (label, pixels, font, text)
+        return cached[2], cached[3]
 
 
 class PreviewView(QWidget):
