@@ -343,6 +343,9 @@ def _camera_lines(preset: str, c: dict) -> list[str]:
         f"{_fmt(f.get('analysed_fps'))}), preview {_fmt(a.get('preview_fps'))} fps painted at "
         f"{a.get('preview_px')} px, heartbeat p99 {_fmt(a.get('heartbeat_p99_ms'))} ms (full rate "
         f"{_fmt(f.get('heartbeat_p99_ms'))}), rss {_fmt(a.get('rss_mb'))} MB; threads {a.get('threads')}",
+        f"    timeline: {_fmt(a.get('timeline_fps'))} repaints a second, {_fmt(a.get('timeline_ms'))} ms "
+        f"each now, {_fmt(a.get('timeline_full_ms'))} ms with its whole span: cpu_cores "
+        f"{_fmt(a.get('cpu_cores_full_timeline'))} with a full timeline",
         f"    camera paused: cpu_cores {_fmt(paused.get('cpu_cores'))}, input {_fmt(paused.get('input_fps'))} fps",
         f"    moods {a.get('moods')}, the full-rate app's {f.get('moods')}: agree {c.get('app_moods_agree')}",
         f"    bounded vs full rate (analyze): same moods {q.get('same_moods')} {q.get('moods')}, "

@@ -17,6 +17,10 @@ from __future__ import annotations
 
 import os
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from moodplayer.core.records.timeline import TimelineData
 
 WARM_S = 3.0  # after the model is ready: the first mood, the first playlist
 HEARTBEAT_S = 5.0
@@ -43,7 +47,8 @@ def app_worker(video: str, paused: bool = True, heartbeat: bool = False,
     def snapshot() -> dict:
         return {"cpu": time.process_time(), "wall": time.monotonic(), "threads": thread_cpu(),
                 "input": player.capture.frames, "decoded": player.capture.decoded,
-                "analysed": player.analysis.analysed, "shown": player.window.preview.frames_shown}
+                "analysed": player.analysis.analysed, "shown": player.window.preview.frames_shown,
+                "timeline": player.window.timeline.view.repaints}
 
     def rates(before: dict, after: dict) -> dict:
         wall = after["wall"] - before["wall"]
@@ -53,10 +58,12 @@ def app_worker(video: str, paused: bool = True, heartbeat: bool = False,
             "decoded_fps": round((after["decoded"] - before["decoded"]) / wall, 1),
             "analysed_fps": round((after["analysed"] - before["analysed"]) / wall, 1),
             "preview_fps": round((after["shown"] - before["shown"]) / wall, 1),
+            "timeline_fps": round((after["timeline"] - before["timeline"]) / wall, 2),
             "seconds": round(wall, 1),
             "rss_mb": rss_mb(),
             "music": player.backend.state,
-            "threads": thread_shares(before["threads"], after["threads"], wall),
+            "threads": thread_shares(before["threads"], after["threads"], wall,
+                                     (after["cpu"] - before["cpu"]) / wall),
         }
 
     def measure_running() -> None:
@@ -67,6 +74,7 @@ def app_worker(video: str, paused: bool = True, heartbeat: bool = False,
         figures["running"] = rates(start, snapshot())
         painted = player.window.preview.image.target()  # the window's default size: 1:1
         figures["running"]["preview_px"] = [round(painted.width()), round(painted.height())]
+        figures["running"].update(timeline_cost(player.window.timeline.view, figures["running"]))
         figures["moods"] = [m for _, m in player.mood_history]
         analyzer = player.analysis.analyzer
         figures["engine"] = figures["running"]["engine"] = \
@@ -115,6 +123,57 @@ def app_worker(video: str, paused: bool = True, heartbeat: bool = False,
     return figures
 
 
+def full_timeline(span_s: float, resolution_s: float, now: float) -> TimelineData:
+    """A live timeline as it is after ``span_s`` of a session: a sample every
+    ``resolution_s``, the mood changing every 5 s (as on bench's clips), a switch and a
+    track marker each time."""
+    from moodplayer.core.emotions import EMOTIONS
+    from moodplayer.core.records.timeline import TimelineData
+
+    data = TimelineData(span_s=span_s, resolution_s=resolution_s)
+    steps = int(span_s / max(resolution_s, 0.1))
+    for k in range(steps + 1):
+        t = now - span_s + k * span_s / steps
+        mood = EMOTIONS[int(t // 5) % len(EMOTIONS)]
+        data.add_shares(t, {e: (0.6 if e == mood else 0.4 / 6) for e in EMOTIONS}, mood)
+        if k and int(t // 5) != int((t - span_s / steps) // 5):
+            data.mark("mood", f"{mood}: the window's largest share", t)
+            data.mark("track", "a track of its playlist", t)
+    return data
+
+
+def timeline_cost(view, running: dict) -> dict:
+    """What the live timeline costs now and once it holds its whole span: CPU ms a repaint
+    of the view at its size (median of a few) with the data it has (``timeline_ms``) and
+    with ``full_timeline`` (``timeline_full_ms``), and the run's cores with the full one's
+    repaints instead (``cpu_cores_full_timeline``: a session minutes old; the run itself
+    sees its first seconds only)."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QImage, QPainter
+
+    from moodplayer.ui.timeline import paint_timeline
+
+    def paint_ms(data) -> float:
+        image = QImage(max(1, view.width()), max(1, view.height()), QImage.Format.Format_RGB32)
+        rect, palette = QRectF(image.rect()), view.palette()
+        times = []
+        for _ in range(7):
+            start = time.process_time()
+            painter = QPainter(image)
+            paint_timeline(painter, rect, data, True, palette.color(palette.ColorRole.Text),
+                           palette.color(palette.ColorRole.Base))
+            painter.end()
+            times.append(1000 * (time.process_time() - start))
+        return sorted(times)[len(times) // 2]
+
+    live = view.data
+    now_ms = paint_ms(live)
+    full_ms = paint_ms(full_timeline(live.span_s, live.resolution_s, live.now))
+    extra = running["timeline_fps"] * (full_ms - now_ms) / 1000
+    return {"timeline_ms": round(now_ms, 2), "timeline_full_ms": round(full_ms, 2),
+            "cpu_cores_full_timeline": round(running["cpu_cores"] + extra, 3)}
+
+
 def thread_cpu() -> dict[tuple[str, str], float]:
     """CPU seconds of each thread of this process, by (id, name); {} off Linux."""
     out: dict[tuple[str, str], float] = {}
@@ -134,9 +193,12 @@ def thread_cpu() -> dict[tuple[str, str], float]:
     return out
 
 
-def thread_shares(before: dict, after: dict, wall: float) -> dict[str, float]:
+def thread_shares(before: dict, after: dict, wall: float, total: float | None = None) -> dict[str, float]:
     """Cores used per thread name over ``wall`` seconds. The GUI thread (``main``: the
-    process's first thread) and libvlc's threads (``vlc``) share the process's name."""
+    process's first thread) and libvlc's threads (``vlc``) share the process's name. With
+    the process's ``total``: what threads that ended meanwhile used (``ended``: libvlc
+    starts threads for each track it opens, the loudness measuring its own; /proc forgets
+    a thread's time when it ends), as the total less the threads still there."""
     by: dict[str, float] = {}
     main = str(os.getpid())
     for key, cpu in after.items():
@@ -146,6 +208,8 @@ def thread_shares(before: dict, after: dict, wall: float) -> dict[str, float]:
         elif name.startswith("python"):
             name = "vlc"
         by[name] = by.get(name, 0.0) + (cpu - before.get(key, 0.0)) / wall
+    if total is not None and after:
+        by["ended"] = total - sum(by.values())
     return {k: round(v, 3) for k, v in sorted(by.items(), key=lambda kv: -kv[1]) if v >= 0.001}
 
 

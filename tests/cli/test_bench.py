@@ -22,9 +22,10 @@ TOP_FIELDS = {"frames", "machine", "load_average", "load_average_after", "tf_imp
               "baseline_rss_mb", "first_reading_s", "gui_heartbeat_p99_ms", "switch_latency_s",
               "window_s", "ours", "deepface_analyze", "gui", "errors", "settings", "app",
               "app_camera_paused", "camera", "app_recognition", "engines"}
-APP_FIELDS = {"cpu_cores", "input_fps", "decoded_fps", "analysed_fps", "preview_fps", "seconds",
+APP_FIELDS = {"cpu_cores", "input_fps", "decoded_fps", "analysed_fps", "preview_fps", "timeline_fps", "seconds",
               "rss_mb", "threads"}
-CAMERA_FIELDS = APP_FIELDS | {"heartbeat_p99_ms", "heartbeat_max_ms", "moods", "engine", "preview_px"}
+CAMERA_FIELDS = APP_FIELDS | {"heartbeat_p99_ms", "heartbeat_max_ms", "moods", "engine", "preview_px",
+                              "timeline_fps", "timeline_ms", "timeline_full_ms", "cpu_cores_full_timeline"}
 RATE_FIELDS = {"same_moods", "moods", "full_rate_moods", "max_switch_shift_s", "why_same_moods",
                "why_max_share_gap_pct", "switch_latency_s", "max_latency_vs_window",
                "analysed_per_s", "full_rate_analysed_per_s", "cpu_s", "full_rate_cpu_s"}
@@ -198,3 +199,39 @@ print(VideoFileSource(clip)._jpeg, PreviewFeed.start.__module__ == "moodplayer.a
         said[variant] = got.stdout.split()
     assert said == {"shipped": ["True", "True"], "ffmpeg": ["False", "True"],
                     "no-preview": ["True", "False"]}
+
+
+def test_the_threads_that_ended_in_the_window_are_counted():
+    """libvlc starts threads for each track and the loudness measuring its own; once they
+    end /proc forgets their time, so the per-thread shares say what is left of the
+    process's total (``ended``) and add up to it."""
+    import os
+
+    from moodplayer.dev.bench_app import thread_shares
+
+    main = str(os.getpid())
+    before = {(main, "python"): 1.0, ("2", "CaptureThread"): 0.5, ("3", "python"): 0.2}
+    after = {(main, "python"): 2.0, ("2", "CaptureThread"): 1.0, ("4", "python"): 0.3}  # 3 ended, 4 began
+    shares = thread_shares(before, after, 10.0, total=0.25)
+    assert shares == {"main": 0.1, "CaptureThread": 0.05, "vlc": 0.03, "ended": 0.07}
+    assert abs(sum(shares.values()) - 0.25) < 1e-9
+    assert "ended" not in thread_shares(before, after, 10.0)
+
+
+def test_the_full_timeline_is_a_whole_span_of_a_session(qapp):
+    """bench prices the live timeline as it is minutes into a session (it grows for its
+    first ten minutes; a run sees its first seconds): a sample every resolution step of
+    the span, a switch and a track every 5 s, and a paint of it costs more than an empty one."""
+    from moodplayer.core.records.timeline import TimelineData
+    from moodplayer.dev.bench_app import full_timeline, timeline_cost
+    from moodplayer.ui.timeline import TimelineView
+
+    data = full_timeline(600.0, 0.5, now=1000.0)
+    assert 1199 <= len(data.samples) <= 1201 and data.now == 1000.0
+    assert data.samples[0].t >= 400.0 - 1e-6
+    assert {m.kind for m in data.markers} == {"mood", "track"} and 230 <= len(data.markers) <= 242
+    view = TimelineView(TimelineData(span_s=600.0))
+    view.resize(1000, 150)
+    cost = timeline_cost(view, {"timeline_fps": 2.0, "cpu_cores": 0.1})
+    assert 0 < cost["timeline_ms"] < cost["timeline_full_ms"]
+    assert cost["cpu_cores_full_timeline"] > 0.1
