@@ -8,7 +8,7 @@ Cheap on purpose, as its cost grows with what it holds (a full ten minutes cost 
 the first twenty seconds): the live view repaints only as fast as its axis moves a pixel
 (``repaint_interval``: ten minutes on 1000 px, every 0.6 s; between ``MIN_REPAINT_S`` and
 ``MAX_REPAINT_S`` whatever the span), each line is thinned to about one point per two pixels
-and handed to Qt as one array, and the straight lines are filled rectangles, not stroked.
+and handed to Qt as one array, and the straight lines are opaque filled rectangles, not stroked or blended.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ MARKER_COLOURS = {
     "mood": QColor("#000000"), "track": QColor("#00897b"), "override": QColor("#c2185b"),
     "pause": QColor("#5d4037"), "resume": QColor("#5d4037"), "lift": QColor("#f9a825"),
 }
+MARKER_LINE_ALPHA = 90
 MIN_REPAINT_S = 0.25  # at most 4 repaints a second (a short span's axis moves fast) ...
 MAX_REPAINT_S = 1.0  # ... and at least one (a new marker shows within a second)
 BAND_H = 12
@@ -76,10 +77,27 @@ def polyline(xs: np.ndarray, ys: np.ndarray) -> QPolygonF:
     return polygon
 
 
-def _vline(p: QPainter, x: float, top: float, bottom: float, colour: QColor, width: float = 1.0) -> None:
-    """A vertical line as a filled rectangle: the raster engine's fastest path (a stroked,
-    antialiased line costs it several times more)."""
-    p.fillRect(QRectF(x - width / 2, top, width, bottom - top), colour)
+def _over(colour: QColor, alpha: int, base: QColor | None) -> QColor:
+    """``colour`` at ``alpha`` (0-255) over ``base``, as one opaque colour: a translucent
+    1 px line is blended pixel by pixel, ten times the raster engine's cost of an opaque
+    one (a session minutes old has hundreds of markers). Without a base: translucent."""
+    if base is None:
+        translucent = QColor(colour)
+        translucent.setAlpha(alpha)
+        return translucent
+    a = alpha / 255
+    return QColor(*(round(c * a + b * (1 - a)) for c, b in
+                    zip(colour.getRgb()[:3], base.getRgb()[:3])))
+
+
+def _vlines(p: QPainter, xs: list[float], top: float, bottom: float, colours: list[QColor]) -> None:
+    """1 px vertical lines on whole pixels, as filled rectangles (no antialiasing, no
+    stroking: the raster engine's fastest path)."""
+    p.save()
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    for x, colour in zip(xs, colours):
+        p.fillRect(QRectF(math.floor(x), top, 1.0, bottom - top), colour)
+    p.restore()
 
 
 def paint_timeline(p: QPainter, rect: QRectF, data: TimelineData, relative: bool = True,
@@ -125,16 +143,18 @@ def paint_timeline(p: QPainter, rect: QRectF, data: TimelineData, relative: bool
     p.drawRect(plot)
     step = _grid_step(span)
     ticks = int(span // step) + 1
+    grid_xs = []
     for k in range(ticks):
         # live: back from "now"; a record: on from its start
         at, label = (t1 - k * step, "now" if k == 0 else f"-{_fmt_time(k * step)}") if relative \
             else (t0 + k * step, _fmt_time(k * step))
         gx = x_of(at)
-        _vline(p, gx, plot.top(), plot.bottom(), grid)
+        grid_xs.append(gx)
         p.setPen(text)
         lx = min(max(gx - p.fontMetrics().horizontalAdvance(label) / 2, rect.left()),
                  rect.right() - p.fontMetrics().horizontalAdvance(label))
         p.drawText(QPointF(lx, band.bottom() + axis_h), label)
+    _vlines(p, grid_xs, plot.top(), plot.bottom(), [_over(text, 40, base)] * len(grid_xs))
 
     # no-face spans, shaded
     shade = QColor(text)
@@ -143,6 +163,13 @@ def paint_timeline(p: QPainter, rect: QRectF, data: TimelineData, relative: bool
         a, b = max(x_of(start), plot.left()), min(x_of(t1 if end is None else end), plot.right())
         if b > a:
             p.fillRect(QRectF(a, plot.top(), b - a, plot.height() + band_h + 2), shade)
+
+    # markers: a thin line through the plot (under the shares' lines), a tick above it
+    shown = [(x_of(m.t), m) for m in data.markers if m.t >= t0]
+    lines = {kind: _over(colour, MARKER_LINE_ALPHA, base) for kind, colour in MARKER_COLOURS.items()}
+    other = _over(text, MARKER_LINE_ALPHA, base)
+    _vlines(p, [mx for mx, _ in shown], plot.top(), plot.bottom(),
+            [lines.get(m.kind, other) for _, m in shown])
 
     # the shares, one line per mood, thinned to ~one point per 2 px
     samples = [s for s in data.samples if s.t >= t0]
@@ -174,24 +201,15 @@ def paint_timeline(p: QPainter, rect: QRectF, data: TimelineData, relative: bool
             if mood in MOOD_COLOURS:
                 p.fillRect(QRectF(a, band.top(), max(b - a, 1.0), band.height()), MOOD_COLOURS[mood])
 
-    # markers: a tick above the plot and a thin line through it
-    placed: list[tuple[float, str]] = []
-    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)  # the ticks (the band turned it off)
-    for m in data.markers:
-        if m.t < t0:
-            continue
-        mx = x_of(m.t)
-        colour = MARKER_COLOURS.get(m.kind, text)
-        line = QColor(colour)
-        line.setAlpha(90)
-        _vline(p, round(mx) + 0.5, plot.top(), plot.bottom(), line)  # on whole pixels, as before
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(colour)
-        top = plot.top() - MARK_H
+    # the markers' ticks
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    p.setPen(Qt.PenStyle.NoPen)
+    top = plot.top() - MARK_H
+    for mx, m in shown:
+        p.setBrush(MARKER_COLOURS.get(m.kind, text))
         p.drawPolygon(QPolygonF([QPointF(mx - 4, top), QPointF(mx + 4, top), QPointF(mx, plot.top())]))
-        placed.append((mx, m.text))
     p.restore()
-    return placed
+    return [(mx, m.text) for mx, m in shown]
 
 
 class TimelineView(QWidget):
