@@ -87,7 +87,7 @@ def _over(colour: QColor, alpha: int, base: QColor | None) -> QColor:
         return translucent
     a = alpha / 255
     return QColor(*(round(c * a + b * (1 - a)) for c, b in
-                    zip(colour.getRgb()[:3], base.getRgb()[:3])))
+                    zip((colour.red(), colour.green(), colour.blue()), (base.red(), base.green(), base.blue()))))
 
 
 def _vlines(p: QPainter, xs: list[float], top: float, bottom: float, colours: list[QColor]) -> None:
