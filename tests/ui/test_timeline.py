@@ -127,3 +127,16 @@ def test_the_timeline_lines_are_drawn_where_the_shares_say(qapp):
     assert happy and sad and band
     # the plot runs from below the legend to above the band: 0.75 and 0.25 of its height
     assert max(happy) < min(sad) and abs((min(band) - max(sad)) - (min(band) - max(happy)) / 3) < 6
+
+
+def test_a_translucent_line_is_painted_as_one_opaque_colour_over_the_base(qapp):
+    """Markers and grid lines are opaque (their colour over the base, blended once: the
+    raster engine blends a translucent 1 px line pixel by pixel, ten times the cost);
+    without a base to blend with (a report's picture), they stay translucent."""
+    from PySide6.QtGui import QColor
+
+    from moodplayer.ui.timeline import _over
+
+    grey = _over(QColor(0, 0, 0), 51, QColor(255, 255, 255))
+    assert grey.alpha() == 255 and (grey.red(), grey.green(), grey.blue()) == (204, 204, 204)
+    assert _over(QColor(10, 20, 30), 90, None).getRgb() == (10, 20, 30, 90)
