@@ -43,7 +43,11 @@ RULES: dict[str, RateConfig | None] = {
     # ... or for a second after a reading that disagrees with the mood
     "dis5+15": RateConfig(per_s=5, unsettled_per_s=15, contested_lead=0, follow_s=1.0),
     "cont4+12": RateConfig(per_s=4, unsettled_per_s=12, contested_lead=0.3),
-    "cont5+10": RateConfig(per_s=5, unsettled_per_s=10, contested_lead=0.3),  # chosen: RateConfig()
+    "cont5+10": RateConfig(per_s=5, unsettled_per_s=10, contested_lead=0.3),
+    # ... every 4th frame of a 30 fps camera while unsettled, every 6th when settled: each
+    # on a frame the preview paints anyway (every other one). Tried in issue 21's fourth
+    # round, not taken: the jittery clip's switch moved 0.73 s (docs/performance.md)
+    "cont5+7.5": RateConfig(per_s=5, unsettled_per_s=7.5, contested_lead=0.3),
     "cont4+15": RateConfig(per_s=4, unsettled_per_s=15, contested_lead=0.3),
     "cont5+15w": RateConfig(per_s=5, unsettled_per_s=15, contested_lead=0.4),
     "legacy": None,  # the pixel-watching rate this replaced (issue 15)
