@@ -143,8 +143,8 @@ def full_timeline(span_s: float, resolution_s: float, now: float) -> TimelineDat
 
 
 def timeline_cost(view, running: dict) -> dict:
-    """What the live timeline costs now and once it holds its whole span: CPU ms a repaint
-    of the view at its size (median of a few) with the data it has (``timeline_ms``) and
+    """What the live timeline costs now and once it holds its whole span: the GUI thread's
+    CPU ms a repaint of the view at its size (median of a few) with the data it has (``timeline_ms``) and
     with ``full_timeline`` (``timeline_full_ms``), and the run's cores with the full one's
     repaints instead (``cpu_cores_full_timeline``: a session minutes old; the run itself
     sees its first seconds only)."""
@@ -158,12 +158,12 @@ def timeline_cost(view, running: dict) -> dict:
         rect, palette = QRectF(image.rect()), view.palette()
         times = []
         for _ in range(7):
-            start = time.process_time()
+            start = time.thread_time()  # this thread's: the app's other threads run meanwhile
             painter = QPainter(image)
             paint_timeline(painter, rect, data, True, palette.color(palette.ColorRole.Text),
                            palette.color(palette.ColorRole.Base))
             painter.end()
-            times.append(1000 * (time.process_time() - start))
+            times.append(1000 * (time.thread_time() - start))
         return sorted(times)[len(times) // 2]
 
     live = view.data
