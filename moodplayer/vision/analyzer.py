@@ -83,7 +83,10 @@ class Analyzer:
     def analyze(self, frame_bgr: np.ndarray, t: float) -> Reading:
         if not _usable(frame_bgr):
             return Reading(t=t)
-        if self.duplicates.is_duplicate(frame_bgr) and self._last is not None:
+        # a repeat of the last frame reuses its reading, unless that one's face count left
+        # out the small faces and every face must be counted now (an enrolment began)
+        if not self.tracker.recount_due and self.duplicates.is_duplicate(frame_bgr) \
+                and self._last is not None:
             return replace(self._last, t=t)
         face, count = self.tracker.track(frame_bgr)
         self._last = self._read(face, count, t)

@@ -8,7 +8,8 @@ costs one. Faces move little in 1/30 s, so:
   larger face: then only faces no smaller than the followed one's side / FACE_SIZE_RANGE
   are looked for (a quarter of the whole search's CPU: its smallest scales hold most of
   its windows), unless ``count_every_face`` is set (an enrolment refuses a frame with
-  two faces, however small the other: it must see them all); nothing found so, the whole
+  two faces, however small the other: it must see them all; set after a bounded look, the
+  next frame is searched whole at once, ``recount_due``); nothing found so, the whole
   frame is searched;
 - every ``redetect_every`` frames the track is re-found in a small region around it,
   shrunk to ``roi_width`` pixels, which costs a fraction of the full search;
@@ -48,6 +49,7 @@ class FaceTracker:
         self._never_searched = True
         self.looked = False
         self.count_every_face = False  # the periodic search looks for faces of every size
+        self._partial_count = False  # the last count skipped the small faces (a bounded look)
         self._seen: np.ndarray | None = None  # thumbnail of the face when last detected
         self.searches = {"full": 0, "larger": 0, "region": 0, "reused": 0}
 
@@ -55,6 +57,13 @@ class FaceTracker:
         self._face, self._faces_seen = None, 0
         self._since_detect = self._since_full = 0
         self._never_searched = True
+        self._partial_count = False
+
+    @property
+    def recount_due(self) -> bool:
+        """Every face must be counted but the count at hand left the small ones out (an
+        enrolment began after a bounded look): the next frame gets a whole search."""
+        return self.count_every_face and self._partial_count
 
     def track(self, frame_bgr: np.ndarray) -> tuple[Face | None, int]:
         """(the face to read, how many faces the last full search saw)."""
@@ -68,7 +77,7 @@ class FaceTracker:
             else:
                 self.looked = False
             return self._face, self._faces_seen
-        if self._since_full >= cfg.full_every:
+        if self._since_full >= cfg.full_every or self.recount_due:
             self._full_search(frame_bgr, None if self.count_every_face else self._face)
         elif self._since_detect >= cfg.redetect_every:
             self._region_search(frame_bgr, self._face)
@@ -96,8 +105,10 @@ class FaceTracker:
                 self._found(faces[0])
                 self._faces_seen = len(faces)
                 self._since_detect = self._since_full = 0
+                self._partial_count = True
                 return
         self.searches["full"] += 1
+        self._partial_count = False
         faces = self.detector.detect(frame_bgr)
         self._found(faces[0] if faces else None)
         self._faces_seen = len(faces)

@@ -354,3 +354,28 @@ def test_the_periodic_search_looks_only_for_a_larger_face_unless_every_face_coun
     face, count = tracker.track(alone)
     assert tracker.searches == {"full": 2, "larger": 1, "region": 0, "reused": 1}
     assert face is not None and face.box == first.box and count == 1
+
+
+def test_an_enrolment_that_begins_after_a_bounded_look_counts_every_face_at_once():
+    """The periodic look for a larger face leaves the small faces out of its count; an
+    enrolment that begins just after must not take its first frames with that count (one
+    listener said where two faces are): the first frame once ``count_every_face`` is set
+    gets a whole search, and a repeat of the last frame is not answered with the reading
+    made with the partial count."""
+    from moodplayer.vision.detect import DetectorConfig, FaceDetector
+    from moodplayer.vision.tracking import FaceTracker, TrackerConfig
+
+    crowd = _two_faces(360, 200, (430, 60))  # faces of 120 and 64 px
+    config = TrackerConfig(full_every=2, redetect_every=100)
+    tracker = FaceTracker(FaceDetector(DetectorConfig()), config)
+    assert [tracker.track(crowd)[1] for _ in range(3)] == [2, 2, 1]  # the third: a bounded look
+    tracker.count_every_face = True  # an enrolment begins
+    assert tracker.track(crowd)[1] == 2 and not tracker.recount_due
+    assert tracker.searches == {"full": 2, "larger": 1, "region": 0, "reused": 1}
+
+    analyzer = Analyzer.create(AnalyzerConfig(engine="fer", tracker=config))
+    brighter = cv2.add(crowd, np.full_like(crowd, 4))  # not a repeat of ``crowd``
+    assert [analyzer.analyze(f, k / 30).faces for k, f in enumerate((crowd, brighter, crowd))] == [2, 2, 1]
+    analyzer.tracker.count_every_face = True
+    again = analyzer.analyze(crowd.copy(), 0.1)  # the same picture as the last frame
+    assert again.faces == 2 and analyzer.duplicates.skipped == 0
