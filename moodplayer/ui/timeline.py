@@ -92,11 +92,13 @@ def _over(colour: QColor, alpha: int, base: QColor | None) -> QColor:
 
 def _vlines(p: QPainter, xs: list[float], top: float, bottom: float, colours: list[QColor]) -> None:
     """1 px vertical lines on whole pixels, as filled rectangles (no antialiasing, no
-    stroking: the raster engine's fastest path)."""
+    stroking: the raster engine's fastest path). A position that is not a number (data
+    with a NaN or an infinite time) draws nothing: math.floor would raise on it."""
     p.save()
     p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
     for x, colour in zip(xs, colours):
-        p.fillRect(QRectF(math.floor(x), top, 1.0, bottom - top), colour)
+        if math.isfinite(x):
+            p.fillRect(QRectF(math.floor(x), top, 1.0, bottom - top), colour)
     p.restore()
 
 

@@ -3,6 +3,7 @@ visible on a real X screen."""
 
 from __future__ import annotations
 
+import pytest
 from helpers import feel, needs_xvfb, no_face, screenshot_under_xvfb
 from pages import MainPage
 from PySide6.QtCore import QPoint
@@ -140,3 +141,37 @@ def test_a_translucent_line_is_painted_as_one_opaque_colour_over_the_base(qapp):
     grey = _over(QColor(0, 0, 0), 51, QColor(255, 255, 255))
     assert grey.alpha() == 255 and (grey.red(), grey.green(), grey.blue()) == (204, 204, 204)
     assert _over(QColor(10, 20, 30), 90, None).getRgb() == (10, 20, 30, 90)
+
+
+@pytest.mark.parametrize("now, span, marker_t", [
+    (30.0, 600.0, float("inf")),  # a marker at an infinite time
+    (float("nan"), 600.0, 10.0),  # no clock: every x is NaN
+    (float("inf"), 600.0, 10.0),
+    (30.0, float("nan"), 10.0),
+    (30.0, float("inf"), 10.0),
+])
+def test_a_timeline_with_times_that_are_not_numbers_paints_without_raising(qapp, now, span, marker_t):
+    """Records are checked on reading (core/records/record.py), but a TimelineData is
+    also built from live events: a NaN or infinite time must not make the paint raise
+    (math.floor of one does) and leave the painter half-done. The lines that are numbers
+    are still drawn."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from moodplayer.core.records.timeline import Marker
+    from moodplayer.ui.timeline import paint_timeline
+
+    data = TimelineData(span_s=span, resolution_s=0.0)
+    for k in range(60):
+        data.add_shares(k / 2, {"happy": 0.75, "sad": 0.25}, "happy")
+    data.markers.append(Marker(marker_t, "mood", "a damaged time"))
+    data.now = now
+    for relative in (True, False):
+        for base in (QColor("white"), None):
+            image = QImage(600, 200, QImage.Format.Format_RGB32)
+            image.fill(QColor("white"))
+            painter = QPainter(image)
+            placed = paint_timeline(painter, QRectF(0, 0, 600, 200), data, relative, QColor("black"), base)
+            painter.end()
+            assert isinstance(placed, list)
+            assert any(image.pixel(x, y) & 0xFFFFFF != 0xFFFFFF for x in range(0, 600, 7) for y in range(0, 200, 7))
