@@ -733,6 +733,7 @@ class MoodPlayerApp(QObject):
         self.session.close()
         self.preview.stop()
         self._position_timer.stop()
+        self.window.timeline.view.stop()  # the session is closed: no change will come
         loading = self.analysis.isRunning() and self.analysis.analyzer is None
         self.analysis.stop()
         self.camera.close()

@@ -18,7 +18,7 @@ import time
 
 import numpy as np
 import shiboken6
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QToolButton, QToolTip, QVBoxLayout, QWidget
 
@@ -224,6 +224,11 @@ class TimelineView(QWidget):
         self.relative = relative
         self.repaints = 0
         self._last_update = 0.0
+        # the repaint of a change that came too soon after the last one, once it is due
+        # (a track's marker right after an override's, then nothing: still shown)
+        self._due = QTimer(self)
+        self._due.setSingleShot(True)
+        self._due.timeout.connect(self._repaint_due)
         self._markers: list[tuple[float, str]] = []
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -238,11 +243,30 @@ class TimelineView(QWidget):
 
     def changed(self) -> None:
         """New data: repainted when the axis has moved a pixel since the last repaint
-        (``repaint_interval``), however often readings come."""
+        (``repaint_interval``), however often readings come; a change that comes sooner
+        is painted then, even if nothing follows it."""
+        if not self.isVisible():
+            return
         now = time.monotonic()
-        if self.isVisible() and now - self._last_update >= repaint_interval(self.data.span_s, self.width()):
+        wait = repaint_interval(self.data.span_s, self.width()) - (now - self._last_update)
+        if wait <= 0:
+            self._due.stop()
             self._last_update = now
             self.update()
+        elif not self._due.isActive():  # later, once: what changed meanwhile is painted then
+            self._due.start(max(1, math.ceil(wait * 1000)))
+
+    def _repaint_due(self) -> None:
+        self._last_update = time.monotonic()
+        self.update()
+
+    def hideEvent(self, event) -> None:
+        self._due.stop()  # hidden: nothing to repaint (shown again, it is repainted whole)
+        super().hideEvent(event)
+
+    def stop(self) -> None:
+        """No repaint pending any more (the app shuts down: no change will come)."""
+        self._due.stop()
 
     def paintEvent(self, event) -> None:
         self.repaints += 1

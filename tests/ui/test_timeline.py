@@ -175,3 +175,24 @@ def test_a_timeline_with_times_that_are_not_numbers_paints_without_raising(qapp,
             painter.end()
             assert isinstance(placed, list)
             assert any(image.pixel(x, y) & 0xFFFFFF != 0xFFFFFF for x in range(0, 600, 7) for y in range(0, 200, 7))
+
+
+def test_a_change_too_soon_after_a_repaint_is_painted_once_due_even_if_nothing_follows(qtbot):
+    """An override's marker and its track's come together; with the camera paused no
+    reading follows them: the second, too soon to repaint for, is still painted once the
+    axis would have moved a pixel (not only at the next change, minutes later)."""
+    from moodplayer.ui.timeline import TimelineView
+
+    view = TimelineView(TimelineData(span_s=600.0))
+    qtbot.addWidget(view)
+    view.resize(1000, 150)
+    view.show()
+    qtbot.waitExposed(view)
+    view.data.add_shares(1.0, {"happy": 0.8}, "happy")
+    view.data.mark("override", "you chose sad", 1.0)
+    view.changed()
+    qtbot.waitUntil(lambda: len(view.marker_positions()) == 1)
+    view.data.mark("track", "a sad track", 1.0)
+    view.changed()  # within the repaint interval of the last one: not at once
+    qtbot.waitUntil(lambda: len(view.marker_positions()) == 2, timeout=5000)
+    assert [text for _, text in view.marker_positions()] == ["you chose sad", "a sad track"]
