@@ -316,8 +316,8 @@ class AnalysisThread(QThread):
                 continue
             seq = frame.seq
             self.analyzer.keep_raw = self.collecting  # read on this thread, before the frame
-            # a calibration's and an enrolment's frames count every face, however small
-            self.analyzer.tracker.count_every_face = self.collecting or self.enrolling
+            # an enrolment's frames count every face, however small (it refuses crowded ones)
+            self.analyzer.tracker.count_every_face = self.enrolling
             self._image = frame.image
             yield frame.t, frame.image
             self._image = None

@@ -7,6 +7,7 @@ from PySide6.QtCore import QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetrics,
     QImage,
     QKeySequence,
     QPainter,
@@ -51,7 +52,7 @@ class FramePicture(QWidget):
         self._painted = QRect()  # where the last frame went
         # the label's font and laid-out text, kept while they stay the same (laying out a
         # line of text anew for each of 15 frames a second costs more than painting it)
-        self._label_text: tuple[str, int, QFont, QStaticText] | None = None
+        self._label_text: tuple[str, int, QFont, QStaticText, int] | None = None
 
     def text(self) -> str:
         return self._text if self._image is None else ""
@@ -122,14 +123,16 @@ class FramePicture(QWidget):
             painter.setPen(pen)
             painter.drawRect(QRect(int(x), int(y), int(bw), int(bh)))
             if self._label:
-                font, text = self._laid_out(self._label, max(14, int(target.height()) // 24))
+                font, text, line_h = self._laid_out(self._label, max(14, int(target.height()) // 24))
                 painter.setFont(font)
                 top = max(int(target.y()), int(y) - font.pixelSize() - 8)  # inside the frame
                 # at the bottom of a line 6 px taller than the font, as AlignBottom put it
-                painter.drawStaticText(int(x), top + font.pixelSize() + 6 - int(text.size().height()), text)
+                painter.drawStaticText(int(x), top + font.pixelSize() + 6 - line_h, text)
         painter.end()
 
-    def _laid_out(self, label: str, pixels: int) -> tuple[QFont, QStaticText]:
+    def _laid_out(self, label: str, pixels: int) -> tuple[QFont, QStaticText, int]:
+        """The label's font, laid-out text and line height (drawText's AlignBottom puts
+        the line's bottom, font metrics' height below its top, at the rectangle's)."""
         cached = self._label_text
         if cached is None or cached[:2] != (label, pixels):
             font = QFont()
@@ -137,8 +140,8 @@ class FramePicture(QWidget):
             font.setBold(True)
             text = QStaticText(label)
             text.prepare(font=font)
-            cached = self._label_text = (label, pixels, font, text)
-        return cached[2], cached[3]
+            cached = self._label_text = (label, pixels, font, text, QFontMetrics(font).height())
+        return cached[2], cached[3], cached[4]
 
 
 class PreviewView(QWidget):

@@ -4,6 +4,7 @@ its output, docs/performance.md, never by a timed assertion here)."""
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -221,7 +222,8 @@ def test_the_threads_that_ended_in_the_window_are_counted():
 def test_the_full_timeline_is_a_whole_span_of_a_session(qapp):
     """bench prices the live timeline as it is minutes into a session (it grows for its
     first ten minutes; a run sees its first seconds): a sample every resolution step of
-    the span, a switch and a track every 5 s, and a paint of it costs more than an empty one."""
+    the span, a switch and a track every 5 s; the cores with it are the run's plus its
+    repaints' extra (the times themselves are figures, not checked here)."""
     from moodplayer.core.records.timeline import TimelineData
     from moodplayer.dev.bench_app import full_timeline, timeline_cost
     from moodplayer.ui.timeline import TimelineView
@@ -233,5 +235,6 @@ def test_the_full_timeline_is_a_whole_span_of_a_session(qapp):
     view = TimelineView(TimelineData(span_s=600.0))
     view.resize(1000, 150)
     cost = timeline_cost(view, {"timeline_fps": 2.0, "cpu_cores": 0.1})
-    assert 0 < cost["timeline_ms"] < cost["timeline_full_ms"]
-    assert cost["cpu_cores_full_timeline"] > 0.1
+    assert all(math.isfinite(cost[k]) and cost[k] >= 0 for k in ("timeline_ms", "timeline_full_ms"))
+    extra = 2.0 * (cost["timeline_full_ms"] - cost["timeline_ms"]) / 1000
+    assert abs(cost["cpu_cores_full_timeline"] - (0.1 + extra)) <= 0.0006

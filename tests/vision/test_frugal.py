@@ -221,11 +221,11 @@ def test_the_analysis_frames_are_the_previews_too_and_the_previews_fall_in_step(
     assert len(every_3rd) <= 201 and gaps(times, every_3rd).max() <= 1 / PREVIEW_HZ + 1e-9
 
 
-def test_an_enrolment_or_a_calibration_makes_the_tracker_count_every_face():
-    """The tracker's periodic search skips faces much smaller than the followed one
-    (vision/tracking.py); an enrolment refuses frames with two faces, however small the
-    other, and a calibration collects the listener alone: while either runs, the analysis
-    thread has every face counted, frame by frame."""
+def test_an_enrolment_makes_the_tracker_count_every_face():
+    """The tracker counts only faces of about the largest one's size and its periodic
+    search skips the much smaller ones (vision/tracking.py); an enrolment refuses frames
+    with two faces, however small the other: while it runs, the analysis thread has every
+    face counted, frame by frame (a calibration does not look at the count)."""
     from types import SimpleNamespace
 
     from moodplayer.pipeline import AnalysisThread, FrameSlot
@@ -240,4 +240,4 @@ def test_an_enrolment_or_a_calibration_makes_the_tracker_count_every_face():
         slot.put(np.zeros((4, 4, 3), np.uint8), float(len(seen)))
         next(frames)
         seen.append(thread.analyzer.tracker.count_every_face)
-    assert seen == [False, True, True, False]
+    assert seen == [False, True, False, False]

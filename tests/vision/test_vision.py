@@ -318,10 +318,10 @@ def test_the_periodic_search_looks_only_for_a_larger_face_unless_every_face_coun
     """Every ``full_every`` readings the tracker looks at the whole frame for a larger face:
     only faces no smaller than the followed one / FACE_SIZE_RANGE are looked for then (the
     cascade's smallest scales, most of its work, are skipped). A face much smaller than the
-    followed one is not counted by it; with ``count_every_face`` (an enrolment, a
-    calibration: pipeline.AnalysisThread sets it) every face is; a larger face that comes
-    into view takes the track; and when the bounded look finds nothing, the whole frame is
-    searched at once."""
+    largest is counted by no search, so "N faces in view" does not come and go with the
+    kind of search; with ``count_every_face`` (an enrolment: pipeline.AnalysisThread sets
+    it) every face is; a larger face that comes into view takes the track; and when the
+    bounded look finds nothing, the whole frame is searched at once."""
     from moodplayer.vision.detect import DetectorConfig, Face, FaceDetector
     from moodplayer.vision.tracking import FaceTracker, TrackerConfig
 
@@ -330,7 +330,7 @@ def test_the_periodic_search_looks_only_for_a_larger_face_unless_every_face_coun
     assert [f.box[2] for f in detector.detect(crowd)] == [120, 64]
     config = TrackerConfig(full_every=2, redetect_every=100)  # the third frame: the periodic search
     bounded = FaceTracker(detector, config)
-    assert [bounded.track(crowd)[1] for _ in range(3)] == [2, 2, 1]
+    assert [bounded.track(crowd)[1] for _ in range(3)] == [1, 1, 1]  # whole, reused, bounded
     assert bounded.searches["larger"] == 1 and bounded.searches["full"] == 1
     every = FaceTracker(detector, config)
     every.count_every_face = True
@@ -338,28 +338,37 @@ def test_the_periodic_search_looks_only_for_a_larger_face_unless_every_face_coun
     assert every.searches["larger"] == 0 and every.searches["full"] == 2
 
     # a larger face comes into view: the periodic search follows it
-    alone, joined = _two_faces(200, 0), _two_faces(200, 280, (330, 100))  # 64 px; then 104 px too
+    alone, joined = _two_faces(200, 0), _two_faces(200, 260, (330, 100))  # 64 px; then 88 px too
     tracker = FaceTracker(detector, config)
     first, _ = tracker.track(alone)
     assert first is not None and first.box[2] == 64
     tracker.track(joined)
     face, count = tracker.track(joined)
-    assert tracker.searches["larger"] == 1 and count == 2 and face.box[2] == 104 and face.box[0] > 300
+    assert tracker.searches["larger"] == 1 and count == 2 and face.box[2] == 88 and face.box[0] > 300
+    # ... and one much larger (104 px): the 64 px one is no longer counted
+    tracker.track(_two_faces(200, 280, (330, 100)))
+    face, count = tracker.track(_two_faces(200, 280, (330, 100)))
+    assert tracker.searches["larger"] == 2 and count == 1 and face.box[2] == 104
 
     # nothing that large in view: the whole frame is searched at once
     tracker = FaceTracker(detector, config)
     tracker.track(alone)
     tracker.track(alone)
     tracker._face = Face(box=(0, 0, 470, 470), confidence=first.confidence, crop=first.crop)
+    asked = []
+    real = detector.detect
+    detector.detect = lambda frame, *a, **k: asked.append(k.get("at_least")) or real(frame, *a, **k)
     face, count = tracker.track(alone)
-    assert tracker.searches == {"full": 2, "larger": 1, "region": 0, "reused": 1}
+    del detector.detect
+    assert asked == [470, None]  # the bounded look, then the whole frame
+    assert tracker.searches == {"full": 2, "larger": 0, "region": 0, "reused": 1}  # a whole search, counted once
     assert face is not None and face.box == first.box and count == 1
 
 
 def test_an_enrolment_that_begins_after_a_bounded_look_counts_every_face_at_once():
-    """The periodic look for a larger face leaves the small faces out of its count; an
-    enrolment that begins just after must not take its first frames with that count (one
-    listener said where two faces are): the first frame once ``count_every_face`` is set
+    """Outside an enrolment the small faces are left out of the count; an enrolment that
+    begins must not take its first frames with that count (one listener said where two
+    faces are): the first frame once ``count_every_face`` is set
     gets a whole search, and a repeat of the last frame is not answered with the reading
     made with the partial count."""
     from moodplayer.vision.detect import DetectorConfig, FaceDetector
@@ -368,14 +377,14 @@ def test_an_enrolment_that_begins_after_a_bounded_look_counts_every_face_at_once
     crowd = _two_faces(360, 200, (430, 60))  # faces of 120 and 64 px
     config = TrackerConfig(full_every=2, redetect_every=100)
     tracker = FaceTracker(FaceDetector(DetectorConfig()), config)
-    assert [tracker.track(crowd)[1] for _ in range(3)] == [2, 2, 1]  # the third: a bounded look
+    assert [tracker.track(crowd)[1] for _ in range(3)] == [1, 1, 1]  # the third: a bounded look
     tracker.count_every_face = True  # an enrolment begins
     assert tracker.track(crowd)[1] == 2 and not tracker.recount_due
     assert tracker.searches == {"full": 2, "larger": 1, "region": 0, "reused": 1}
 
     analyzer = Analyzer.create(AnalyzerConfig(engine="fer", tracker=config))
     brighter = cv2.add(crowd, np.full_like(crowd, 4))  # not a repeat of ``crowd``
-    assert [analyzer.analyze(f, k / 30).faces for k, f in enumerate((crowd, brighter, crowd))] == [2, 2, 1]
+    assert [analyzer.analyze(f, k / 30).faces for k, f in enumerate((crowd, brighter, crowd))] == [1, 1, 1]
     analyzer.tracker.count_every_face = True
     again = analyzer.analyze(crowd.copy(), 0.1)  # the same picture as the last frame
     assert again.faces == 2 and analyzer.duplicates.skipped == 0
