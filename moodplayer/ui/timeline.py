@@ -71,7 +71,7 @@ def polyline(xs: np.ndarray, ys: np.ndarray) -> QPolygonF:
     if len(xs):
         # QPolygonF's storage is contiguous (x, y) doubles; data() is its first point
         address = shiboken6.getCppPointer(polygon.data())[0]
-        memory = memoryview(shiboken6.VoidPtr(address, 16 * len(xs), True))  # type: ignore[call-arg, arg-type]
+        memory = memoryview(shiboken6.VoidPtr(address, 16 * len(xs), True))  # type: ignore[call-arg, arg-type]  # shiboken6 stubs: VoidPtr takes (address, size, writable) and is a buffer
         points = np.frombuffer(memory, dtype=np.float64).reshape(-1, 2)
         points[:, 0], points[:, 1] = xs, ys
     return polygon
