@@ -4,11 +4,13 @@ explanation under the pointer), and the spans with no face.
 
 Drawn with QPainter, by one function (``paint_timeline``) that the live view, the Sessions
 window and the PDF/HTML report share (docs/performance.md says why not a chart library).
-Cheap on purpose, as its cost grows with what it holds (a full ten minutes cost three times
-the first twenty seconds): the live view repaints only as fast as its axis moves a pixel
-(``repaint_interval``: ten minutes on 1000 px, every 0.6 s; between ``MIN_REPAINT_S`` and
-``MAX_REPAINT_S`` whatever the span), each line is thinned to about one point per two pixels
-and handed to Qt as one array, and the straight lines are opaque filled rectangles, not stroked or blended.
+Cheap on purpose, as its cost grows with what it holds (ten minutes of a session that
+switches every few seconds hold hundreds of markers: a repaint cost 24-34 ms of the GUI
+thread, now 7-12): the live view repaints no more often than its axis moves a pixel
+(``repaint_interval``: ten minutes on 1000 px, 0.6 s; between ``MIN_REPAINT_S`` and
+``MAX_REPAINT_S`` whatever the span), each line is thinned to about one point per two
+pixels and handed to Qt as one array, and the straight lines are opaque filled rectangles,
+neither stroked nor blended (docs/performance.md, "The mood timeline").
 """
 
 from __future__ import annotations
