@@ -137,10 +137,7 @@ def larger_figures(video: Path, detector) -> dict:
     of about that size."""
     import cv2
 
-    from moodplayer.vision.detect import FACE_SIZE_RANGE
-
-    def comparable(faces) -> int:
-        return sum(1 for f in faces if max(f.box[2:]) * FACE_SIZE_RANGE >= max(faces[0].box[2:]))
+    from moodplayer.vision.tracking import comparable_faces
 
     cap = cv2.VideoCapture(str(video))
     n = found = same = same_count = i = 0
@@ -167,7 +164,7 @@ def larger_figures(video: Path, detector) -> dict:
             if bounded:
                 found += 1
                 same += int(bounded[0].box == whole[0].box)
-                same_count += int(comparable(bounded) == comparable(whole))
+                same_count += int(comparable_faces(bounded) == comparable_faces(whole))
     cap.release()
     n = max(n, 1)
     return {"looks": n, "whole_ms": round(1000 * cpu_whole / n, 1), "bounded_ms": round(1000 * cpu_bounded / n, 1),

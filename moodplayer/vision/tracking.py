@@ -118,13 +118,10 @@ class FaceTracker:
         self._since_detect = self._since_full = 0
 
     def _count(self, faces: list[Face]) -> int:
-        """The faces to count, largest first: all with ``count_every_face``, else those of
-        about the largest one's size (the ones a bounded look finds too)."""
+        """The faces to count: all with ``count_every_face``, else ``comparable_faces``
+        (and the count is then partial)."""
         self._partial_count = not self.count_every_face
-        if self.count_every_face or not faces:
-            return len(faces)
-        smallest = max(faces[0].box[2], faces[0].box[3]) / FACE_SIZE_RANGE
-        return sum(1 for f in faces if max(f.box[2], f.box[3]) >= smallest)
+        return len(faces) if self.count_every_face else comparable_faces(faces)
 
     def _region_search(self, frame_bgr: np.ndarray, around: Face) -> None:
         self.searches["region"] += 1
@@ -140,6 +137,15 @@ class FaceTracker:
             self._found(faces[0])
         else:  # lost it: look at the whole frame at once
             self._full_search(frame_bgr)
+
+
+def comparable_faces(faces: list[Face]) -> int:
+    """How many of ``faces`` (largest first) are of about the largest one's size: no smaller
+    than its side / FACE_SIZE_RANGE (the ones a bounded look for a larger face finds too)."""
+    if not faces:
+        return 0
+    smallest = max(faces[0].box[2], faces[0].box[3]) / FACE_SIZE_RANGE
+    return sum(1 for f in faces if max(f.box[2], f.box[3]) >= smallest)
 
 
 def _thumb(crop: np.ndarray) -> np.ndarray:
