@@ -225,6 +225,19 @@ def _legacy():
     return LegacyRate()
 
 
+def checked_seeds(parser: argparse.ArgumentParser, seconds: float, seeds: str) -> list[int]:
+    """A study's ``--seconds`` (a number above 0) and ``--seeds`` (whole numbers, commas
+    between): the seeds, or the usage and one line, exit 2."""
+    import math
+
+    if not (math.isfinite(seconds) and seconds > 0):
+        parser.error(f"--seconds must be a number of seconds above 0, not {seconds:g}")
+    try:
+        return [int(x) for x in seeds.split(",") if x.strip()] or parser.error("--seeds: no seed given")
+    except ValueError:
+        parser.error(f"--seeds: whole numbers with commas between, not {seeds!r}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="rate_study")
     parser.add_argument("--seconds", type=float, default=40.0)
@@ -236,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engine", default="auto")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    seeds = checked_seeds(parser, args.seconds, args.seeds)
 
     from moodplayer.core.session.mood_window import WindowConfig
     from moodplayer.vision.analyzer import Analyzer, AnalyzerConfig
@@ -252,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         table: dict[str, dict] = {}
         videos: dict[str, Path] = {}
-        for seed in (int(x) for x in args.seeds.split(",")):
+        for seed in seeds:
             videos.update(clips(folder, args.seconds, seed, args.twins))
         fulls: dict[str, Run] = {}
         for name, video in videos.items():

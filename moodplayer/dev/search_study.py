@@ -224,6 +224,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from moodplayer.core.session.mood_window import WindowConfig
     from moodplayer.dev import rate_study
+
+    seeds = rate_study.checked_seeds(parser, args.seconds, args.seeds)
+    if args.persons is not None and not (args.persons / "labels.csv").is_file():
+        parser.error(f"--persons {args.persons}: no labels.csv there (path, label, group)")
     from moodplayer.vision.analyzer import Analyzer, AnalyzerConfig
 
     config = AnalyzerConfig(engine=args.engine)
@@ -234,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         folder = args.clips or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         videos: dict[str, Path] = {}
-        for seed in (int(s) for s in args.seeds.split(",") if s):
+        for seed in seeds:
             videos.update(rate_study.clips(folder, args.seconds, seed))
         if args.persons:
             rows = csv.DictReader((args.persons / "labels.csv").open(encoding="utf-8"))

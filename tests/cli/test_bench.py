@@ -258,3 +258,17 @@ def test_search_study_prices_the_periodic_look_for_a_larger_face(tmp_path):
     assert figures["looks"] == 3 * 3  # frames 8, 16, 24; three wobbles each
     assert figures["found"] == 1.0 and 0 <= figures["same_box"] <= 1 and figures["same_count"] == 1.0
     assert {"whole_ms", "bounded_ms"} <= set(figures)  # figures, not checked
+
+
+@pytest.mark.parametrize("study,args,said", [
+    ("search_study", ["--larger", "--persons", "/nonexistent"], "no labels.csv there"),
+    ("search_study", ["--seconds", "nan"], "--seconds must be a number of seconds above 0"),
+    ("search_study", ["--seeds", "x"], "--seeds: whole numbers"),
+    ("rate_study", ["--seconds", "-1"], "--seconds must be a number of seconds above 0"),
+    ("rate_study", ["--seeds", ","], "--seeds: no seed given"),
+])
+def test_the_studies_refuse_what_they_cannot_run_in_one_line(study, args, said):
+    got = subprocess.run([sys.executable, "-m", f"moodplayer.dev.{study}", *args],
+                         capture_output=True, text=True, timeout=60)
+    assert got.returncode == 2 and "Traceback" not in got.stderr
+    assert got.stderr.strip().splitlines()[-1].startswith(f"{study}: error: ") and said in got.stderr
