@@ -60,6 +60,20 @@ def load_vlc():
         ) from err
 
 
+# libvlc puts a resampler in every audio chain, even when the track's rate is the output's
+# (it absorbs the clock's drift), and picks libsamplerate's sinc filter: a 44.1 kHz stereo
+# track then costs 0.015 of a core, two thirds of it resampling 44.1 to 44.1 kHz. The SoX
+# resampler at its high quality (20-bit, against libsamplerate's fastest, ~97 dB) costs
+# 0.006 for the same track (docs/performance.md, "The fifth round"). ",any": a libvlc
+# without the soxr plugin takes its usual resampler.
+RESAMPLER_ARGS = ("--audio-resampler=soxr,any", "--soxr-resampler-quality=3")
+
+
+def voice_args(audio_out: str, voice: int) -> list[str]:
+    """The libvlc options of one voice's instance."""
+    return ["--no-video", "--quiet", "--no-xlib", *RESAMPLER_ARGS, *audio_out_args(audio_out, voice)]
+
+
 def audio_out_args(audio_out: str, voice: int = 0) -> list[str]:
     """``default`` | ``dummy`` | ``afile:PATH`` (decoded audio written to a WAV file; the
     second voice writes beside it, ``afile_path``) | ``clock:PATH`` (an emulated sound card:
@@ -181,10 +195,9 @@ class VlcBackend(PlayerBackend):
         super().__init__(parent)
         self.vlc = load_vlc()
         self.audio_out = audio_out
-        base = ["--no-video", "--quiet", "--no-xlib"]
         self._voices: list[_Voice] = []
         for number in (0, 1):
-            self._voices.append(_Voice(self.vlc, [*base, *audio_out_args(audio_out, number)], number))
+            self._voices.append(_Voice(self.vlc, voice_args(audio_out, number), number))
         self._clocked = None
         if audio_out.startswith("clock:"):
             from moodplayer.playback.clocked_out import ClockedOutput
