@@ -81,6 +81,42 @@ def test_input_is_padded_and_resized_like_faceapi() -> None:
     assert fx.resize_bilinear(ramp, 8)[0, :, 0].tolist() == [0, 0.5, 1, 1.5, 2, 2.5, 3, 3]
 
 
+def _input_as_written_first(crop_bgr: np.ndarray) -> np.ndarray:
+    """The input as first written here, step by step: the crop to RGB, np.pad, the whole
+    square made float, interpolated along y then x. The faster ``prepare`` must give its bits."""
+    rgb = crop_bgr[..., ::-1] if crop_bgr.ndim == 3 else np.repeat(crop_bgr[..., None], 3, axis=2)
+    h, w = rgb.shape[:2]
+    if h != w:
+        diff = abs(h - w)
+        after = int(np.floor(diff * 0.5 + 0.5))
+        pad = ((0, 0), (diff - after, after)) if h > w else ((diff - after, after), (0, 0))
+        rgb = np.pad(rgb, pad + ((0, 0),), mode="constant")
+    img = rgb.astype(np.float32)
+    n = img.shape[0]
+    if n == fx.INPUT_SIZE:
+        return img
+    y0, y1, fy = fx._legacy_axis(n, fx.INPUT_SIZE)
+    x0, x1, fxs = fx._legacy_axis(n, fx.INPUT_SIZE)
+    rows = img[y0] + (img[y1] - img[y0]) * fy[:, None, None]
+    return rows[:, x0] + (rows[:, x1] - rows[:, x0]) * fxs[None, :, None]
+
+
+@pytest.mark.parametrize("shape", [(202, 224), (224, 202), (480, 640), (90, 100), (50, 45), (200, 200),
+                                   (112, 112), (111, 113), (300, 90), (1, 1), (2, 300), (113, 112)])
+def test_the_input_is_the_same_bits_as_written_first(shape) -> None:
+    rng = np.random.default_rng(sum(shape))
+    frame = rng.integers(0, 256, (shape[0] + 9, shape[1] + 7, 3), np.uint8)
+    crop = frame[4:4 + shape[0], 3:3 + shape[1]]  # a view into a frame, as the detector cuts it
+    got = fx.prepare(crop)
+    assert got.dtype == np.float32 and got.shape == (112, 112, 3) and got.flags.c_contiguous
+    assert np.array_equal(got, _input_as_written_first(crop))
+    grey = np.ascontiguousarray(crop[..., 1])
+    assert np.array_equal(fx.prepare(grey), _input_as_written_first(grey))
+    floats = crop.astype(np.float32) * np.float32(0.73)  # the descriptor's and detector's input
+    assert np.array_equal(fx.resize_bilinear(fx.pad_to_square(floats[..., ::-1]), 112),
+                          _input_as_written_first(floats))
+
+
 def test_tiny_face_detector_reproduces_faceapi(setup_models: Path) -> None:
     import cv2
 

@@ -50,8 +50,12 @@ def pad_to_square(rgb: np.ndarray) -> np.ndarray:
     diff = abs(h - w)
     after = int(np.floor(diff * 0.5 + 0.5))  # Math.round
     before = diff - after
-    pad = ((0, 0), (before, after)) if h > w else ((before, after), (0, 0))
-    return np.pad(rgb, pad + ((0, 0),), mode="constant")
+    square = np.zeros((max(h, w), max(h, w)) + rgb.shape[2:], rgb.dtype)
+    if h > w:
+        square[:, before:before + w] = rgb
+    else:
+        square[before:before + h] = rgb
+    return square
 
 
 def _legacy_axis(n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -65,24 +69,37 @@ def _legacy_axis(n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray, np.ndar
 
 def resize_bilinear(img: np.ndarray, size: int) -> np.ndarray:
     """``tf.image.resizeBilinear(img, [size, size], alignCorners=false,
-    halfPixelCenters=false)`` on an HxWxC image, float32 out."""
+    halfPixelCenters=false)`` on an HxWxC image, float32 out.
+
+    The four neighbours of each output pixel are picked first and only they are made
+    float, and the arithmetic runs on rows of size × C numbers: the same float32 operations
+    on the same values as interpolating the whole image, so the same bits, in half the time
+    of converting the whole crop (a channel of three as numpy's innermost loop is slow)."""
     h, w = img.shape[:2]
-    img = img.astype(np.float32, copy=False)
     if h == size and w == size:
-        return img
+        return img.astype(np.float32, copy=False)
+    channels = img.shape[2]
     y0, y1, fy = _legacy_axis(h, size)
     x0, x1, fx = _legacy_axis(w, size)
-    top, bottom = img[y0], img[y1]  # (size, w, c)
-    fy = fy[:, None, None]
-    rows = top + (bottom - top) * fy
-    left, right = rows[:, x0], rows[:, x1]
-    return left + (right - left) * fx[None, :, None]
+    pixels = np.ascontiguousarray(img).reshape(h * w, channels)
+
+    def picked(ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
+        at = (ys[:, None] * w + xs[None, :]).ravel()
+        return pixels.take(at, axis=0).reshape(size, size * channels).astype(np.float32, copy=False)
+
+    top_left, top_right, bottom_left, bottom_right = picked(y0, x0), picked(y0, x1), picked(y1, x0), picked(y1, x1)
+    fy = fy[:, None]
+    left = top_left + (bottom_left - top_left) * fy
+    right = top_right + (bottom_right - top_right) * fy
+    return (left + (right - left) * np.repeat(fx, channels)[None, :]).reshape(size, size, channels)
 
 
 def prepare(crop_bgr: np.ndarray) -> np.ndarray:
-    """A face crop (uint8 BGR, any size) -> the net's 112×112×3 RGB input, 0..255, float32."""
-    rgb = crop_bgr[..., ::-1] if crop_bgr.ndim == 3 else np.repeat(crop_bgr[..., None], 3, axis=2)
-    return resize_bilinear(pad_to_square(rgb), INPUT_SIZE)
+    """A face crop (uint8 BGR, any size) -> the net's 112×112×3 RGB input, 0..255, float32.
+    Padded and resized in BGR and turned to RGB at 112×112: the same numbers as turning the
+    whole crop first (each channel is resized alone), without copying it channel-reversed."""
+    bgr = crop_bgr if crop_bgr.ndim == 3 else cv2.cvtColor(crop_bgr, cv2.COLOR_GRAY2BGR)
+    return np.ascontiguousarray(resize_bilinear(pad_to_square(bgr), INPUT_SIZE)[..., ::-1])
 
 
 # --- the layers ---------------------------------------------------------------------------
