@@ -16,14 +16,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import cv2
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QWindow
 
 from moodplayer.core.emotions import Reading
 from moodplayer.pipeline import FrameSlot
 from moodplayer.ui.preview import PreviewView
 
 BOX_FRESH_S = 0.6  # draw the face box only while the reading is this recent
-_WINDOW_SHOWN_OR_NOT = (QEvent.Type.Show, QEvent.Type.Hide, QEvent.Type.WindowStateChange)
+_UNSEEN = (QWindow.Visibility.Hidden, QWindow.Visibility.Minimized)
 
 
 def to_32bit(image):
@@ -47,7 +49,28 @@ class PreviewFeed(QObject):
         self.frame_arrived.connect(self.show_latest, Qt.ConnectionType.QueuedConnection)
         # deleted while the capture thread still had its emit: never a call into it
         self.destroyed.connect(lambda *_: setattr(slot, "on_new_frame", None))
-        view.window().installEventFilter(self)  # shown, hidden, minimised: see _follow_window
+        self._watch_window()
+
+    def _watch_window(self) -> None:
+        """Follow the window's visibility (shown, hidden, minimised: see _follow_window) by
+        its native window's signal. Until it has one (never shown yet, or its native window
+        was destroyed) an event filter waits for its next Show: a filter on the window for
+        good would call into Python for each of the ~40 events a second it gets while the
+        preview plays (0.005 of a core, docs/performance.md, "The fifth round")."""
+        if not shiboken6.isValid(self.view):  # the window went first (the app is closing)
+            return
+        window = self.view.window()
+        handle = window.windowHandle()
+        if handle is None:
+            window.installEventFilter(self)
+            return
+        handle.visibilityChanged.connect(self._follow_window)
+        # destroyed with the widget kept (its window flags changed): watch what comes next,
+        # once the old native window is gone
+        handle.destroyed.connect(self._window_handle_gone)
+
+    def _window_handle_gone(self, *_) -> None:
+        QTimer.singleShot(0, self, self._watch_window)
 
     def start(self) -> None:
         self._running = True
@@ -63,15 +86,17 @@ class PreviewFeed(QObject):
         return self.slot.on_new_frame is not None
 
     def eventFilter(self, watched, event) -> bool:
-        if event.type() in _WINDOW_SHOWN_OR_NOT:
+        if event.type() == QEvent.Type.Show:  # its native window exists now
+            watched.removeEventFilter(self)
+            self._watch_window()
             self._follow_window()
         return False
 
-    def _follow_window(self) -> None:
+    def _follow_window(self, *_) -> None:
         """Paint only while the window can be seen: hidden in the tray or minimised, the
         capture thread decodes the analysis's frames alone."""
-        window = self.view.window()
-        seen = self._running and window.isVisible() and not window.isMinimized()
+        handle = self.view.window().windowHandle()
+        seen = self._running and handle is not None and handle.visibility() not in _UNSEEN
         self.slot.on_new_frame = self.frame_arrived.emit if seen else None
 
     def show_latest(self) -> None:

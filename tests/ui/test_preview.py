@@ -80,3 +80,40 @@ def test_a_deleted_feed_is_never_called_by_the_capture_thread(qtbot):
     feed.start()  # a hidden view: nothing asked for
     assert slot.on_new_frame is None
     feed.stop()
+
+
+def test_the_feed_follows_the_window_by_its_signal_not_by_filtering_every_event(qtbot):
+    """Shown after the feed was made, hidden, minimised, shown again: the feed follows each,
+    and once the window has shown, none of its events (its paints included) reach Python."""
+    from moodplayer.app.preview_feed import PreviewFeed
+    from moodplayer.pipeline import FrameSlot
+
+    class Counting(PreviewFeed):
+        filtered = 0
+
+        def eventFilter(self, watched, event) -> bool:
+            Counting.filtered += 1
+            return super().eventFilter(watched, event)
+
+    view = PreviewView()
+    qtbot.addWidget(view)
+    slot = FrameSlot()
+    feed = Counting(slot, view, lambda: None)
+    feed.start()
+    assert not feed.painting  # never shown yet
+    view.show()
+    qtbot.waitUntil(lambda: feed.painting, timeout=2000)
+    before = Counting.filtered
+    for k in range(10):
+        slot.put(frame_with_quadrants()[:, :, :3].copy(), float(k))
+        qtbot.waitUntil(lambda k=k: view.frames_shown == k + 1, timeout=2000)
+    view.resize(500, 400)
+    qtbot.wait(50)
+    assert Counting.filtered == before  # painted and resized, no event through Python
+    for hide, show in ((view.hide, view.show), (view.showMinimized, view.showNormal)):
+        hide()
+        qtbot.waitUntil(lambda: not feed.painting, timeout=2000)
+        show()
+        qtbot.waitUntil(lambda: feed.painting, timeout=2000)
+    feed.stop()
+    assert not feed.painting
