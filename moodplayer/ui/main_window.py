@@ -21,6 +21,7 @@ from moodplayer.ui.mood_panel import MoodPanel
 from moodplayer.ui.player_controls import PlayerPanel
 from moodplayer.ui.preview import PAUSE_SHORTCUT, PreviewView
 from moodplayer.ui.profile_bar import ProfileBar
+from moodplayer.ui.steady import SteadyBox
 from moodplayer.ui.timeline import TimelinePanel
 
 K = Qt.Key
@@ -112,8 +113,11 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.timeline.toggle)  # folds the timeline away
         for w in (self.loading_label, self.loading, self.engine_notice):
             bar.addWidget(w)
-        for w in (self.recording_label, self.engine_label, self.fps_label, self.source_label):
-            bar.addPermanentWidget(w)
+        # the rate changes every second: in a SteadyBox, no new layout of the window for it
+        permanent: tuple[QWidget, ...] = (self.recording_label, self.engine_label,
+                                          SteadyBox(self.fps_label), self.source_label)
+        for widget in permanent:
+            bar.addPermanentWidget(widget)
         self.actions_by_name: dict[str, QAction] = {}
         self._build_menus()
 

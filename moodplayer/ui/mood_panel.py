@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from moodplayer.core.emotions import EMOTIONS
 from moodplayer.ui.icons import pixmap_for
+from moodplayer.ui.steady import SteadyBox
 
 FILL = QColor("#4caf50")
 
@@ -127,7 +128,7 @@ class MoodPanel(QWidget):
             form.addRow(mood_row_label(name), bar)
         heading = QHBoxLayout()
         heading.addWidget(self.mood_icon)
-        heading.addWidget(self.mood_label, 1)
+        heading.addWidget(SteadyBox(self.mood_label), 1)  # a new percentage: no new layout
         layout = QVBoxLayout(self)
         layout.addLayout(heading)
         layout.addWidget(self.why_label)
@@ -155,6 +156,7 @@ class MoodPanel(QWidget):
 
 
 def _set_text(label: QLabel, text: str) -> None:
-    """setText relays out the window even when the text is the same: skip that."""
+    """setText relays out the window even when the text is the same: skip that (and a label
+    whose text changes often sits in a SteadyBox: ui/steady.py)."""
     if label.text() != text:
         label.setText(text)

@@ -23,6 +23,7 @@ from moodplayer.core.music.play_order import REPEAT_ONE, REPEAT_PLAYLIST
 from moodplayer.ui.cover_art import CoverArt
 from moodplayer.ui.icons import icon_for, ui_icon
 from moodplayer.ui.mood_panel import MoodIcon
+from moodplayer.ui.steady import SteadyBox
 
 AUTO = "Auto"
 
@@ -210,7 +211,7 @@ class TransportControls(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         seek_row = QHBoxLayout()
         seek_row.addWidget(self.seek, 1)
-        seek_row.addWidget(self.position)
+        seek_row.addWidget(SteadyBox(self.position))  # a new second: no new layout
         layout.addLayout(seek_row)
         buttons = QHBoxLayout()
         for w in (self.prev_button, self.play_button, self.next_button,
