@@ -9,8 +9,9 @@ switches every few seconds hold hundreds of markers: a repaint cost 24-34 ms of 
 thread, now 7-12): the live view repaints no more often than its axis moves a pixel
 (``repaint_interval``: ten minutes on 1000 px, 0.6 s; between ``MIN_REPAINT_S`` and
 ``MAX_REPAINT_S`` whatever the span), each line is thinned to about one point per two
-pixels and handed to Qt as one array, and the straight lines are opaque filled rectangles,
-neither stroked nor blended (docs/performance.md, "The mood timeline").
+pixels and handed to Qt as one array, the straight lines are opaque filled rectangles,
+neither stroked nor blended, and each marker's tick is one small picture per colour,
+antialiased once (docs/performance.md, "The mood timeline").
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import time
 import numpy as np
 import shiboken6
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QToolButton, QToolTip, QVBoxLayout, QWidget
 
 from moodplayer.core.emotions import EMOTIONS
@@ -90,6 +91,29 @@ def _over(colour: QColor, alpha: int, base: QColor | None) -> QColor:
     a = alpha / 255
     return QColor(*(round(c * a + b * (1 - a)) for c, b in
                     zip((colour.red(), colour.green(), colour.blue()), (base.red(), base.green(), base.blue()))))
+
+
+TICK_HALF_W = 4  # a marker's tick: a triangle 2 × 4 + 1 px wide, MARK_H high, its point down
+_TICKS: dict[int, QImage] = {}
+
+
+def _tick(colour: QColor) -> QImage:
+    """A marker's tick in ``colour``, antialiased once and kept: a session minutes old has
+    hundreds of ticks, and a polygon built and filled for each cost a fifth of a repaint."""
+    image = _TICKS.get(colour.rgba())
+    if image is None:
+        image = QImage(2 * TICK_HALF_W + 1, MARK_H, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(Qt.GlobalColor.transparent)
+        p = QPainter(image)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(colour)
+        middle = TICK_HALF_W + 0.5  # the centre of the line's pixel column
+        p.drawPolygon(QPolygonF([QPointF(middle - TICK_HALF_W, 0), QPointF(middle + TICK_HALF_W, 0),
+                                 QPointF(middle, MARK_H)]))
+        p.end()
+        _TICKS[colour.rgba()] = image
+    return image
 
 
 def _vlines(p: QPainter, xs: list[float], top: float, bottom: float, colours: list[QColor]) -> None:
@@ -205,13 +229,11 @@ def paint_timeline(p: QPainter, rect: QRectF, data: TimelineData, relative: bool
             if mood in MOOD_COLOURS:
                 p.fillRect(QRectF(a, band.top(), max(b - a, 1.0), band.height()), MOOD_COLOURS[mood])
 
-    # the markers' ticks
-    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    p.setPen(Qt.PenStyle.NoPen)
+    # the markers' ticks, over their lines' pixel columns
     top = plot.top() - MARK_H
     for mx, m in shown:
-        p.setBrush(MARKER_COLOURS.get(m.kind, text))
-        p.drawPolygon(QPolygonF([QPointF(mx - 4, top), QPointF(mx + 4, top), QPointF(mx, plot.top())]))
+        if math.isfinite(mx):
+            p.drawImage(QPointF(math.floor(mx) - TICK_HALF_W, top), _tick(MARKER_COLOURS.get(m.kind, text)))
     p.restore()
     return [(mx, m.text) for mx, m in shown]
 

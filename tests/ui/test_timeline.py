@@ -196,3 +196,39 @@ def test_a_change_too_soon_after_a_repaint_is_painted_once_due_even_if_nothing_f
     view.changed()  # within the repaint interval of the last one: not at once
     qtbot.waitUntil(lambda: len(view.marker_positions()) == 2, timeout=5000)
     assert [text for _, text in view.marker_positions()] == ["you chose sad", "a sad track"]
+
+
+def test_a_markers_tick_points_at_its_line_in_its_colour(qapp):
+    """The ticks are one antialiased picture per colour, drawn over the marker's line: the
+    tick's point is in the line's pixel column, and the columns beside it are the base."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from moodplayer.ui import timeline
+    from moodplayer.ui.timeline import MARK_H, MARKER_COLOURS, TICK_HALF_W, paint_timeline
+
+    data = TimelineData(span_s=60.0, resolution_s=0.0)
+    data.add_shares(0.0, {"happy": 1.0}, "happy")
+    data.add_shares(60.0, {"happy": 1.0}, "happy")
+    data.mark("track", "a track", 54.0)  # right of the legend
+    data.mark("override", "you chose", 58.0)
+    image = QImage(600, 200, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    [(x_track, _), (x_override, _)] = paint_timeline(painter, QRectF(0, 0, 600, 200), data, True,
+                                                      QColor("black"), QColor("white"))
+    painter.end()
+    for x, kind in ((x_track, "track"), (x_override, "override")):
+        column = int(x)
+        tick_top = 100  # from the plot's middle up the line, through the frame, to the tick's top
+        while tick_top > 0 and image.pixel(column, tick_top - 1) & 0xFFFFFF != 0xFFFFFF:
+            tick_top -= 1
+        # near its top the tick is as wide as 2 × TICK_HALF_W + 1 and in the marker's colour
+        row = [QColor(image.pixel(column + dx, tick_top + 1)) for dx in range(-TICK_HALF_W, TICK_HALF_W + 1)]
+        want = MARKER_COLOURS[kind]
+        assert all(abs(c.red() - want.red()) + abs(c.green() - want.green()) + abs(c.blue() - want.blue()) < 160
+                   for c in row[2:-2]), kind
+        assert image.pixel(column - TICK_HALF_W - 2, tick_top + 1) & 0xFFFFFF == 0xFFFFFF
+        assert image.pixel(column + TICK_HALF_W + 2, tick_top + 1) & 0xFFFFFF == 0xFFFFFF
+        assert QColor(image.pixel(column, tick_top + MARK_H - 1)) != QColor("white")  # its point
+    assert {MARKER_COLOURS["track"].rgba(), MARKER_COLOURS["override"].rgba()} <= set(timeline._TICKS)
