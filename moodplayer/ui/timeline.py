@@ -6,10 +6,10 @@ Drawn with QPainter, by one function (``paint_timeline``) that the live view, th
 window and the PDF/HTML report share (docs/performance.md says why not a chart library).
 Cheap on purpose, as its cost grows with what it holds (ten minutes of a session that
 switches every few seconds hold hundreds of markers: a repaint cost 24-34 ms of the GUI
-thread, now 7-12): the live view repaints no more often than its axis moves a pixel
-(``repaint_interval``: ten minutes on 1000 px, 0.6 s; between ``MIN_REPAINT_S`` and
-``MAX_REPAINT_S`` whatever the span), each line is thinned to about one point per two
-pixels and handed to Qt as one array, the straight lines are opaque filled rectangles,
+thread, now 5-8): the live view repaints no more often than its axis moves two pixels
+(``repaint_interval``: ten minutes on 1000 px, 1.2 s, so once a second; between
+``MIN_REPAINT_S`` and ``MAX_REPAINT_S`` whatever the span), each line is thinned to about
+one point per two pixels and handed to Qt as one array, the straight lines are opaque filled rectangles,
 neither stroked nor blended, and each marker's tick is one small picture per colour,
 antialiased once (docs/performance.md, "The mood timeline").
 """
@@ -38,6 +38,7 @@ MARKER_COLOURS = {
     "pause": QColor("#5d4037"), "resume": QColor("#5d4037"), "lift": QColor("#f9a825"),
 }
 MARKER_LINE_ALPHA = 90
+PX_PER_REPAINT = 2  # the live view repaints once its axis has moved this far (the lines' thinning)
 MIN_REPAINT_S = 0.25  # at most 4 repaints a second (a short span's axis moves fast) ...
 MAX_REPAINT_S = 1.0  # ... and at least one (a new marker shows within a second)
 BAND_H = 12
@@ -59,11 +60,12 @@ def _grid_step(span: float) -> float:
 
 
 def repaint_interval(span_s: float, width_px: float) -> float:
-    """How long the live axis takes to move one pixel, within [MIN_REPAINT_S, MAX_REPAINT_S]:
-    repainting sooner draws the same picture."""
+    """How long the live axis takes to move ``PX_PER_REPAINT`` pixels, within
+    [MIN_REPAINT_S, MAX_REPAINT_S]: the lines hold about a point every two pixels, so
+    repainting sooner redraws the same points a pixel or so further left."""
     if not (math.isfinite(span_s) and width_px > 0):
         return MIN_REPAINT_S
-    return min(MAX_REPAINT_S, max(MIN_REPAINT_S, span_s / width_px))
+    return min(MAX_REPAINT_S, max(MIN_REPAINT_S, PX_PER_REPAINT * span_s / width_px))
 
 
 def polyline(xs: np.ndarray, ys: np.ndarray) -> QPolygonF:
