@@ -65,13 +65,18 @@ def load_vlc():
 # track then costs 0.015 of a core, two thirds of it resampling 44.1 to 44.1 kHz. The SoX
 # resampler at its high quality (20-bit, against libsamplerate's fastest, ~97 dB) costs
 # 0.006 for the same track (docs/performance.md, "The fifth round"). ",any": a libvlc
-# without the soxr plugin takes its usual resampler.
-RESAMPLER_ARGS = ("--audio-resampler=soxr,any", "--soxr-resampler-quality=3")
+# without the soxr plugin takes its usual resampler. The quality is the soxr plugin's own
+# option, which such a libvlc does not know: it refuses to start with it (an unknown
+# option), so a voice is then made without it (_Voice), and later ones never ask again.
+SOXR_QUALITY = "--soxr-resampler-quality=3"
+RESAMPLER_ARGS = ("--audio-resampler=soxr,any", SOXR_QUALITY)
+_soxr_unknown = False  # this process's libvlc refused SOXR_QUALITY: it has no soxr plugin
 
 
 def voice_args(audio_out: str, voice: int) -> list[str]:
     """The libvlc options of one voice's instance."""
-    return ["--no-video", "--quiet", "--no-xlib", *RESAMPLER_ARGS, *audio_out_args(audio_out, voice)]
+    resampler = [a for a in RESAMPLER_ARGS if not (_soxr_unknown and a == SOXR_QUALITY)]
+    return ["--no-video", "--quiet", "--no-xlib", *resampler, *audio_out_args(audio_out, voice)]
 
 
 def audio_out_args(audio_out: str, voice: int = 0) -> list[str]:
@@ -123,6 +128,13 @@ class _Voice:
         self.vlc = vlc
         self.number = number
         self.instance = vlc.Instance(args)
+        if self.instance is None and SOXR_QUALITY in args:
+            # a libvlc without the soxr plugin (it said "unknown option" on stderr): its
+            # usual resampler ("soxr,any"), for this voice and every later one
+            global _soxr_unknown
+            _soxr_unknown = True
+            args = [a for a in args if a != SOXR_QUALITY]
+            self.instance = vlc.Instance(args)
         if self.instance is None:
             raise PlaybackUnavailable(
                 f"libvlc could not start with {args}; are the VLC plugins installed "

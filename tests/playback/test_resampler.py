@@ -5,6 +5,7 @@ the module it chose to the native stderr (and the voices' own options keep it qu
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import wave
@@ -59,3 +60,77 @@ def test_each_voice_resamples_with_soxr_and_the_tone_comes_out_unchanged(tmp_pat
     spectrum = np.abs(np.fft.rfft(left * np.hanning(len(left))))
     assert abs(np.argmax(spectrum) * rate / len(left) - 441.0) < 2.0
     assert 0.2 < np.sqrt(np.mean(left[len(left) // 4: -len(left) // 4] ** 2)) * np.sqrt(2) < 0.4
+
+
+# A libvlc whose plugins have no SoX resampler (built without it, or packaged without it):
+# the libraries copied beside a plugin folder that lacks libsoxr_plugin.so, as the bundle
+# lays them out (libvlc finds its plugins beside libvlccore, and in VLC_PLUGIN_PATH).
+CHILD_WITHOUT_SOXR = r"""
+import sys, time
+import vlc
+from PySide6.QtCore import QCoreApplication
+from moodplayer.core.music.playlist import load_playlist
+from moodplayer.playback.backend import PLAYING
+from moodplayer.playback.vlc_backend import VlcBackend
+app = QCoreApplication([])
+backend = VlcBackend(audio_out="afile:" + sys.argv[2])
+backend.load(load_playlist("tone", sys.argv[1]))
+deadline = time.monotonic() + 20
+while backend.state != PLAYING and time.monotonic() < deadline:
+    app.processEvents()
+    time.sleep(0.02)
+print("playing", backend.state == PLAYING)
+until = time.monotonic() + 1.0
+while time.monotonic() < until:
+    app.processEvents()
+    time.sleep(0.02)
+backend.close()
+"""
+
+
+def libvlc_without_soxr(folder: Path) -> dict[str, str]:
+    """The environment of a child whose libvlc has every plugin of this one but soxr's."""
+    import os
+
+    import pytest
+    import vlc
+
+    vlc.libvlc_get_version()
+    loaded = {Path(line.split()[-1]) for line in Path("/proc/self/maps").read_text().splitlines()
+              if "/libvlc" in line}  # the libraries this process loaded, wherever they are
+    core = next((p for p in loaded if p.name.startswith("libvlccore.so")), Path("/nonexistent"))
+    lib = next((p for p in loaded if p.name.startswith("libvlc.so")), Path("/nonexistent"))
+    plugins = core.parent / "vlc" / "plugins"
+    if not (core.exists() and plugins.is_dir() and list(plugins.glob("*/libsoxr_plugin.so"))):
+        pytest.skip(f"no libvlccore and plugin folder with soxr beside {lib}")
+    shutil.copy(lib, folder / "libvlc.so.5")
+    shutil.copy(core, folder / "libvlccore.so.9")  # copied: libvlc looks beside it
+    for plugin in plugins.glob("*/*.so"):
+        if plugin.name != "libsoxr_plugin.so":
+            (folder / "vlc" / "plugins" / plugin.parent.name).mkdir(parents=True, exist_ok=True)
+            (folder / "vlc" / "plugins" / plugin.parent.name / plugin.name).symlink_to(plugin)
+    env = dict(os.environ, LD_LIBRARY_PATH=str(folder), PYTHON_VLC_LIB_PATH=str(folder / "libvlc.so.5"),
+               PYTHON_VLC_MODULE_PATH=str(folder / "vlc" / "plugins"),
+               VLC_PLUGIN_PATH=str(folder / "vlc" / "plugins"), QT_QPA_PLATFORM="offscreen")
+    return env
+
+
+def test_a_libvlc_without_the_soxr_plugin_still_plays(tmp_path):
+    """``--soxr-resampler-quality`` is the soxr plugin's option: a libvlc without that
+    plugin refuses to start with it (an unknown option), and the player would have no
+    voice at all; it plays with libvlc's own resampler instead."""
+    (tmp_path / "vlc").mkdir()
+    env = libvlc_without_soxr(tmp_path / "vlc")
+    track, written = tmp_path / "music" / "tone.wav", tmp_path / "out.wav"
+    track.parent.mkdir()
+    tone(track)
+    done = subprocess.run([sys.executable, "-c", CHILD_WITHOUT_SOXR, str(track.parent), str(written)],
+                          capture_output=True, text=True, timeout=60, env=env)
+    assert done.stdout.strip() == "playing True", done.stderr[-2000:]
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert done.stderr.count("unknown option") <= 1  # the second voice did not ask again
+    with wave.open(str(written)) as out:
+        raw = out.readframes(out.getnframes())
+        width = out.getsampwidth()
+    left = (np.frombuffer(raw, "<f4") if width == 4 else np.frombuffer(raw, "<i2") / 32768.0)[::2]
+    assert len(left) > 44100 // 2 and np.sqrt(np.mean(left ** 2)) > 0.1  # the tone, heard
