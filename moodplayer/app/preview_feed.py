@@ -92,11 +92,15 @@ class PreviewFeed(QObject):
             self._follow_window()
         return False
 
-    def _follow_window(self, *_) -> None:
+    def _follow_window(self, visibility: QWindow.Visibility | None = None) -> None:
         """Paint only while the window can be seen: hidden in the tray or minimised, the
-        capture thread decodes the analysis's frames alone."""
-        handle = self.view.window().windowHandle()
-        seen = self._running and handle is not None and handle.visibility() not in _UNSEEN
+        capture thread decodes the analysis's frames alone. ``visibility``: what the native
+        window's signal says (it says "hidden" from its destructor too, when the window is
+        deleted while shown: then neither it nor the view may be asked anything)."""
+        if visibility is None:
+            handle = self.view.window().windowHandle() if shiboken6.isValid(self.view) else None
+            visibility = handle.visibility() if handle is not None else QWindow.Visibility.Hidden
+        seen = self._running and visibility not in _UNSEEN
         self.slot.on_new_frame = self.frame_arrived.emit if seen else None
 
     def show_latest(self) -> None:

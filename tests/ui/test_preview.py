@@ -117,3 +117,30 @@ def test_the_feed_follows_the_window_by_its_signal_not_by_filtering_every_event(
         qtbot.waitUntil(lambda: feed.painting, timeout=2000)
     feed.stop()
     assert not feed.painting
+
+
+@pytest.mark.parametrize("stopped", [False, True])
+def test_a_window_deleted_while_shown_calls_no_deleted_object(qtbot, stopped):
+    """The app's end: the main window (the preview in it) deleted while still on screen,
+    the feed still there. Its native window says "hidden" from its destructor: the feed
+    answers without asking the half-deleted window anything (pytest-qt fails the test on
+    an exception raised in a slot; the app printed a traceback as it closed)."""
+    import shiboken6
+    from PySide6.QtWidgets import QMainWindow
+
+    from moodplayer.app.preview_feed import PreviewFeed
+    from moodplayer.pipeline import FrameSlot
+
+    window = QMainWindow()
+    view = PreviewView()
+    window.setCentralWidget(view)
+    slot = FrameSlot()
+    feed = PreviewFeed(slot, view, lambda: None)
+    feed.start()
+    window.show()
+    qtbot.waitUntil(lambda: feed.painting, timeout=2000)
+    if stopped:
+        feed.stop()  # the app's shutdown stops the feed first
+    with qtbot.captureExceptions() as raised:
+        shiboken6.delete(window)
+    assert raised == [] and not feed.painting
