@@ -38,12 +38,20 @@ class SteadyBox(QWidget):
     def event(self, event) -> bool:
         # the child's updateGeometry() lands here as a LayoutRequest (no layout to take it)
         if event.type() == QEvent.Type.LayoutRequest:
-            hints = self._child_hints()
-            if hints != self._hints:
-                self._hints = hints
-                self.updateGeometry()
+            self._follow_hints()
             return True
+        # ... but only while the holder can be seen: Qt posts none to a hidden parent, so a
+        # text that changed while the window was hidden (in the tray, not shown yet) is
+        # looked at as it is shown
+        if event.type() == QEvent.Type.Show:
+            self._follow_hints()
         return super().event(event)
+
+    def _follow_hints(self) -> None:
+        hints = self._child_hints()
+        if hints != self._hints:
+            self._hints = hints
+            self.updateGeometry()
 
     def resizeEvent(self, event) -> None:
         self.child.setGeometry(self.rect())

@@ -92,3 +92,42 @@ def test_the_main_window_is_not_laid_out_again_for_a_percentage_a_second_or_a_ra
         QApplication.processEvents()
     assert requests.count == 0
     assert window.mood.mood_label.text() == "Mood: happy (90%)"
+
+
+def test_a_text_grown_while_the_window_was_hidden_has_its_room_once_shown(qtbot):
+    """Hidden in the tray, the window's labels go on changing (a new track an hour long, a
+    faster analysis); Qt posts no layout request to a parent that cannot be seen, so the box
+    must look again when it is shown: else the label stays clipped to its old width (paused,
+    the position would stay so)."""
+    from moodplayer.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    position = window.player.controls.position
+    qtbot.waitUntil(lambda: position.width() >= position.sizeHint().width(), timeout=2000)
+    window.hide()  # to the tray
+    window.player.controls.show_position(5_000, 3_723_000)  # 0:05 / 1:02:03
+    window.show_fps(12.5)
+    QApplication.processEvents()
+    window.show()  # back from the tray
+    qtbot.waitExposed(window)
+    for _ in range(5):
+        QApplication.processEvents()
+    for label in (position, window.fps_label):
+        assert label.width() >= label.sizeHint().width(), label.text()
+
+
+def test_a_text_grown_before_the_first_show_has_its_room(qtbot):
+    label = QLabel("0:00 / 0:00")
+    box = SteadyBox(label)
+    window = window_with(box)
+    qtbot.addWidget(window)
+    window.adjustSize()  # laid out once, not shown yet
+    label.setText("1:02:03 / 12:34:56 and a long note beside it")
+    window.adjustSize()
+    window.show()
+    qtbot.waitExposed(window)
+    QApplication.processEvents()
+    assert box.width() >= label.sizeHint().width() and label.geometry() == box.rect()
