@@ -96,26 +96,37 @@ def _over(colour: QColor, alpha: int, base: QColor | None) -> QColor:
 
 
 TICK_HALF_W = 4  # a marker's tick: a triangle 2 × 4 + 1 px wide, MARK_H high, its point down
-_TICKS: dict[int, QImage] = {}
+_TICKS: dict[tuple[int, float], QImage] = {}  # (colour, device pixel ratio) -> its tick
 
 
-def _tick(colour: QColor) -> QImage:
+def _tick(colour: QColor, ratio: float = 1.0) -> QImage:
     """A marker's tick in ``colour``, antialiased once and kept: a session minutes old has
-    hundreds of ticks, and a polygon built and filled for each cost a fifth of a repaint."""
-    image = _TICKS.get(colour.rgba())
+    hundreds of ticks, and a polygon built and filled for each cost a fifth of a repaint.
+    Made at the device's whole pixel ratio (a high-DPI screen: 2), so that it is as sharp as
+    the triangle filled there, not a 1× picture stretched (a fractional ratio has the
+    triangle filled: _tick_polygon). The GUI thread's alone (the live view, the Sessions
+    window and the report all paint there)."""
+    key = (colour.rgba(), ratio)
+    image = _TICKS.get(key)
     if image is None:
-        image = QImage(2 * TICK_HALF_W + 1, MARK_H, QImage.Format.Format_ARGB32_Premultiplied)
+        image = QImage(math.ceil((2 * TICK_HALF_W + 1) * ratio), math.ceil(MARK_H * ratio),
+                       QImage.Format.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(ratio)
         image.fill(Qt.GlobalColor.transparent)
         p = QPainter(image)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(colour)
         middle = TICK_HALF_W + 0.5  # the centre of the line's pixel column
-        p.drawPolygon(QPolygonF([QPointF(middle - TICK_HALF_W, 0), QPointF(middle + TICK_HALF_W, 0),
-                                 QPointF(middle, MARK_H)]))
+        p.drawPolygon(_tick_polygon(middle, 0.0))
         p.end()
-        _TICKS[colour.rgba()] = image
+        _TICKS[key] = image
     return image
+
+
+def _tick_polygon(middle: float, top: float) -> QPolygonF:
+    return QPolygonF([QPointF(middle - TICK_HALF_W, top), QPointF(middle + TICK_HALF_W, top),
+                      QPointF(middle, top + MARK_H)])
 
 
 def _vlines(p: QPainter, xs: list[float], top: float, bottom: float, colours: list[QColor]) -> None:
@@ -233,9 +244,20 @@ def paint_timeline(p: QPainter, rect: QRectF, data: TimelineData, relative: bool
 
     # the markers' ticks, over their lines' pixel columns
     top = plot.top() - MARK_H
+    ratio = p.device().devicePixelRatioF()
+    whole = ratio == round(ratio) and ratio >= 1  # a picture lands on whole device pixels
+    if not whole:  # 1.25, 1.5 ...: each triangle filled where it is
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setPen(Qt.PenStyle.NoPen)
     for mx, m in shown:
-        if math.isfinite(mx):
-            p.drawImage(QPointF(math.floor(mx) - TICK_HALF_W, top), _tick(MARKER_COLOURS.get(m.kind, text)))
+        if not math.isfinite(mx):
+            continue
+        colour = MARKER_COLOURS.get(m.kind, text)
+        if whole:
+            p.drawImage(QPointF(math.floor(mx) - TICK_HALF_W, top), _tick(colour, ratio))
+        else:
+            p.setBrush(colour)
+            p.drawPolygon(_tick_polygon(math.floor(mx) + 0.5, top))
     p.restore()
     return [(mx, m.text) for mx, m in shown]
 

@@ -3,6 +3,8 @@ visible on a real X screen."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from helpers import feel, needs_xvfb, no_face, screenshot_under_xvfb
 from pages import MainPage
@@ -232,4 +234,50 @@ def test_a_markers_tick_points_at_its_line_in_its_colour(qapp):
         assert image.pixel(column - TICK_HALF_W - 2, tick_top + 1) & 0xFFFFFF == 0xFFFFFF
         assert image.pixel(column + TICK_HALF_W + 2, tick_top + 1) & 0xFFFFFF == 0xFFFFFF
         assert QColor(image.pixel(column, tick_top + MARK_H - 1)) != QColor("white")  # its point
-    assert {MARKER_COLOURS["track"].rgba(), MARKER_COLOURS["override"].rgba()} <= set(timeline._TICKS)
+    assert {MARKER_COLOURS["track"].rgba(), MARKER_COLOURS["override"].rgba()} <= {c for c, _ in timeline._TICKS}
+
+
+@pytest.mark.parametrize("ratio", [1.0, 2.0, 1.5])
+def test_a_markers_tick_is_as_sharp_on_a_high_dpi_screen(qapp, ratio):
+    """On a screen of 2 (or 1.5) device pixels a pixel the picture of a tick is made at
+    that ratio: the same antialiased triangle as filling it there (as the ticks were drawn
+    before they were pictures), not a 1x picture stretched into blocky steps."""
+    from PySide6.QtCore import QPointF, QRectF, Qt
+    from PySide6.QtGui import QColor, QImage, QPainter, QPolygonF
+
+    from moodplayer.ui.timeline import MARK_H, MARKER_COLOURS, TICK_HALF_W, paint_timeline
+
+    data = TimelineData(span_s=60.0, resolution_s=0.0)
+    data.add_shares(0.0, {"happy": 1.0}, "happy")
+    data.add_shares(60.0, {"happy": 1.0}, "happy")
+    data.mark("track", "a track", 54.0)  # right of the legend
+
+    def picture() -> QImage:
+        image = QImage(int(600 * ratio), int(200 * ratio), QImage.Format.Format_RGB32)
+        image.setDevicePixelRatio(ratio)
+        image.fill(QColor("white"))
+        return image
+
+    drawn = picture()
+    painter = QPainter(drawn)
+    [(x, _)] = paint_timeline(painter, QRectF(0, 0, 600, 200), data, True, QColor("black"), QColor("white"))
+    painter.end()
+    middle = math.floor(x) + 0.5  # the tick's point: the middle of its line's pixel column
+    column, row = int(middle * ratio), int(100 * ratio)  # on the marker's line, in device pixels
+    while row > 0 and drawn.pixel(column, row - 1) & 0xFFFFFF != 0xFFFFFF:  # up the line and the tick
+        row -= 1
+    top = round(row / ratio)  # the tick's top, in the widget's pixels
+    filled = picture()
+    painter = QPainter(filled)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(MARKER_COLOURS["track"])
+    painter.drawPolygon(QPolygonF([QPointF(middle - TICK_HALF_W, top), QPointF(middle + TICK_HALF_W, top),
+                                   QPointF(middle, top + MARK_H)]))
+    painter.end()
+    worst = 0
+    for y in range(int(top * ratio), int((top + MARK_H - 1) * ratio)):  # (the last row: the frame's too)
+        for x_px in range(int((middle - TICK_HALF_W - 1) * ratio), int((middle + TICK_HALF_W + 1) * ratio)):
+            a, b = QColor(drawn.pixel(x_px, y)), QColor(filled.pixel(x_px, y))
+            worst = max(worst, abs(a.red() - b.red()), abs(a.green() - b.green()), abs(a.blue() - b.blue()))
+    assert worst <= 8
