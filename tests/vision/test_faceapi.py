@@ -112,6 +112,8 @@ def test_the_input_is_the_same_bits_as_written_first(shape) -> None:
     assert np.array_equal(got, _input_as_written_first(crop))
     grey = np.ascontiguousarray(crop[..., 1])
     assert np.array_equal(fx.prepare(grey), _input_as_written_first(grey))
+    for kind in (np.float64, np.int32):  # a grey crop of another number type: the same as first
+        assert np.array_equal(fx.prepare(crop[..., 1].astype(kind)), _input_as_written_first(crop[..., 1].astype(kind)))
     floats = crop.astype(np.float32) * np.float32(0.73)  # the descriptor's and detector's input
     assert np.array_equal(fx.resize_bilinear(fx.pad_to_square(floats[..., ::-1]), 112),
                           _input_as_written_first(floats))

@@ -98,7 +98,8 @@ def prepare(crop_bgr: np.ndarray) -> np.ndarray:
     """A face crop (uint8 BGR, any size) -> the net's 112×112×3 RGB input, 0..255, float32.
     Padded and resized in BGR and turned to RGB at 112×112: the same numbers as turning the
     whole crop first (each channel is resized alone), without copying it channel-reversed."""
-    bgr = crop_bgr if crop_bgr.ndim == 3 else cv2.cvtColor(crop_bgr, cv2.COLOR_GRAY2BGR)
+    # a grey crop, of any number type (OpenCV's GRAY2BGR takes 8-bit, 16-bit and float32 only)
+    bgr = crop_bgr if crop_bgr.ndim == 3 else np.repeat(crop_bgr[..., None], 3, axis=2)
     return np.ascontiguousarray(resize_bilinear(pad_to_square(bgr), INPUT_SIZE)[..., ::-1])
 
 
