@@ -93,7 +93,8 @@ def test_a_hidden_or_minimised_window_decodes_only_the_analysiss_frames(qtbot, s
         qtbot.waitUntil(lambda: bool(app.mood_history) and page.frames_shown > 5, timeout=30000)
         assert app.preview.painting
         for hide, show in ((app.window.hide, app.window.show),
-                           (app.window.showMinimized, app.window.showNormal)):
+                           (app.window.showMinimized, app.window.showNormal),
+                           (app.toggle_window, app.toggle_window)):  # the tray's Show/Hide
             hide()
             qtbot.waitUntil(lambda: not app.preview.painting, timeout=2000)
             shown, decoded, analysed = page.frames_shown, app.capture.decoded, app.analysis.analysed
