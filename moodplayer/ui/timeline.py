@@ -290,7 +290,7 @@ class TimelineView(QWidget):
         self.update()
 
     def changed(self) -> None:
-        """New data: repainted when the axis has moved a pixel since the last repaint
+        """New data: repainted when the axis has moved PX_PER_REPAINT pixels since the last repaint
         (``repaint_interval``), however often readings come; a change that comes sooner
         is painted then, even if nothing follows it."""
         if not self.isVisible():
