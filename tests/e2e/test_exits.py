@@ -63,7 +63,11 @@ def test_a_signal_ends_the_app_as_quit_does(tmp_path, bus_env, signum, moment):
         assert playerctl(bus_env, "volume").startswith("0.25")
         start = time.monotonic()
         app.proc.send_signal(signum)
-        code = app.proc.wait(timeout=30)
+        try:
+            code = app.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # what the app said last, to tell where it stopped
+            raise AssertionError(f"{signum.name}: still running 30 s later:\n"
+                                 + "\n".join(app.lines[-40:])) from None
         elapsed = time.monotonic() - start
     finally:
         app.stop()
